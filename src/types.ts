@@ -1,0 +1,32 @@
+/** Severity, lowest first; the order is what a minimum-level filter compares. */
+export const LEVELS = ["trace", "debug", "info", "warn", "error", "fatal"] as const;
+
+export type Level = (typeof LEVELS)[number];
+
+/** One log line as it is stored, sent over SSE and shown by the page. */
+export interface LogEntry {
+  /** Strictly increasing within a stream, never reused. */
+  id: number;
+  /** Epoch milliseconds: the client's time where it gave a valid one, else the time of receipt. */
+  time: number;
+  level: Level | null;
+  message: string;
+  /** Structured data; omitted when empty. */
+  fields?: Record<string, unknown>;
+}
+
+/** An entry as the ingest parsers produce it, before the stream assigns its id. */
+export type EntryDraft = Omit<LogEntry, "id">;
+
+/** Body of a 202 answer to an ingest POST. */
+export interface IngestResult {
+  accepted: number;
+  firstId: number | null;
+  lastId: number | null;
+}
+
+/** Data of an SSE `gap` event: the ids the reader will never receive (inclusive). */
+export interface Gap {
+  from: number;
+  to: number;
+}
