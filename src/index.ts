@@ -11,6 +11,7 @@ export { LogStream } from "./log-stream";
 
 const STREAM_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 const DEFAULT_MAX_BODY_BYTES = 1 << 20;
+const utf8 = new TextDecoder();
 
 type AppEnv = { Bindings: Env; Variables: { stream: DurableObjectStub<import("./log-stream").LogStream> } };
 
@@ -44,7 +45,8 @@ app.post(
   },
   async (c) => {
     const format = formatOf(c.req.header("Content-Type"));
-    const drafts = parseBody(format, await c.req.text(), Date.now());
+    // Decoded explicitly: invalid UTF-8 becomes U+FFFD instead of an error, whatever the content type.
+    const drafts = parseBody(format, utf8.decode(await c.req.arrayBuffer()), Date.now());
     // Serialised here, without the id the stream assigns, so the Durable Object only prefixes it.
     const tails = drafts.map((draft) => JSON.stringify(draft).slice(1));
     const result: IngestResult = await c.var.stream.append(tails);

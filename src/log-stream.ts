@@ -11,7 +11,7 @@ const encoder = new TextEncoder();
 /** What EventSource waits before reconnecting: short, because a live tail should come back fast. */
 const RETRY_MS = 1000;
 
-/** A subscriber with more unread bytes than this is dropped; it reconnects and resumes from its last id. */
+/** A subscriber with more unread bytes than this is dropped: its queue stops growing, and it resumes on reconnect. */
 export const MAX_QUEUED_BYTES = 1 << 20;
 
 const HEARTBEAT = encoder.encode(encodeComment("heartbeat"));
@@ -135,23 +135,23 @@ export class LogStream extends DurableObject<Env> {
   #send(subscriber: Subscriber, chunk: Uint8Array): void {
     const queued = -(subscriber.controller.desiredSize ?? 0);
     if (queued > MAX_QUEUED_BYTES) {
-      this.#drop(subscriber, new Error(`subscriber fell ${queued} bytes behind; reconnect to resume`));
+      this.#drop(subscriber);
       return;
     }
     try {
       subscriber.controller.enqueue(chunk);
-    } catch (error) {
-      this.#drop(subscriber, error);
+    } catch {
+      this.#drop(subscriber);
     }
   }
 
-  #drop(subscriber: Subscriber, reason: unknown): void {
+  /** Ends the response after what is queued; EventSource then reconnects with its last id and resumes. */
+  #drop(subscriber: Subscriber): void {
     this.#remove(subscriber);
     try {
-      // Erroring discards the queue at once, so a stalled reader holds no memory.
-      subscriber.controller.error(reason);
+      subscriber.controller.close();
     } catch {
-      // Already closed or errored: nothing left to free.
+      // Already closed or cancelled.
     }
   }
 

@@ -1,5 +1,5 @@
-import { type EventSourceMessage, EventSourceParserStream } from "eventsource-parser/stream";
 import { exports } from "cloudflare:workers";
+import { type EventSourceMessage, EventSourceParserStream } from "eventsource-parser/stream";
 import type { IngestResult, LogEntry } from "../src/types";
 
 const BASE = "https://viewer.test";
@@ -30,7 +30,9 @@ export function within<T>(ms: number, what: string, promise: Promise<T>): Promis
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms waiting for ${what}`)), ms);
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, timeout]).finally(() => {
+    if (timer !== undefined) clearTimeout(timer);
+  });
 }
 
 /** An open SSE subscription, parsed by a spec-compliant parser. */
