@@ -8,6 +8,8 @@ import { createGapRow, createRow, lineText, toggleFields } from "./render.js";
 
 const STREAM_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 const RECONNECT_MS = 2000;
+/** Script time per animation frame for building rows, so a burst is spread over frames instead of freezing the tab. */
+const FRAME_BUDGET_MS = 25;
 
 /** @param {string} id */
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -102,16 +104,21 @@ function flush() {
     jump.textContent = `${waiting} new line${waiting === 1 ? "" : "s"} — jump to latest`;
     return;
   }
-  const items = pending.length > maxRows ? pending.slice(-maxRows) : pending;
-  pending = [];
+  // Rows that the cap would remove at once are never built.
+  if (pending.length > maxRows) pending = pending.slice(-maxRows);
+  const deadline = performance.now() + FRAME_BUDGET_MS;
   const fragment = document.createDocumentFragment();
-  for (const item of items) {
+  let built = 0;
+  while (built < pending.length && (built % 100 !== 0 || performance.now() < deadline)) {
+    const item = /** @type {Item} */ (pending[built++]);
     if ("gap" in item) fragment.append(createGapRow(item.gap));
     else {
       shown.set(item.entry.id, item.entry);
       fragment.append(createRow(item.entry, search.regex));
     }
   }
+  pending = pending.slice(built);
+  if (pending.length > 0) frame = requestAnimationFrame(flush);
   log.append(fragment);
   trim();
   log.scrollTop = log.scrollHeight;
