@@ -32,11 +32,43 @@ export function formatOf(contentType: string | null | undefined): BodyFormat {
   );
 }
 
-/** Parses a request body into entry drafts; `now` is the time of receipt. */
-export function parseBody(format: BodyFormat, body: string, now: number): EntryDraft[] {
-  if (format === "text") return parseText(body, now);
-  if (format === "ndjson") return parseNdjson(body, now);
-  return parseJson(body, now);
+/** Bounds on one request's entries. */
+export interface IngestLimits {
+  /** Most entries in one request; more is a 413. */
+  maxEntries: number;
+  /** Longest message, and longest fields JSON, in characters; longer ones are cut and marked `truncated`. */
+  maxLength: number;
+}
+
+/** Deeper fields are refused: they cost stack on every encode and decode and are never readable. */
+export const MAX_DEPTH = 32;
+
+/** Parses a request body into entry drafts within `limits`; `now` is the time of receipt. */
+export function parseBody(format: BodyFormat, body: string, now: number, limits: IngestLimits): EntryDraft[] {
+  const entries =
+    format === "text" ? parseText(body, now) : format === "ndjson" ? parseNdjson(body, now) : parseJson(body, now);
+  if (entries.length > limits.maxEntries) {
+    throw new IngestError(
+      413,
+      `Too many entries: ${entries.length} in one request, at most ${limits.maxEntries}; split the batch`,
+    );
+  }
+  for (const entry of entries) truncate(entry, limits.maxLength);
+  return entries;
+}
+
+/** Cuts an over-long message or fields to `maxLength` characters and marks the entry, so no cut is silent. */
+export function truncate(entry: EntryDraft, maxLength: number): void {
+  if (entry.message.length > maxLength) {
+    entry.message = entry.message.slice(0, maxLength);
+    entry.truncated = true;
+  }
+  if (entry.fields === undefined) return;
+  const json = JSON.stringify(entry.fields);
+  if (json.length > maxLength) {
+    entry.fields = { _truncated: json.slice(0, maxLength) };
+    entry.truncated = true;
+  }
 }
 
 const ALIASES: Record<string, Level> = {
@@ -117,6 +149,9 @@ export function fromObject(value: unknown, where: string, now: number): EntryDra
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new IngestError(400, `Expected a JSON object in ${where}, got ${describe(value)}`);
   }
+  if (depthExceeds(value, MAX_DEPTH)) {
+    throw new IngestError(400, `JSON nested deeper than ${MAX_DEPTH} levels in ${where}: flatten the object`);
+  }
   // The parsed object is ours alone, so it becomes the fields without a copy.
   const fields = value as Record<string, unknown>;
   const has = (key: string) => Object.hasOwn(fields, key);
@@ -148,6 +183,13 @@ export function fromObject(value: unknown, where: string, now: number): EntryDra
     break;
   }
   return draft;
+}
+
+function depthExceeds(value: unknown, budget: number): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  if (budget === 0) return true;
+  for (const child of Object.values(value)) if (depthExceeds(child, budget - 1)) return true;
+  return false;
 }
 
 // Epoch numbers are taken as milliseconds; seconds, microseconds and nanoseconds are recognised by size.

@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { positiveInteger } from "./config";
 import { compileFilter } from "./filter";
+import { TokenBucket } from "./rate-limit";
 import { planReplay, RingBuffer } from "./ring-buffer";
 import { encodeComment, encodeEvent, encodeLogEvent, encodeRetry } from "./sse";
 import { parseSubscribeOptions } from "./subscribe-options";
@@ -21,6 +22,11 @@ interface Subscriber {
   filter: ((entry: LogEntry) => boolean) | null;
 }
 
+/** The answer to an append over the stream's request rate: nothing was stored. */
+export interface RateLimited {
+  retryAfterMs: number;
+}
+
 /** Stream statistics, as `GET /api/streams/{stream}` reports them. */
 export interface StreamStats {
   lastId: number;
@@ -35,19 +41,28 @@ export class LogStream extends DurableObject<Env> {
   readonly #ring: RingBuffer;
   readonly #subscribers = new Set<Subscriber>();
   readonly #heartbeatMs: number;
+  readonly #maxSubscribers: number;
+  readonly #bucket: TokenBucket | null;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#ring = new RingBuffer(ctx.storage.sql, positiveInteger(env.RING_SIZE, 10_000));
     this.#heartbeatMs = positiveInteger(env.HEARTBEAT_MS, 15_000);
+    this.#maxSubscribers = positiveInteger(env.MAX_SUBSCRIBERS, 2000);
+    // "0" turns the limit off, for benchmarks and trusted networks.
+    const rate = env.RATE_LIMIT_PER_SECOND === "0" ? 0 : positiveInteger(env.RATE_LIMIT_PER_SECOND, 1000);
+    const burst = positiveInteger(env.RATE_LIMIT_BURST, 2 * rate);
+    this.#bucket = rate === 0 ? null : new TokenBucket(rate, burst, Date.now());
   }
 
   /**
    * Stores a batch of entries serialised without their id (`"time":…}`) and sends it to every
    * subscriber. The caller's answer waits for the write to be durable (the output gate).
    */
-  append(tails: string[]): IngestResult {
+  append(tails: string[]): IngestResult | RateLimited {
+    const wait = this.#bucket?.take(Date.now()) ?? 0;
+    if (wait > 0) return { retryAfterMs: wait };
     if (tails.length === 0) return { accepted: 0, firstId: null, lastId: null };
     const { firstId, json } = this.#ring.append(tails);
     this.#broadcast(firstId, json);
@@ -66,6 +81,12 @@ export class LogStream extends DurableObject<Env> {
 
   /** Opens an SSE response; the Worker has already validated the query (see `toQuery`). */
   override fetch(request: Request): Response {
+    if (this.#subscribers.size >= this.#maxSubscribers) {
+      return Response.json(
+        { error: `This stream already has ${this.#maxSubscribers} viewers, its limit: close a tab or retry later` },
+        { status: 503, headers: { "Retry-After": "10" } },
+      );
+    }
     const options = parseSubscribeOptions(new URL(request.url).searchParams, null);
     const filter = compileFilter(options);
     const plan = planReplay(this.#ring.oldestId, this.#ring.lastId, options);

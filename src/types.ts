@@ -13,6 +13,8 @@ export interface LogEntry {
   message: string;
   /** Structured data; omitted when empty. */
   fields?: Record<string, unknown>;
+  /** Present when the message or the fields were cut to the entry size limit. */
+  truncated?: true;
 }
 
 /** An entry as the ingest parsers produce it, before the stream assigns its id. */
