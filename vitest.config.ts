@@ -1,16 +1,30 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
+// Short heartbeats and a small ring make disconnects and eviction observable within a test.
+const base = { HEARTBEAT_MS: "200", RING_SIZE: "50", MAX_BODY_BYTES: "65536" };
+
+/** Tokens and tight limits for the tests of who may read and write, and how much. */
+const secured = {
+  ...base,
+  INGEST_TOKEN: "ingest-secret",
+  READ_TOKEN: "read-secret",
+  STREAM_TOKENS: JSON.stringify({ "team-a.": "token-a", "team-b.": { read: "read-b", write: "write-b" } }),
+  ALLOWED_ORIGINS: "https://app.example",
+  RATE_LIMIT_PER_SECOND: "5",
+  RATE_LIMIT_BURST: "10",
+  MAX_SUBSCRIBERS: "3",
+  MAX_ENTRIES: "100",
+  MAX_ENTRY_LENGTH: "1000",
+};
+
+const project = (name: string, include: string, bindings: Record<string, string>) => ({
+  plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings } })],
+  test: { name, include: [include], testTimeout: 20_000 },
+});
+
 export default defineConfig({
-  plugins: [
-    cloudflareTest({
-      wrangler: { configPath: "./wrangler.toml" },
-      // Short heartbeats and a small ring make disconnects and eviction observable within a test.
-      miniflare: { bindings: { HEARTBEAT_MS: "200", RING_SIZE: "50", MAX_BODY_BYTES: "65536" } },
-    }),
-  ],
   test: {
-    include: ["test/**/*.test.ts"],
-    testTimeout: 20_000,
+    projects: [project("open", "test/*.test.ts", base), project("secured", "test/secured/*.test.ts", secured)],
   },
 });

@@ -27,6 +27,8 @@ const stream = params.get("stream") ?? "";
 const maxRows = positive(params.get("max"), 10_000);
 /** Entries the server backfills on connect. `?tail=` overrides. */
 const tail = Math.min(positive(params.get("tail"), 500), 10_000);
+/** A read token given in the page's own URL is passed on; otherwise the sign-in cookie does the work. */
+const accessToken = params.get("access_token");
 
 /** @type {EventSource | null} */
 let source = null;
@@ -61,6 +63,7 @@ function connect() {
   if (levelSelect.value) query.set("level", levelSelect.value);
   if (search.server) query.set("q", search.server);
   if (lastId > 0) query.set("lastEventId", String(lastId));
+  if (accessToken) query.set("access_token", accessToken);
   setState(lastId > 0 ? "reconnecting" : "connecting");
   const es = new EventSource(`/api/streams/${encodeURIComponent(stream)}/events?${query}`);
   source = es;
@@ -82,10 +85,54 @@ function connect() {
       setState("reconnecting", "connection lost, retrying");
       return;
     }
-    // The browser gave up (an HTTP error or a wrong response): try again from the last id ourselves.
-    setState("reconnecting", `server refused the stream, retrying in ${RECONNECT_MS / 1000} s`);
-    retryTimer = setTimeout(connect, RECONNECT_MS);
+    // The browser gave up (an HTTP error or a wrong response): find out why, then try again from the last id.
+    es.close();
+    start();
   };
+}
+
+/** Connects, unless the server wants a token first; then asks for it once. */
+async function start() {
+  const query = accessToken ? `?access_token=${encodeURIComponent(accessToken)}` : "";
+  /** @type {Response | null} */
+  let response = null;
+  try {
+    response = await fetch(`/api/streams/${encodeURIComponent(stream)}${query}`);
+  } catch {
+    // Unreachable: handled below like any other failure.
+  }
+  if (response?.status === 401) {
+    setState("reconnecting", "a read token is needed");
+    $("signin").hidden = false;
+    /** @type {HTMLInputElement} */ ($("token")).focus();
+    return;
+  }
+  if (response?.ok) {
+    connect();
+    return;
+  }
+  const reason = response ? `server answered ${response.status}` : "server unreachable";
+  setState("reconnecting", `${reason}, retrying in ${RECONNECT_MS / 1000} s`);
+  retryTimer = setTimeout(start, RECONNECT_MS);
+}
+
+/** @param {SubmitEvent} event */
+async function signIn(event) {
+  event.preventDefault();
+  const input = /** @type {HTMLInputElement} */ ($("token"));
+  const response = await fetch("/api/session", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ token: input.value }),
+  });
+  if (!response.ok) {
+    $("signin-error").textContent = /** @type {{ error: string }} */ (await response.json()).error;
+    return;
+  }
+  input.value = "";
+  $("signin-error").textContent = "";
+  $("signin").hidden = true;
+  start();
 }
 
 /** @param {Item} item */
@@ -275,5 +322,6 @@ if (!STREAM_NAME.test(stream)) {
   log.addEventListener("click", onLogClick);
   log.addEventListener("scroll", onScroll, { passive: true });
   document.addEventListener("keydown", onKey);
-  connect();
+  $("signin").addEventListener("submit", signIn);
+  start();
 }

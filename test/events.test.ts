@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { freshStream, post, request, Subscription, within } from "./helpers";
 
@@ -95,5 +96,26 @@ describe("GET /api/streams/{stream}/events", () => {
       expect(response.status, query).toBe(400);
       expect(await response.json()).toHaveProperty("error");
     }
+  });
+});
+
+describe("any message survives the whole pipeline", () => {
+  it("POST as JSON → Durable Object → SSE → spec parser gives back the exact message", async () => {
+    const stream = freshStream();
+    const sub = await Subscription.open(stream, "?tail=0");
+    const sent: string[] = [];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.string({ unit: "binary", minLength: 1 }), { minLength: 1, maxLength: 5 }),
+        async (messages) => {
+          await post(stream, JSON.stringify(messages.map((message) => ({ message }))), "application/json");
+          sent.push(...messages);
+        },
+      ),
+      { numRuns: 30 },
+    );
+    await sub.untilLogs(sent.length);
+    expect(sub.logs.map((entry) => entry.message)).toEqual(sent);
+    await sub.close();
   });
 });
