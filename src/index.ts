@@ -6,7 +6,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { type Access, authConfig, grantingTokens, matchesAny, presentedToken, TOKEN_COOKIE } from "./auth";
 import { positiveInteger } from "./config";
-import { formatOf, IngestError, parseBody } from "./ingest";
+import { formatOf, IngestError, ingestBody } from "./ingest";
 import type { LogStream } from "./log-stream";
 import { parseSubscribeOptions, toQuery } from "./subscribe-options";
 
@@ -83,13 +83,12 @@ app.post(
   async (c) => {
     const format = formatOf(c.req.header("Content-Type"));
     // Decoded explicitly: invalid UTF-8 becomes U+FFFD instead of an error, whatever the content type.
-    const drafts = parseBody(format, utf8.decode(await c.req.arrayBuffer()), Date.now(), {
+    // Parsed and serialised here, so the Durable Object only stores the batch and prefixes ids.
+    const batch = ingestBody(format, utf8.decode(await c.req.arrayBuffer()), Date.now(), {
       maxEntries: positiveInteger(c.env.MAX_ENTRIES, 10_000),
       maxLength: positiveInteger(c.env.MAX_ENTRY_LENGTH, 32_768),
     });
-    // Serialised here, without the id the stream assigns, so the Durable Object only prefixes it.
-    const tails = drafts.map((draft) => JSON.stringify(draft).slice(1));
-    const result = await c.var.stream.append(tails);
+    const result = await c.var.stream.append(batch);
     if ("retryAfterMs" in result) {
       c.header("Retry-After", String(Math.ceil(result.retryAfterMs / 1000)));
       return c.json({ error: "Too many requests to this stream: wait for Retry-After seconds, then resend" }, 429);

@@ -43,8 +43,16 @@ export interface IngestLimits {
 /** Deeper fields are refused: they cost stack on every encode and decode and are never readable. */
 export const MAX_DEPTH = 32;
 
-/** Parses a request body into entry drafts within `limits`; `now` is the time of receipt. */
-export function parseBody(format: BodyFormat, body: string, now: number, limits: IngestLimits): EntryDraft[] {
+/**
+ * Parses a request body into the batch a stream stores: every entry serialised without its id
+ * (`"time":…}`), joined by "\n" (JSON never contains a raw line break). `now` is the time of receipt.
+ */
+export function ingestBody(
+  format: BodyFormat,
+  body: string,
+  now: number,
+  limits: IngestLimits,
+): { tails: string; count: number } {
   const entries =
     format === "text" ? parseText(body, now) : format === "ndjson" ? parseNdjson(body, now) : parseJson(body, now);
   if (entries.length > limits.maxEntries) {
@@ -53,22 +61,30 @@ export function parseBody(format: BodyFormat, body: string, now: number, limits:
       `Too many entries: ${entries.length} in one request, at most ${limits.maxEntries}; split the batch`,
     );
   }
-  for (const entry of entries) truncate(entry, limits.maxLength);
-  return entries;
+  let tails = "";
+  for (let i = 0; i < entries.length; i++) tails += (i === 0 ? "" : "\n") + serialize(entries[i] as EntryDraft, limits);
+  return { tails, count: entries.length };
+}
+
+/** One entry's JSON without its opening brace, its message and fields cut to `maxLength`. */
+function serialize(entry: EntryDraft, limits: IngestLimits): string {
+  const tail = JSON.stringify(entry).slice(1);
+  // Shorter than the limit as a whole means neither part can be over it: one stringify on the hot path.
+  return tail.length <= limits.maxLength || !truncate(entry, limits.maxLength) ? tail : JSON.stringify(entry).slice(1);
 }
 
 /** Cuts an over-long message or fields to `maxLength` characters and marks the entry, so no cut is silent. */
-export function truncate(entry: EntryDraft, maxLength: number): void {
+export function truncate(entry: EntryDraft, maxLength: number): boolean {
   if (entry.message.length > maxLength) {
     entry.message = entry.message.slice(0, maxLength);
     entry.truncated = true;
   }
-  if (entry.fields === undefined) return;
-  const json = JSON.stringify(entry.fields);
+  const json = entry.fields === undefined ? "" : JSON.stringify(entry.fields);
   if (json.length > maxLength) {
     entry.fields = { _truncated: json.slice(0, maxLength) };
     entry.truncated = true;
   }
+  return entry.truncated === true;
 }
 
 const ALIASES: Record<string, Level> = {

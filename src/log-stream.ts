@@ -2,10 +2,10 @@ import { DurableObject } from "cloudflare:workers";
 import { positiveInteger } from "./config";
 import { compileFilter } from "./filter";
 import { TokenBucket } from "./rate-limit";
-import { planReplay, RingBuffer } from "./ring-buffer";
+import { planReplay, RingBuffer, withId } from "./ring-buffer";
 import { encodeComment, encodeEvent, encodeLogEvent, encodeRetry } from "./sse";
 import { parseSubscribeOptions } from "./subscribe-options";
-import type { IngestResult, LogEntry } from "./types";
+import type { Batch, IngestResult, LogEntry, RateLimited } from "./types";
 
 const encoder = new TextEncoder();
 
@@ -17,14 +17,15 @@ export const MAX_QUEUED_BYTES = 1 << 20;
 
 const HEARTBEAT = encoder.encode(encodeComment("heartbeat"));
 
+/** An accepted batch waiting for the next group commit. */
+interface Pending extends Batch {
+  resolve: (result: IngestResult) => void;
+  reject: (error: unknown) => void;
+}
+
 interface Subscriber {
   controller: ReadableStreamDefaultController<Uint8Array>;
   filter: ((entry: LogEntry) => boolean) | null;
-}
-
-/** The answer to an append over the stream's request rate: nothing was stored. */
-export interface RateLimited {
-  retryAfterMs: number;
 }
 
 /** Stream statistics, as `GET /api/streams/{stream}` reports them. */
@@ -34,6 +35,8 @@ export interface StreamStats {
   entries: number;
   capacity: number;
   subscribers: number;
+  /** SQLite rows written since the object last started. */
+  rowsWritten: number;
 }
 
 /** One log stream: its ring buffer, its id sequence and its open SSE responses. */
@@ -44,6 +47,7 @@ export class LogStream extends DurableObject<Env> {
   readonly #maxSubscribers: number;
   readonly #bucket: TokenBucket | null;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
+  #pending: Pending[] = [];
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -57,16 +61,40 @@ export class LogStream extends DurableObject<Env> {
   }
 
   /**
-   * Stores a batch of entries serialised without their id (`"time":…}`) and sends it to every
-   * subscriber. The caller's answer waits for the write to be durable (the output gate).
+   * Stores one request's batch and sends it to every subscriber. Batches that arrive together are committed
+   * together as one row; the answer waits for that write to be durable (the output gate).
    */
-  append(tails: string[]): IngestResult | RateLimited {
+  append({ tails, count }: Batch): Promise<IngestResult | RateLimited> | IngestResult | RateLimited {
     const wait = this.#bucket?.take(Date.now()) ?? 0;
     if (wait > 0) return { retryAfterMs: wait };
-    if (tails.length === 0) return { accepted: 0, firstId: null, lastId: null };
-    const { firstId, json } = this.#ring.append(tails);
-    this.#broadcast(firstId, json);
-    return { accepted: json.length, firstId, lastId: firstId + json.length - 1 };
+    if (count === 0) return { accepted: 0, firstId: null, lastId: null };
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ tails, count, resolve, reject });
+      // One macrotask later: every append that arrived meanwhile joins this commit.
+      if (this.#pending.length === 1) setTimeout(() => this.#commit(), 0);
+    });
+  }
+
+  #commit(): void {
+    const batches = this.#pending;
+    this.#pending = [];
+    let tails: string;
+    let count = 0;
+    let firstId: number;
+    try {
+      tails = batches.length === 1 ? (batches[0] as Pending).tails : batches.map((batch) => batch.tails).join("\n");
+      for (const batch of batches) count += batch.count;
+      firstId = this.#ring.append(tails, count);
+    } catch (error) {
+      for (const batch of batches) batch.reject(error);
+      return;
+    }
+    let next = firstId;
+    for (const batch of batches) {
+      batch.resolve({ accepted: batch.count, firstId: next, lastId: next + batch.count - 1 });
+      next += batch.count;
+    }
+    this.#broadcast(firstId, count === 1 ? [tails] : tails.split("\n"));
   }
 
   stats(): StreamStats {
@@ -76,6 +104,7 @@ export class LogStream extends DurableObject<Env> {
       entries: this.#ring.size,
       capacity: this.#ring.capacity,
       subscribers: this.#subscribers.size,
+      rowsWritten: this.#ring.rowsWritten,
     };
   }
 
@@ -134,20 +163,21 @@ export class LogStream extends DurableObject<Env> {
     });
   }
 
-  #broadcast(firstId: number, json: string[]): void {
+  #broadcast(firstId: number, tails: string[]): void {
     if (this.#subscribers.size === 0) return;
     let unfiltered: Uint8Array | undefined;
     let entries: LogEntry[] | undefined;
     for (const subscriber of this.#subscribers) {
       if (subscriber.filter === null) {
-        unfiltered ??= encoder.encode(encodeBatch(firstId, json));
+        unfiltered ??= encoder.encode(encodeBatch(firstId, tails));
         this.#send(subscriber, unfiltered);
         continue;
       }
-      entries ??= json.map((entry) => JSON.parse(entry) as LogEntry);
+      entries ??= tails.map((tail, i) => JSON.parse(withId(firstId + i, tail)) as LogEntry);
       let frames = "";
-      for (let i = 0; i < json.length; i++) {
-        if (subscriber.filter(entries[i] as LogEntry)) frames += encodeLogEvent(firstId + i, json[i] as string);
+      for (let i = 0; i < tails.length; i++) {
+        const id = firstId + i;
+        if (subscriber.filter(entries[i] as LogEntry)) frames += encodeLogEvent(id, withId(id, tails[i] as string));
       }
       if (frames !== "") this.#send(subscriber, encoder.encode(frames));
     }
@@ -192,8 +222,11 @@ export class LogStream extends DurableObject<Env> {
   }
 }
 
-function encodeBatch(firstId: number, json: string[]): string {
+function encodeBatch(firstId: number, tails: string[]): string {
   let frames = "";
-  for (let i = 0; i < json.length; i++) frames += encodeLogEvent(firstId + i, json[i] as string);
+  for (let i = 0; i < tails.length; i++) {
+    const id = firstId + i;
+    frames += encodeLogEvent(id, withId(id, tails[i] as string));
+  }
   return frames;
 }

@@ -28,23 +28,26 @@ export function planReplay(
 }
 
 /**
- * The stream's recent entries in its SQLite storage. Entries are kept as their wire JSON, many per row
- * (one row per appended batch), so a batch costs one row written whatever its size. At most `capacity`
- * entries are visible; a row leaves storage once all of its entries have aged out.
+ * The stream's recent entries in its SQLite storage, one row per appended batch. A row holds the batch's
+ * entries serialised without their ids (`"time":…}`), one per line: an entry's id is its row's first id
+ * plus its line number, so appending stores the batch exactly as it arrived. At most `capacity` entries are
+ * visible; a row leaves storage once all of its entries have aged out.
  */
 export class RingBuffer {
   #lastId: number;
   /** First and last id of the oldest stored row. */
   #oldestRow: { first: number; last: number };
+  /** SQLite rows written since the object started: what Cloudflare bills for storage writes. */
+  rowsWritten = 0;
 
   constructor(
     private readonly sql: SqlStorage,
     readonly capacity: number,
   ) {
     sql.exec(
-      "CREATE TABLE IF NOT EXISTS batches (last_id INTEGER PRIMARY KEY, first_id INTEGER NOT NULL, entries TEXT NOT NULL)",
+      "CREATE TABLE IF NOT EXISTS ring (last_id INTEGER PRIMARY KEY, first_id INTEGER NOT NULL, tails TEXT NOT NULL)",
     );
-    const newest = sql.exec<{ last_id: number }>("SELECT last_id FROM batches ORDER BY last_id DESC LIMIT 1").toArray();
+    const newest = sql.exec<{ last_id: number }>("SELECT last_id FROM ring ORDER BY last_id DESC LIMIT 1").toArray();
     this.#lastId = newest[0]?.last_id ?? 0;
     this.#oldestRow = this.#readOldestRow();
   }
@@ -65,66 +68,77 @@ export class RingBuffer {
   }
 
   /**
-   * Assigns the next ids to entries serialised without their id (`"time":…}`), stores them and returns
-   * their wire JSON. Synchronous, so concurrent appends can never interleave.
+   * Stores `count` entries given as tails joined by "\n" and assigns them the next ids; returns the first.
+   * Synchronous, so concurrent appends can never interleave.
    */
-  append(tails: readonly string[]): { firstId: number; json: string[] } {
+  append(tails: string, count: number): number {
     const firstId = this.#lastId + 1;
-    const json = new Array<string>(tails.length);
-    let rowFirst = firstId;
-    let rowChars = 0;
-    for (let i = 0; i < tails.length; i++) {
-      const entry = `{"id":${firstId + i},${tails[i]}`;
-      json[i] = entry;
-      if (rowChars > 0 && rowChars + entry.length > MAX_ROW_CHARS) {
-        this.#insert(rowFirst, json.slice(rowFirst - firstId, i));
-        rowFirst = firstId + i;
-        rowChars = 0;
-      }
-      rowChars += entry.length + 1;
-    }
-    if (tails.length > 0) this.#insert(rowFirst, json.slice(rowFirst - firstId));
-    this.#lastId = firstId + tails.length - 1;
+    if (count === 0) return firstId;
+    if (tails.length <= MAX_ROW_CHARS) this.#insert(firstId, count, tails);
+    else this.#insertChunked(firstId, tails.split("\n"));
+    this.#lastId = firstId + count - 1;
     this.#trim();
-    return { firstId, json };
+    return firstId;
   }
 
   /** Visible entries with an id greater than `after`, oldest first, as [id, wire JSON]. */
   *since(after: number): Generator<[number, string]> {
     const from = Math.max(after, this.oldestId - 1);
     if (from >= this.#lastId) return;
-    const rows = this.sql.exec<{ first_id: number; entries: string }>(
-      "SELECT first_id, entries FROM batches WHERE last_id > ? ORDER BY last_id",
+    const rows = this.sql.exec<{ first_id: number; tails: string }>(
+      "SELECT first_id, tails FROM ring WHERE last_id > ? ORDER BY last_id",
       from,
     );
     for (const row of rows) {
-      const entries = row.entries.split("\n");
-      for (let i = Math.max(0, from + 1 - row.first_id); i < entries.length; i++) {
-        yield [row.first_id + i, entries[i] as string];
+      const tails = row.tails.split("\n");
+      for (let i = Math.max(0, from + 1 - row.first_id); i < tails.length; i++) {
+        const id = row.first_id + i;
+        yield [id, withId(id, tails[i] as string)];
       }
     }
   }
 
-  #insert(firstId: number, json: string[]): void {
-    this.sql.exec(
-      "INSERT INTO batches (last_id, first_id, entries) VALUES (?, ?, ?)",
-      firstId + json.length - 1,
+  /** Splits a batch too large for one row into rows below SQLite's limit. */
+  #insertChunked(firstId: number, tails: string[]): void {
+    let start = 0;
+    let chars = 0;
+    for (let i = 0; i < tails.length; i++) {
+      const length = (tails[i] as string).length + 1;
+      if (chars > 0 && chars + length > MAX_ROW_CHARS) {
+        this.#insert(firstId + start, i - start, tails.slice(start, i).join("\n"));
+        start = i;
+        chars = 0;
+      }
+      chars += length;
+    }
+    this.#insert(firstId + start, tails.length - start, tails.slice(start).join("\n"));
+  }
+
+  #insert(firstId: number, count: number, tails: string): void {
+    this.rowsWritten += this.sql.exec(
+      "INSERT INTO ring (last_id, first_id, tails) VALUES (?, ?, ?)",
+      firstId + count - 1,
       firstId,
-      json.join("\n"),
-    );
+      tails,
+    ).rowsWritten;
   }
 
   #trim(): void {
     const cutoff = this.#lastId - this.capacity;
     if (this.#oldestRow.last > cutoff) return;
-    this.sql.exec("DELETE FROM batches WHERE last_id <= ?", cutoff);
+    this.rowsWritten += this.sql.exec("DELETE FROM ring WHERE last_id <= ?", cutoff).rowsWritten;
     this.#oldestRow = this.#readOldestRow();
   }
 
   #readOldestRow(): { first: number; last: number } {
     const [row] = this.sql
-      .exec<{ first_id: number; last_id: number }>("SELECT first_id, last_id FROM batches ORDER BY last_id LIMIT 1")
+      .exec<{ first_id: number; last_id: number }>("SELECT first_id, last_id FROM ring ORDER BY last_id LIMIT 1")
       .toArray();
     return row ? { first: row.first_id, last: row.last_id } : { first: this.#lastId + 1, last: this.#lastId + 1 };
   }
+}
+
+/** An entry's wire JSON from its id and its tail. */
+export function withId(id: number, tail: string): string {
+  return `{"id":${id},${tail}`;
 }

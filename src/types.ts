@@ -20,6 +20,17 @@ export interface LogEntry {
 /** An entry as the ingest parsers produce it, before the stream assigns its id. */
 export type EntryDraft = Omit<LogEntry, "id">;
 
+/** One request's entries on their way to the stream: serialised without ids (`"time":…}`), joined by "\n". */
+export interface Batch {
+  tails: string;
+  count: number;
+}
+
+/** The answer to a batch over the stream's request rate: nothing of it was stored. */
+export interface RateLimited {
+  retryAfterMs: number;
+}
+
 /** Body of a 202 answer to an ingest POST. */
 export interface IngestResult {
   accepted: number;

@@ -96,6 +96,13 @@ describe("other routes", () => {
     const stream = freshStream();
     await post(stream, "a\nb");
     const response = await request(`/api/streams/${stream}`);
-    expect(await response.json()).toEqual({ lastId: 2, oldestId: 1, entries: 2, capacity: 50, subscribers: 0 });
+    expect(await response.json()).toEqual({
+      lastId: 2,
+      oldestId: 1,
+      entries: 2,
+      capacity: 50,
+      subscribers: 0,
+      rowsWritten: 1,
+    });
   });
 });

@@ -26,22 +26,20 @@ describe("RingBuffer in SQLite", () => {
     const stub = env.LOG_STREAM.get(env.LOG_STREAM.idFromName(freshStream()));
     await runInDurableObject(stub, (_, state) => {
       const ring = new RingBuffer(state.storage.sql, 10);
-      expect(ring.append([tail(1), tail(2), tail(3)])).toEqual({
-        firstId: 1,
-        json: [1, 2, 3].map((n) => `{"id":${n},${tail(n)}`),
-      });
-      for (let n = 4; n <= 25; n++) ring.append([tail(n)]);
+      expect(ring.append([tail(1), tail(2), tail(3)].join("\n"), 3)).toBe(1);
+      expect([...ring.since(0)].map(([, json]) => json)).toEqual([1, 2, 3].map((n) => `{"id":${n},${tail(n)}`));
+      for (let n = 4; n <= 25; n++) ring.append(tail(n), 1);
       expect([ring.lastId, ring.oldestId, ring.size]).toEqual([25, 16, 10]);
       expect([...ring.since(0)].map(([id]) => id)).toEqual(Array.from({ length: 10 }, (_, i) => i + 16));
       expect([...ring.since(23)].map(([, json]) => JSON.parse(json).message)).toEqual(["m24", "m25"]);
-      const rows = state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM batches").one().n;
+      const rows = state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM ring").one().n;
       expect(rows).toBeLessThanOrEqual(10);
 
-      const big = ring.append(Array.from({ length: 1000 }, (_, i) => tail(i)));
-      expect(big.firstId).toBe(26);
+      const big = ring.append(Array.from({ length: 1000 }, (_, i) => tail(i)).join("\n"), 1000);
+      expect(big).toBe(26);
       expect(ring.size).toBe(10);
       expect([...ring.since(0)].map(([id]) => id)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1016));
-      expect(state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM batches").one().n).toBe(1);
+      expect(state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM ring").one().n).toBe(1);
     });
   });
 
@@ -50,8 +48,8 @@ describe("RingBuffer in SQLite", () => {
     await runInDurableObject(stub, (_, state) => {
       const ring = new RingBuffer(state.storage.sql, 100);
       const message = "é".repeat(200_000);
-      ring.append([1, 2, 3, 4].map((n) => `"time":${n},"level":null,"message":"${message}"}`));
-      const rows = state.storage.sql.exec<{ size: number }>("SELECT length(entries) AS size FROM batches").toArray();
+      ring.append([1, 2, 3, 4].map((n) => `"time":${n},"level":null,"message":"${message}"}`).join("\n"), 4);
+      const rows = state.storage.sql.exec<{ size: number }>("SELECT length(tails) AS size FROM ring").toArray();
       expect(rows.length).toBeGreaterThan(1);
       expect([...ring.since(0)].map(([id]) => id)).toEqual([1, 2, 3, 4]);
     });

@@ -1,0 +1,313 @@
+// `npm run bench`: one table comparing the platform's ceiling, edge-tail and a hand-written Node peer,
+// all measured in this run on this machine. `--quick` runs a few seconds and checks correctness only.
+import { execFileSync, fork } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { Worker } from "node:worker_threads";
+import autocannon from "autocannon";
+import { serveBundle } from "./serve.mjs";
+import { Histogram, median } from "./stats.mjs";
+
+const QUICK = process.argv.includes("--quick");
+const SECONDS = QUICK ? 1 : 3;
+const RUNS = QUICK ? 1 : 3;
+const LATENCY_SECONDS = QUICK ? 2 : 5;
+const LINES_PER_SECOND = 1000;
+const ROOT = new URL("..", import.meta.url).pathname;
+let failures = 0;
+
+const log = (...args) => console.error("·", ...args);
+
+function cannon(options) {
+  return new Promise((resolve, reject) => {
+    autocannon({ duration: SECONDS, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+/** Median requests/s over RUNS runs after a warm-up; fails the bench on any non-2xx answer. */
+async function requestsPerSecond(options) {
+  await cannon({ ...options, duration: 1 });
+  const rates = [];
+  for (let run = 0; run < RUNS; run++) {
+    const result = await cannon(options);
+    if (result.non2xx > 0 || result.errors > 0) {
+      failures++;
+      log(`FAIL ${options.url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+    }
+    rates.push(result.requests.average);
+  }
+  return median(rates);
+}
+
+const ndjson = (lines) =>
+  `${Array.from({ length: lines }, (_, i) => JSON.stringify({ level: "info", msg: `line ${i}`, user: "u_1", ms: i })).join("\n")}\n`;
+
+async function ingest(base, batch, stream) {
+  const connections = batch === 1 ? 32 : batch === 100 ? 8 : 4;
+  const rps = await requestsPerSecond({
+    url: `${base}/api/streams/${stream}/logs`,
+    method: "POST",
+    headers: { "content-type": "application/x-ndjson" },
+    body: ndjson(batch),
+    connections,
+  });
+  return { rps, linesPerSecond: rps * batch };
+}
+
+/** Subscribers on one stream while a producer posts LINES_PER_SECOND; checks every id of every subscriber. */
+async function deliver(base, subscribers, seconds = LATENCY_SECONDS) {
+  const stream = `deliver-${subscribers}-${Date.now()}`;
+  const worker = new Worker(new URL("./subscribers.mjs", import.meta.url), {
+    workerData: { url: `${base}/api/streams/${stream}/events?tail=0`, count: subscribers },
+  });
+  let firstError = null;
+  const reported = new Promise((resolve) => {
+    worker.on("message", (message) => {
+      if (message.type === "report") resolve(message);
+      if (message.type === "error") firstError = message.message;
+    });
+  });
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${subscribers} subscribers did not connect in 60 s`)), 60_000);
+    worker.on("message", (message) => {
+      if (message.type === "connected") {
+        clearTimeout(timer);
+        resolve();
+      }
+      if (message.type === "error") {
+        clearTimeout(timer);
+        reject(new Error(`a subscriber failed: ${message.message}`));
+      }
+    });
+  });
+  // A steady rate: every 10 ms, post the lines that are due, stamped with the POST's start time.
+  let sent = 0;
+  let lastId = 0;
+  let postErrors = 0;
+  const inFlight = new Set();
+  const started = performance.now();
+  // The first second warms the new stream's Durable Object up and is not timed.
+  const warmup = 1000;
+  while (performance.now() - started < seconds * 1000 + warmup) {
+    const due = Math.floor(((performance.now() - started) * LINES_PER_SECOND) / 1000) - sent;
+    if (due > 0) {
+      const stamp = performance.now() - started < warmup ? "w" : performance.timeOrigin + performance.now();
+      const body = Array.from({ length: due }, (_, i) => JSON.stringify({ msg: `${sent + i}:${stamp}` })).join("\n");
+      sent += due;
+      const request = fetch(`${base}/api/streams/${stream}/logs`, {
+        method: "POST",
+        headers: { "content-type": "application/x-ndjson" },
+        body,
+      })
+        .then(async (response) => {
+          if (response.status !== 202) postErrors++;
+          else lastId = Math.max(lastId, (await response.json()).lastId);
+        })
+        .catch(() => postErrors++)
+        .finally(() => inFlight.delete(request));
+      inFlight.add(request);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  await Promise.all(inFlight);
+  worker.postMessage({ type: "stop", lastId });
+  const report = await reported;
+  const histogram = Histogram.from(report.histogram);
+  const behind = report.lastIds.filter((id) => id !== lastId).length;
+  const correct = report.missing + report.duplicated + report.outOfOrder === 0 && behind === 0;
+  if (!correct || report.errors > 0 || postErrors > 0) {
+    log(
+      `delivery to ${subscribers}: missing ${report.missing}, duplicated ${report.duplicated}, out of order ${report.outOfOrder}, ` +
+        `${behind} subscribers short of id ${lastId}, ${report.errors} subscriber errors (${firstError}), ${postErrors} POST errors`,
+    );
+  }
+  return {
+    p50: histogram.percentile(50),
+    p99: histogram.percentile(99),
+    max: histogram.max,
+    events: report.received,
+    correct,
+    errors: report.errors + postErrors,
+  };
+}
+
+function childPids(name) {
+  const out = execFileSync("ps", ["-eo", "pid,ppid,comm"], { encoding: "utf8" });
+  const rows = out
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/));
+  const mine = new Set([String(process.pid)]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [pid, ppid] of rows) if (mine.has(ppid) && !mine.has(pid)) mine.add(pid) && (grew = true);
+  }
+  return rows.filter(([pid, , comm]) => mine.has(pid) && comm.includes(name)).map(([pid]) => pid);
+}
+
+function rssMiB(name) {
+  let kib = 0;
+  for (const pid of childPids(name)) {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    kib += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  }
+  return kib / 1024;
+}
+
+async function openIdle(base, stream, count) {
+  const controller = new AbortController();
+  const responses = await Promise.all(
+    Array.from({ length: count }, () =>
+      fetch(`${base}/api/streams/${stream}/events?tail=0`, { signal: controller.signal }),
+    ),
+  );
+  const readers = responses.map((response) => response.body.getReader());
+  await Promise.all(readers.map((reader) => reader.read()));
+  return () => controller.abort();
+}
+
+async function memory(base) {
+  global.gc?.();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const idle = rssMiB("workerd");
+  const close = await openIdle(base, `memory-${Date.now()}`, 1000);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const withSubscribers = rssMiB("workerd");
+  close();
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const beforeRing = rssMiB("workerd");
+  const stream = `ring-${Date.now()}`;
+  for (let i = 0; i < 10; i++) {
+    await fetch(`${base}/api/streams/${stream}/logs`, {
+      method: "POST",
+      headers: { "content-type": "application/x-ndjson" },
+      body: ndjson(1000),
+    });
+  }
+  // Reading the full ring back (a backfill) is what brings it into memory.
+  const response = await fetch(`${base}/api/streams/${stream}/events?tail=10000`);
+  const reader = response.body.getReader();
+  await reader.read();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const afterRing = rssMiB("workerd");
+  await reader.cancel();
+  return { perSubscriberKiB: ((withSubscribers - idle) * 1024) / 1000, fullRingMiB: afterRing - beforeRing };
+}
+
+async function stats(base, stream) {
+  return (await fetch(`${base}/api/streams/${stream}`)).json();
+}
+
+function startPeer() {
+  return new Promise((resolve) => {
+    const child = fork(new URL("./peer/server.mjs", import.meta.url).pathname, ["0"], { stdio: "ignore" });
+    child.on("message", (message) => resolve({ url: `http://127.0.0.1:${message.ready}`, stop: () => child.kill() }));
+  });
+}
+
+const fmt = (n, digits = 0) =>
+  Number.isFinite(n) ? n.toLocaleString("en-US", { maximumFractionDigits: digits }) : "–";
+const ms = (n) => (Number.isFinite(n) ? `${n.toFixed(1)} ms` : "–");
+
+async function main() {
+  log(`bench ${QUICK ? "(quick)" : ""}: bundling and starting workerd`);
+  const server = await serveBundle({ RATE_LIMIT_PER_SECOND: "0", MAX_SUBSCRIBERS: "100000", HEARTBEAT_MS: "15000" });
+  const peer = await startPeer();
+  const base = server.url;
+  const rows = [];
+  try {
+    log("ceiling: GET /api/health");
+    const ceiling = await requestsPerSecond({ url: `${base}/api/health`, connections: 32 });
+    const peerCeiling = await requestsPerSecond({ url: `${peer.url}/api/health`, connections: 32 });
+    rows.push(["Ceiling: GET /api/health, requests/s", fmt(ceiling), fmt(peerCeiling)]);
+
+    const ingestResults = {};
+    let peerIngest1 = 0;
+    for (const batch of [1, 100, 1000]) {
+      log(`ingest: batches of ${batch}`);
+      const ours = await ingest(base, batch, `ingest-${batch}`);
+      const theirs = await ingest(peer.url, batch, `ingest-${batch}`);
+      if (batch === 1) peerIngest1 = theirs.rps;
+      // Read right away: the counter lives in the object's memory, which workerd frees once it is idle.
+      ours.stats = await stats(base, `ingest-${batch}`);
+      log(`  ${JSON.stringify(ours.stats)}`);
+      ingestResults[batch] = ours;
+      rows.push([`Ingest, ${batch}-line batches: requests/s`, fmt(ours.rps), fmt(theirs.rps)]);
+      rows.push([`Ingest, ${batch}-line batches: lines/s`, fmt(ours.linesPerSecond), fmt(theirs.linesPerSecond)]);
+    }
+    rows.push([
+      "Single-line ingest as a fraction of the ceiling",
+      fmt(ingestResults[1].rps / ceiling, 2),
+      fmt(peerIngest1 / peerCeiling, 2),
+    ]);
+
+    for (const subscribers of QUICK ? [1, 10] : [1, 100, 1000]) {
+      log(`delivery: ${subscribers} subscribers at ${LINES_PER_SECOND} lines/s`);
+      const ours = await deliver(base, subscribers);
+      const theirs = await deliver(peer.url, subscribers);
+      if (!ours.correct || ours.errors > 0) failures++;
+      rows.push([
+        `Delivery latency, ${subscribers} subscriber${subscribers === 1 ? "" : "s"}: p50 / p99 / max`,
+        `${ms(ours.p50)} / ${ms(ours.p99)} / ${ms(ours.max)}`,
+        `${ms(theirs.p50)} / ${ms(theirs.p99)} / ${ms(theirs.max)}`,
+      ]);
+    }
+
+    if (!QUICK) {
+      let capacity = 0;
+      for (const subscribers of [2000, 4000, 8000]) {
+        log(`fan-out capacity: ${subscribers} subscribers`);
+        const result = await deliver(base, subscribers, 3);
+        log(`  p99 ${ms(result.p99)}, correct ${result.correct}, errors ${result.errors}`);
+        if (result.p99 >= 100 || !result.correct || result.errors > 0) break;
+        capacity = subscribers;
+      }
+      rows.push([
+        "Fan-out: most subscribers on one stream with p99 < 100 ms (tried 2,000 / 4,000 / 8,000)",
+        capacity ? `≥ ${fmt(capacity)}` : "< 2,000",
+        "not measured",
+      ]);
+
+      log("memory");
+      const mem = await memory(base);
+      rows.push(["workerd resident memory per open subscriber", `${fmt(mem.perSubscriberKiB, 1)} KiB`, ""]);
+      rows.push(["workerd resident memory for a full ring (10,000 entries)", `${fmt(mem.fullRingMiB, 1)} MiB`, ""]);
+    }
+
+    for (const batch of [1, 1000]) {
+      const s = ingestResults[batch].stats;
+      const rowsPerLine = s.rowsWritten / s.lastId;
+      rows.push([`SQLite rows written per line, ${batch}-line batches`, fmt(rowsPerLine, 4), "none (memory only)"]);
+      // Prices: Workers $0.30/M requests; Durable Objects $0.15/M requests; SQLite $1.00/M rows written.
+      const dollars = ((1e6 / batch) * (0.3 + 0.15)) / 1e6 + rowsPerLine * 1e6 * (1.0 / 1e6);
+      rows.push([
+        `Cost per million lines, ${batch}-line batches (requests + rows written)`,
+        `$${dollars.toFixed(4)}`,
+        "",
+      ]);
+    }
+  } finally {
+    peer.stop();
+    await server.dispose();
+  }
+
+  const table = [
+    "| Measure | edge-tail (workerd) | Node peer (better-sse) |",
+    "| --- | --- | --- |",
+    ...rows.map((row) => `| ${row.join(" | ")} |`),
+  ].join("\n");
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  console.log(`\n${table}\n\nMachine: ${machine}. ${new Date().toISOString()}${QUICK ? " (quick run)" : ""}`);
+  if (!QUICK) {
+    mkdirSync(`${ROOT}bench/results`, { recursive: true });
+    writeFileSync(`${ROOT}bench/results/latest.md`, `${table}\n\nMachine: ${machine}. ${new Date().toISOString()}\n`);
+  }
+  if (failures > 0) {
+    console.error(`\n${failures} check(s) failed: see the lines marked FAIL above`);
+    process.exit(1);
+  }
+}
+
+await main();

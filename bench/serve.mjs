@@ -1,0 +1,38 @@
+// Serves the Worker's production bundle straight in workerd (through Miniflare), without wrangler dev's proxy.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+
+/** Bundles with `wrangler deploy --dry-run` and starts it; `vars` override wrangler.toml's. */
+export async function serveBundle(vars = {}) {
+  // Inside the project: workerd refuses module paths that leave its root.
+  const outdir = join(ROOT, "bench", ".build");
+  execFileSync("wrangler", ["deploy", "--dry-run", "--outdir", outdir], { cwd: ROOT, stdio: "ignore" });
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
+  const persist = mkdtempSync(join(tmpdir(), "edge-tail-bench-state-"));
+  // wrangler still derives Miniflare 4's option shape; Miniflare 5 converts it.
+  const options = convertV4MiniflareOptions({
+    ...workerOptions,
+    name: "edge-tail",
+    assets: undefined,
+    modules: [{ type: "ESModule", path: join(outdir, "index.js") }],
+    bindings: { ...workerOptions.bindings, ...vars },
+    host: "127.0.0.1",
+    port: 0,
+  });
+  const mf = new Miniflare(process.env.BENCH_MEMORY ? options : { ...options, resourcePersistencePath: persist });
+  const url = (await mf.ready).origin;
+  return {
+    url,
+    async dispose() {
+      await mf.dispose();
+      rmSync(outdir, { recursive: true, force: true });
+      rmSync(persist, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,72 @@
+// A worker thread holding many SSE subscribers, each read by a spec-compliant parser (eventsource-parser).
+// It checks every subscriber's ids (missing, duplicated, out of order) and records delivery latency.
+import { parentPort, workerData } from "node:worker_threads";
+import { EventSourceParserStream } from "eventsource-parser/stream";
+import { Histogram } from "./stats.mjs";
+
+const { url, count } = /** @type {{ url: string, count: number }} */ (workerData);
+const histogram = new Histogram();
+const subscribers = [];
+const controller = new AbortController();
+let errors = 0;
+let connected = 0;
+
+async function subscribe() {
+  const state = { lastId: 0, received: 0, missing: 0, duplicated: 0, outOfOrder: 0 };
+  subscribers.push(state);
+  try {
+    const response = await fetch(url, { signal: controller.signal });
+    if (response.status !== 200 || !response.body) throw new Error(`status ${response.status}`);
+    connected++;
+    if (connected === count) parentPort?.postMessage({ type: "connected" });
+    const events = response.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream());
+    for await (const event of events) {
+      if (event.event !== "log") continue;
+      const now = performance.timeOrigin + performance.now();
+      const id = Number(event.id);
+      if (state.lastId === 0 || id === state.lastId + 1) state.received++;
+      else if (id <= state.lastId) id === state.lastId ? state.duplicated++ : state.outOfOrder++;
+      else {
+        state.missing += id - state.lastId - 1;
+        state.received++;
+      }
+      state.lastId = Math.max(state.lastId, id);
+      // The message is "<sequence>:<epoch ms when the POST started>"; read it without a full JSON.parse,
+      // so that the client, not the server, is never what a thousand subscribers measure.
+      const start = event.data.indexOf('"message":"') + 11;
+      const colon = event.data.indexOf(":", start);
+      const stamp = Number(event.data.slice(colon + 1, event.data.indexOf('"', colon)));
+      // Warm-up lines carry no stamp: they count for correctness, not for latency.
+      if (!Number.isNaN(stamp)) histogram.record(now - stamp);
+    }
+  } catch (error) {
+    if (!controller.signal.aborted) {
+      errors++;
+      if (errors === 1) parentPort?.postMessage({ type: "error", message: String(error) });
+    }
+  }
+}
+
+for (let i = 0; i < count; i++) subscribe();
+
+parentPort?.on("message", async (message) => {
+  if (message.type !== "stop") return;
+  // Let every subscriber catch up with the last id the producer was given, for at most 15 s.
+  const deadline = Date.now() + 15_000;
+  while (subscribers.some((s) => s.lastId < message.lastId) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const lastIds = subscribers.map((s) => s.lastId);
+  parentPort?.postMessage({
+    type: "report",
+    histogram: histogram.toJSON(),
+    errors,
+    received: subscribers.reduce((sum, s) => sum + s.received, 0),
+    missing: subscribers.reduce((sum, s) => sum + s.missing, 0),
+    duplicated: subscribers.reduce((sum, s) => sum + s.duplicated, 0),
+    outOfOrder: subscribers.reduce((sum, s) => sum + s.outOfOrder, 0),
+    lastIds,
+  });
+  controller.abort();
+  setTimeout(() => process.exit(0), 100);
+});
