@@ -142,7 +142,12 @@ function childPids(name) {
   let grew = true;
   while (grew) {
     grew = false;
-    for (const [pid, ppid] of rows) if (mine.has(ppid) && !mine.has(pid)) mine.add(pid) && (grew = true);
+    for (const [pid, ppid] of rows) {
+      if (mine.has(ppid) && !mine.has(pid)) {
+        mine.add(pid);
+        grew = true;
+      }
+    }
   }
   return rows.filter(([pid, , comm]) => mine.has(pid) && comm.includes(name)).map(([pid]) => pid);
 }
