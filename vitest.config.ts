@@ -2,7 +2,7 @@ import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 // Short heartbeats and a small ring make disconnects and eviction observable within a test.
-const base = { HEARTBEAT_MS: "200", RING_SIZE: "50", MAX_BODY_BYTES: "65536" };
+const base = { HEARTBEAT_MS: "200", RING_SIZE: "50", MAX_BODY_BYTES: "65536", INDEX_REPORT_MS: "50" };
 
 /** Tokens and tight limits for the tests of who may read and write, and how much. */
 const secured = {

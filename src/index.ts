@@ -1,28 +1,32 @@
 import { type Context, Hono, type MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { setCookie } from "hono/cookie";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { type Access, authConfig, grantingTokens, matchesAny, presentedToken, TOKEN_COOKIE } from "./auth";
+import { type Access, authConfig, grantingTokens, matchesAny, presentedToken, TOKEN_COOKIE, tokenReads } from "./auth";
+import { readBody } from "./body";
 import { positiveInteger } from "./config";
-import { formatOf, IngestError, ingestBody } from "./ingest";
-import type { LogStream } from "./log-stream";
+import { formatOf, IngestError, type IngestLimits, ingestBody, toBatch } from "./ingest";
+import { DEFAULT_STREAM_LABELS, parseLokiPush } from "./loki";
+import { parseOtlpJson } from "./otlp";
 import { parseSubscribeOptions, toQuery } from "./subscribe-options";
+import type { Batch, IngestResult, RateLimited } from "./types";
 
 export { LogStream } from "./log-stream";
+export { StreamIndex } from "./stream-index";
 
 const STREAM_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 const utf8 = new TextDecoder();
 
-type AppEnv = { Bindings: Env; Variables: { stream: DurableObjectStub<LogStream> } };
+type AppEnv = { Bindings: Env };
+type AppContext = Context<AppEnv>;
 
 const app = new Hono<AppEnv>();
 
 app.get("/api/health", (c) => c.json({ ok: true }));
 
 // Browsers on other origins may call the API only when ALLOWED_ORIGINS names them.
-app.use("/api/*", async (c, next) => {
+app.use("*", async (c, next) => {
   const allowed = (c.env.ALLOWED_ORIGINS ?? "")
     .split(",")
     .map((origin) => origin.trim())
@@ -38,80 +42,133 @@ app.use("/api/*", async (c, next) => {
   })(c, next);
 });
 
-/** Refuses the request with 401 unless it presents a token that grants `access` to the route's stream. */
-function requireToken(access: Access): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const stream = c.req.param("stream");
-    const tokens = grantingTokens(authConfig(c.env), access, stream);
-    if (tokens !== null && !(await matchesAny(presentedToken(c.req.raw, access), tokens))) {
-      throw new HTTPException(401, {
-        message:
-          access === "write"
-            ? "Missing or wrong token: send Authorization: Bearer <INGEST_TOKEN or a token for this stream>"
-            : "Missing or wrong token: send Authorization: Bearer <token>, ?access_token=<token>, or sign in on the page",
-      });
-    }
-    await next();
-  };
-}
-
-app.use("/api/streams/:stream/*", async (c, next) => {
-  const name = c.req.param("stream");
+function checkStreamName(name: string): string {
   if (!STREAM_NAME.test(name)) {
     throw new HTTPException(400, {
       message: `Invalid stream name ${JSON.stringify(name)}: use 1–64 characters of A-Z a-z 0-9 . _ -`,
     });
   }
-  c.set("stream", c.env.LOG_STREAM.get(c.env.LOG_STREAM.idFromName(name)));
-  await next();
+  return name;
+}
+
+/** Throws 401 unless the request presents a token that grants `access` to `stream` (or to any stream). */
+async function authorize(c: AppContext, access: Access, stream?: string): Promise<void> {
+  const tokens = grantingTokens(authConfig(c.env), access, stream);
+  if (tokens === null || (await matchesAny(presentedToken(c.req.raw, access), tokens))) return;
+  throw new HTTPException(401, {
+    message:
+      access === "write"
+        ? "Missing or wrong token: send Authorization: Bearer <INGEST_TOKEN or a token for this stream>"
+        : "Missing or wrong token: send Authorization: Bearer <token>, ?access_token=<token>, or sign in on the page",
+  });
+}
+
+/** The route's stream name, checked, once the request may do `access` to it. */
+function streamRoute(access: Access): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    await authorize(c, access, checkStreamName(c.req.param("stream") ?? ""));
+    await next();
+  };
+}
+
+function stub(c: AppContext, stream: string) {
+  return c.env.LOG_STREAM.get(c.env.LOG_STREAM.idFromName(stream));
+}
+
+function limits(c: AppContext): IngestLimits {
+  return {
+    maxEntries: positiveInteger(c.env.MAX_ENTRIES, 10_000),
+    maxLength: positiveInteger(c.env.MAX_ENTRY_LENGTH, 32_768),
+  };
+}
+
+/** Reads the body (gzip or deflate welcome) as text; invalid UTF-8 becomes U+FFFD rather than an error. */
+async function bodyText(c: AppContext): Promise<string> {
+  return utf8.decode(await readBody(c.req.raw, positiveInteger(c.env.MAX_BODY_BYTES, 1 << 20)));
+}
+
+/** Hands a batch to its stream; a 429 when the stream's rate is exceeded. */
+async function append(c: AppContext, stream: string, batch: Batch): Promise<IngestResult> {
+  const result: IngestResult | RateLimited = await stub(c, stream).append(batch, stream);
+  if ("retryAfterMs" in result) {
+    throw new HTTPException(429, {
+      message: "Too many requests to this stream: wait for Retry-After seconds, then resend",
+      res: new Response(null, { headers: { "Retry-After": String(Math.ceil(result.retryAfterMs / 1000)) } }),
+    });
+  }
+  return result;
+}
+
+app.post("/api/streams/:stream/logs", streamRoute("write"), async (c) => {
+  const format = formatOf(c.req.header("Content-Type"));
+  // Parsed and serialised here, so the Durable Object only stores the batch and prefixes ids.
+  const batch = ingestBody(format, await bodyText(c), Date.now(), limits(c));
+  return c.json(await append(c, c.req.param("stream"), batch), 202);
 });
 
-app.post(
-  "/api/streams/:stream/logs",
-  requireToken("write"),
-  (c, next) => {
-    const maxSize = positiveInteger(c.env.MAX_BODY_BYTES, 1 << 20);
-    return bodyLimit({
-      maxSize,
-      onError: () => {
-        throw new HTTPException(413, {
-          message: `Body larger than ${maxSize} bytes: split the batch into smaller requests`,
-        });
-      },
-    })(c, next);
-  },
-  async (c) => {
-    const format = formatOf(c.req.header("Content-Type"));
-    // Decoded explicitly: invalid UTF-8 becomes U+FFFD instead of an error, whatever the content type.
-    // Parsed and serialised here, so the Durable Object only stores the batch and prefixes ids.
-    const batch = ingestBody(format, utf8.decode(await c.req.arrayBuffer()), Date.now(), {
-      maxEntries: positiveInteger(c.env.MAX_ENTRIES, 10_000),
-      maxLength: positiveInteger(c.env.MAX_ENTRY_LENGTH, 32_768),
+// OpenTelemetry: point an OTLP/HTTP log exporter at http://host/otlp/{stream}.
+app.post("/otlp/:stream/v1/logs", streamRoute("write"), async (c) => {
+  const type = c.req.header("Content-Type") ?? "";
+  if (!type.includes("json")) {
+    throw new HTTPException(415, {
+      message: `OTLP ${type || "without Content-Type"} is not supported: use OTLP/HTTP JSON (OTEL_EXPORTER_OTLP_LOGS_PROTOCOL=http/json)`,
     });
-    const result = await c.var.stream.append(batch);
-    if ("retryAfterMs" in result) {
-      c.header("Retry-After", String(Math.ceil(result.retryAfterMs / 1000)));
-      return c.json({ error: "Too many requests to this stream: wait for Retry-After seconds, then resend" }, 429);
-    }
-    return c.json(result, 202);
-  },
-);
+  }
+  const batch = toBatch(parseOtlpJson(await bodyText(c), Date.now()), limits(c));
+  await append(c, c.req.param("stream"), batch);
+  return c.json({ partialSuccess: {} });
+});
 
-app.get("/api/streams/:stream/events", requireToken("read"), (c) => {
+// Loki push API, for Promtail, Grafana Alloy, Vector and Fluent Bit's Loki outputs (JSON).
+app.post("/loki/api/v1/push", async (c) => {
+  const type = c.req.header("Content-Type") ?? "";
+  if (!type.includes("json")) {
+    throw new HTTPException(415, {
+      message: `Loki push as ${type || "no Content-Type"} is not supported: send application/json (Vector: encoding.codec = "json"; Fluent Bit: the loki output's default)`,
+    });
+  }
+  const labels = (c.env.LOKI_STREAM_LABELS || DEFAULT_STREAM_LABELS.join(",")).split(",").map((label) => label.trim());
+  const byStream = parseLokiPush(await bodyText(c), Date.now(), labels);
+  // Everything is checked before anything is stored, so a refusal accepts nothing.
+  const batches: [string, Batch][] = [];
+  for (const [stream, drafts] of byStream) {
+    await authorize(c, "write", checkStreamName(stream));
+    batches.push([stream, toBatch(drafts, limits(c))]);
+  }
+  await Promise.all(batches.map(([stream, batch]) => append(c, stream, batch)));
+  return c.body(null, 204);
+});
+
+app.get("/api/streams/:stream/events", streamRoute("read"), (c) => {
   let options: ReturnType<typeof parseSubscribeOptions>;
   try {
     options = parseSubscribeOptions(new URL(c.req.url).searchParams, c.req.header("Last-Event-ID") ?? null);
   } catch (error) {
     throw new HTTPException(400, { message: (error as Error).message });
   }
-  return c.var.stream.fetch(`https://log-stream/events?${toQuery(options)}`);
+  return stub(c, c.req.param("stream")).fetch(`https://log-stream/events?${toQuery(options)}`);
 });
 
-app.get("/api/streams/:stream", requireToken("read"), async (c) => c.json(await c.var.stream.stats()));
+app.get("/api/streams/:stream", streamRoute("read"), async (c) => c.json(await stub(c, c.req.param("stream")).stats()));
+
+app.get("/api/streams", async (c) => {
+  await authorize(c, "read");
+  const index = c.env.STREAM_INDEX.get(c.env.STREAM_INDEX.idFromName("index"));
+  const streams = await index.list();
+  const config = authConfig(c.env);
+  const token = presentedToken(c.req.raw, "read");
+  // A per-team token sees only its own streams; the global read token (or none configured) sees all.
+  const global =
+    config.read === undefined ? grantingTokens(config, "read") === null : await matchesAny(token, [config.read]);
+  if (global || token === undefined) return c.json({ streams });
+  const visible = [];
+  for (const stream of streams) if (await tokenReads(config, token, stream.name)) visible.push(stream);
+  return c.json({ streams: visible });
+});
 
 // The page trades a token typed once for an HttpOnly cookie, because EventSource cannot send headers.
 app.post("/api/session", async (c) => {
-  const token = presentedToken(c.req.raw, "write") ?? (await tokenFromForm(c));
+  const token = presentedToken(c.req.raw, "write") ?? (await tokenFromJson(c));
   const tokens = grantingTokens(authConfig(c.env), "read");
   if (tokens === null) return c.json({ ok: true, open: true });
   if (!(await matchesAny(token, tokens))) {
@@ -127,7 +184,7 @@ app.post("/api/session", async (c) => {
   return c.json({ ok: true });
 });
 
-async function tokenFromForm(c: Context<AppEnv>): Promise<string | undefined> {
+async function tokenFromJson(c: AppContext): Promise<string | undefined> {
   if (!c.req.header("Content-Type")?.includes("application/json")) return undefined;
   const body = await c.req.json<{ token?: unknown }>().catch(() => ({ token: undefined }));
   return typeof body.token === "string" ? body.token : undefined;
@@ -138,6 +195,8 @@ app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${new URL(c.re
 app.onError((error, c) => {
   if (error instanceof HTTPException) {
     if (error.status === 401) c.header("WWW-Authenticate", 'Bearer realm="edge-tail"');
+    const retryAfter = error.res?.headers.get("Retry-After");
+    if (retryAfter) c.header("Retry-After", retryAfter);
     return c.json({ error: error.message }, error.status);
   }
   if (error instanceof IngestError) return c.json({ error: error.message }, error.status as ContentfulStatusCode);

@@ -1,4 +1,4 @@
-import { type EntryDraft, LEVELS, type Level } from "./types";
+import { type Batch, type EntryDraft, LEVELS, type Level } from "./types";
 
 /** A body the client must fix before retrying; `status` is the HTTP status to answer with. */
 export class IngestError extends Error {
@@ -47,14 +47,14 @@ export const MAX_DEPTH = 32;
  * Parses a request body into the batch a stream stores: every entry serialised without its id
  * (`"time":…}`), joined by "\n" (JSON never contains a raw line break). `now` is the time of receipt.
  */
-export function ingestBody(
-  format: BodyFormat,
-  body: string,
-  now: number,
-  limits: IngestLimits,
-): { tails: string; count: number } {
+export function ingestBody(format: BodyFormat, body: string, now: number, limits: IngestLimits): Batch {
   const entries =
     format === "text" ? parseText(body, now) : format === "ndjson" ? parseNdjson(body, now) : parseJson(body, now);
+  return toBatch(entries, limits);
+}
+
+/** Serialises drafts into the batch a stream stores, within `limits` (413 past `maxEntries`). */
+export function toBatch(entries: EntryDraft[], limits: IngestLimits): Batch {
   if (entries.length > limits.maxEntries) {
     throw new IngestError(
       413,
@@ -121,11 +121,15 @@ export function parseText(body: string, now: number): EntryDraft[] {
   const entries: EntryDraft[] = [];
   for (const raw of body.split("\n")) {
     const message = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-    if (message.length === 0) continue;
-    const word = TEXT_LEVEL.exec(message)?.[1];
-    entries.push({ time: now, level: word ? levelOf(word) : null, message });
+    if (message.length > 0) entries.push(textEntry(message, now));
   }
   return entries;
+}
+
+/** One line of text as an entry, its level read from a leading level word. */
+export function textEntry(message: string, now: number): EntryDraft {
+  const word = TEXT_LEVEL.exec(message)?.[1];
+  return { time: now, level: word ? levelOf(word) : null, message };
 }
 
 /** Every non-empty line is one JSON object. */

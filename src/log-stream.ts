@@ -48,6 +48,9 @@ export class LogStream extends DurableObject<Env> {
   readonly #bucket: TokenBucket | null;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #pending: Pending[] = [];
+  /** The stream's name, learnt from its first append, for reports to the stream index. */
+  #name: string | undefined;
+  #report: { timer?: ReturnType<typeof setTimeout>; at: number; lastId: number } = { at: 0, lastId: 0 };
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -64,7 +67,8 @@ export class LogStream extends DurableObject<Env> {
    * Stores one request's batch and sends it to every subscriber. Batches that arrive together are committed
    * together as one row; the answer waits for that write to be durable (the output gate).
    */
-  append({ tails, count }: Batch): Promise<IngestResult | RateLimited> | IngestResult | RateLimited {
+  append({ tails, count }: Batch, name: string): Promise<IngestResult | RateLimited> | IngestResult | RateLimited {
+    this.#name = name;
     const wait = this.#bucket?.take(Date.now()) ?? 0;
     if (wait > 0) return { retryAfterMs: wait };
     if (count === 0) return { accepted: 0, firstId: null, lastId: null };
@@ -95,6 +99,29 @@ export class LogStream extends DurableObject<Env> {
       next += batch.count;
     }
     this.#broadcast(firstId, count === 1 ? [tails] : tails.split("\n"));
+    this.#scheduleReport();
+  }
+
+  /** Tells the stream index about this stream, at most once per INDEX_REPORT_MS and never on the hot path. */
+  #scheduleReport(): void {
+    if (this.#report.timer !== undefined || this.#name === undefined) return;
+    const interval = positiveInteger(this.env.INDEX_REPORT_MS, 5000);
+    const name = this.#name;
+    this.#report.timer = setTimeout(
+      () => {
+        const now = Date.now();
+        const seconds = this.#report.at === 0 ? interval / 1000 : (now - this.#report.at) / 1000;
+        const rate = Math.round(((this.#ring.lastId - this.#report.lastId) / seconds) * 10) / 10;
+        this.#report = { at: now, lastId: this.#ring.lastId };
+        const index = this.env.STREAM_INDEX.get(this.env.STREAM_INDEX.idFromName("index"));
+        const summary = { name, lastActivity: now, entries: this.#ring.size, lastId: this.#ring.lastId, rate };
+        // A lost report only leaves the list a little stale; the next batch sends a fresh one.
+        this.ctx.waitUntil(
+          index.report(summary).catch((error: unknown) => console.error("index report failed", error)),
+        );
+      },
+      Math.max(0, this.#report.at + interval - Date.now()),
+    );
   }
 
   stats(): StreamStats {

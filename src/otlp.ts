@@ -1,0 +1,104 @@
+import { IngestError, levelOf } from "./ingest";
+import type { EntryDraft, Level } from "./types";
+
+/** OTLP's AnyValue, as the JSON encoding of OTLP/HTTP writes it. */
+interface AnyValue {
+  stringValue?: string;
+  boolValue?: boolean;
+  intValue?: string | number;
+  doubleValue?: number;
+  bytesValue?: string;
+  arrayValue?: { values?: AnyValue[] };
+  kvlistValue?: { values?: KeyValue[] };
+}
+
+interface KeyValue {
+  key: string;
+  value?: AnyValue;
+}
+
+interface LogRecord {
+  timeUnixNano?: string | number;
+  observedTimeUnixNano?: string | number;
+  severityNumber?: number;
+  severityText?: string;
+  body?: AnyValue;
+  attributes?: KeyValue[];
+  traceId?: string;
+  spanId?: string;
+}
+
+interface ExportLogsServiceRequest {
+  resourceLogs?: { resource?: { attributes?: KeyValue[] }; scopeLogs?: { logRecords?: LogRecord[] }[] }[];
+}
+
+/** OTLP severity numbers 1–24 in six ranges of four: TRACE, DEBUG, INFO, WARN, ERROR, FATAL. */
+const SEVERITY: Level[] = ["trace", "debug", "info", "warn", "error", "fatal"];
+
+/**
+ * Maps an OTLP/HTTP JSON logs export to drafts: body → message, severity → level, timeUnixNano → time,
+ * resource attributes then record attributes (and trace/span ids) → fields.
+ */
+export function parseOtlpJson(body: string, now: number): EntryDraft[] {
+  let request: ExportLogsServiceRequest;
+  try {
+    request = JSON.parse(body) as ExportLogsServiceRequest;
+  } catch (error) {
+    throw new IngestError(400, `Malformed OTLP JSON: ${(error as Error).message}`);
+  }
+  if (typeof request !== "object" || request === null || !Array.isArray(request.resourceLogs ?? [])) {
+    throw new IngestError(400, "Expected an OTLP ExportLogsServiceRequest: an object with resourceLogs");
+  }
+  const entries: EntryDraft[] = [];
+  for (const resourceLogs of request.resourceLogs ?? []) {
+    const resource = attributes(resourceLogs.resource?.attributes);
+    for (const scopeLogs of resourceLogs.scopeLogs ?? []) {
+      for (const record of scopeLogs.logRecords ?? []) entries.push(toDraft(record, resource, now));
+    }
+  }
+  return entries;
+}
+
+function toDraft(record: LogRecord, resource: Record<string, unknown>, now: number): EntryDraft {
+  const body = record.body === undefined ? "" : value(record.body);
+  const message = typeof body === "string" ? body : JSON.stringify(body);
+  const level =
+    levelOf(record.severityText) ??
+    (record.severityNumber && record.severityNumber > 0
+      ? (SEVERITY[Math.min(5, Math.floor((record.severityNumber - 1) / 4))] ?? null)
+      : null);
+  const fields: Record<string, unknown> = { ...resource, ...attributes(record.attributes) };
+  if (record.traceId) fields.trace_id = record.traceId;
+  if (record.spanId) fields.span_id = record.spanId;
+  const draft: EntryDraft = {
+    time: nanosToMillis(record.timeUnixNano ?? record.observedTimeUnixNano) ?? now,
+    level,
+    message,
+  };
+  if (Object.keys(fields).length > 0) draft.fields = fields;
+  return draft;
+}
+
+function attributes(list: KeyValue[] | undefined): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const { key, value: v } of list ?? []) result[key] = v === undefined ? null : value(v);
+  return result;
+}
+
+function value(v: AnyValue): unknown {
+  if (v.stringValue !== undefined) return v.stringValue;
+  if (v.boolValue !== undefined) return v.boolValue;
+  if (v.intValue !== undefined) return Number(v.intValue);
+  if (v.doubleValue !== undefined) return v.doubleValue;
+  if (v.bytesValue !== undefined) return v.bytesValue;
+  if (v.arrayValue !== undefined) return (v.arrayValue.values ?? []).map(value);
+  if (v.kvlistValue !== undefined) return attributes(v.kvlistValue.values);
+  return null;
+}
+
+/** OTLP times are nanoseconds since the epoch, as a string or a number; 0 means unset. */
+function nanosToMillis(nanos: string | number | undefined): number | null {
+  if (nanos === undefined) return null;
+  const n = typeof nanos === "string" ? Number(BigInt.asUintN(64, BigInt(nanos)) / 1_000_000n) : nanos / 1e6;
+  return Number.isFinite(n) && n > 0 ? Math.round(n) : null;
+}
