@@ -35,7 +35,7 @@ app.use("*", async (c, next) => {
   return cors({
     origin: (origin) => (allowed.includes("*") || allowed.includes(origin) ? origin : null),
     allowMethods: ["GET", "POST", "OPTIONS"],
-    allowHeaders: ["Authorization", "Content-Type", "Content-Encoding", "Last-Event-ID"],
+    allowHeaders: ["Authorization", "Content-Type", "Content-Encoding", "Idempotency-Key", "Last-Event-ID"],
     exposeHeaders: ["Retry-After", "WWW-Authenticate"],
     credentials: true,
     maxAge: 600,
@@ -103,6 +103,15 @@ app.post("/api/streams/:stream/logs", streamRoute("write"), async (c) => {
   const format = formatOf(c.req.header("Content-Type"));
   // Parsed and serialised here, so the Durable Object only stores the batch and prefixes ids.
   const batch = ingestBody(format, await bodyText(c), Date.now(), limits(c));
+  const key = c.req.header("Idempotency-Key");
+  if (key !== undefined) {
+    if (key.length === 0 || key.length > 128) {
+      throw new HTTPException(400, {
+        message: "Idempotency-Key must be 1–128 characters: a fresh random id per batch",
+      });
+    }
+    batch.key = key;
+  }
   return c.json(await append(c, c.req.param("stream"), batch), 202);
 });
 

@@ -48,6 +48,8 @@ export class LogStream extends DurableObject<Env> {
   readonly #bucket: TokenBucket | null;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #pending: Pending[] = [];
+  /** Keyed batches waiting for their commit, so a resend while waiting gets the same answer. */
+  readonly #keyed = new Map<string, Promise<IngestResult>>();
   /** The stream's name, learnt from its first append, for reports to the stream index. */
   #name: string | undefined;
   #report: { timer?: ReturnType<typeof setTimeout>; at: number; lastId: number } = { at: 0, lastId: 0 };
@@ -67,16 +69,35 @@ export class LogStream extends DurableObject<Env> {
    * Stores one request's batch and sends it to every subscriber. Batches that arrive together are committed
    * together as one row; the answer waits for that write to be durable (the output gate).
    */
-  append({ tails, count }: Batch, name: string): Promise<IngestResult | RateLimited> | IngestResult | RateLimited {
+  append(batch: Batch, name: string): Promise<IngestResult | RateLimited> | IngestResult | RateLimited {
     this.#name = name;
+    const known = batch.key === undefined ? undefined : this.#recall(batch.key);
+    if (known) return known;
     const wait = this.#bucket?.take(Date.now()) ?? 0;
     if (wait > 0) return { retryAfterMs: wait };
-    if (count === 0) return { accepted: 0, firstId: null, lastId: null };
-    return new Promise((resolve, reject) => {
-      this.#pending.push({ tails, count, resolve, reject });
+    if (batch.count === 0) return { accepted: 0, firstId: null, lastId: null };
+    const result = new Promise<IngestResult>((resolve, reject) => {
+      this.#pending.push({ ...batch, resolve, reject });
       // One macrotask later: every append that arrived meanwhile joins this commit.
       if (this.#pending.length === 1) setTimeout(() => this.#commit(), 0);
     });
+    const key = batch.key;
+    if (key !== undefined) {
+      this.#keyed.set(key, result);
+      result.then(
+        () => this.#keyed.delete(key),
+        () => this.#keyed.delete(key),
+      );
+    }
+    return result;
+  }
+
+  /** The answer a batch with this key got, or will get once its commit lands. */
+  #recall(key: string): IngestResult | Promise<IngestResult> | undefined {
+    const waiting = this.#keyed.get(key);
+    if (waiting) return waiting;
+    const stored = this.#ring.recall(key);
+    return stored && { accepted: stored.count, firstId: stored.firstId, lastId: stored.firstId + stored.count - 1 };
   }
 
   #commit(): void {
@@ -94,7 +115,9 @@ export class LogStream extends DurableObject<Env> {
       return;
     }
     let next = firstId;
+    const now = Date.now();
     for (const batch of batches) {
+      if (batch.key !== undefined) this.#ring.remember(batch.key, next, batch.count, now);
       batch.resolve({ accepted: batch.count, firstId: next, lastId: next + batch.count - 1 });
       next += batch.count;
     }

@@ -1,5 +1,8 @@
 import type { Gap } from "./types";
 
+/** How long an idempotency key is remembered: far longer than any client's retries. */
+export const KEY_TTL_MS = 15 * 60_000;
+
 /** Longest text (in UTF-16 units) stored in one row, so a row stays under SQLite's 2 MB limit in UTF-8. */
 const MAX_ROW_CHARS = 500_000;
 
@@ -39,6 +42,7 @@ export class RingBuffer {
   #oldestRow: { first: number; last: number };
   /** SQLite rows written since the object started: what Cloudflare bills for storage writes. */
   rowsWritten = 0;
+  #keysTrimmedAt = 0;
 
   constructor(
     private readonly sql: SqlStorage,
@@ -46,6 +50,9 @@ export class RingBuffer {
   ) {
     sql.exec(
       "CREATE TABLE IF NOT EXISTS ring (last_id INTEGER PRIMARY KEY, first_id INTEGER NOT NULL, tails TEXT NOT NULL)",
+    );
+    sql.exec(
+      "CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, first_id INTEGER NOT NULL, count INTEGER NOT NULL, at INTEGER NOT NULL)",
     );
     const newest = sql.exec<{ last_id: number }>("SELECT last_id FROM ring ORDER BY last_id DESC LIMIT 1").toArray();
     this.#lastId = newest[0]?.last_id ?? 0;
@@ -79,6 +86,29 @@ export class RingBuffer {
     this.#lastId = firstId + count - 1;
     this.#trim();
     return firstId;
+  }
+
+  /** The ids a batch sent with this idempotency key got, if it was stored in the last KEY_TTL_MS. */
+  recall(key: string): { firstId: number; count: number } | undefined {
+    const [row] = this.sql
+      .exec<{ first_id: number; count: number }>("SELECT first_id, count FROM idempotency WHERE key = ?", key)
+      .toArray();
+    return row ? { firstId: row.first_id, count: row.count } : undefined;
+  }
+
+  /** Remembers a keyed batch's ids (in the same commit as the batch), forgetting keys older than KEY_TTL_MS. */
+  remember(key: string, firstId: number, count: number, now: number): void {
+    this.rowsWritten += this.sql.exec(
+      "INSERT OR REPLACE INTO idempotency (key, first_id, count, at) VALUES (?, ?, ?, ?)",
+      key,
+      firstId,
+      count,
+      now,
+    ).rowsWritten;
+    if (now - this.#keysTrimmedAt > KEY_TTL_MS / 10) {
+      this.rowsWritten += this.sql.exec("DELETE FROM idempotency WHERE at < ?", now - KEY_TTL_MS).rowsWritten;
+      this.#keysTrimmedAt = now;
+    }
   }
 
   /** Visible entries with an id greater than `after`, oldest first, as [id, wire JSON]. */

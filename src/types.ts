@@ -24,6 +24,8 @@ export type EntryDraft = Omit<LogEntry, "id">;
 export interface Batch {
   tails: string;
   count: number;
+  /** The client's Idempotency-Key: a resent batch with the same key is answered, not stored again. */
+  key?: string;
 }
 
 /** The answer to a batch over the stream's request rate: nothing of it was stored. */

@@ -106,3 +106,24 @@ describe("other routes", () => {
     });
   });
 });
+
+describe("Idempotency-Key", () => {
+  it("answers a resent batch with its first answer and stores it once", async () => {
+    const stream = freshStream();
+    const send = () =>
+      request(`/api/streams/${stream}/logs`, {
+        method: "POST",
+        headers: { "Content-Type": "text/plain", "Idempotency-Key": "batch-1" },
+        body: "one\ntwo",
+      });
+    const [first, concurrent] = await Promise.all([send(), send()]);
+    const again = await send();
+    const answers = await Promise.all([first, concurrent, again].map((response) => response.json()));
+    expect(answers).toEqual([
+      { accepted: 2, firstId: 1, lastId: 2 },
+      { accepted: 2, firstId: 1, lastId: 2 },
+      { accepted: 2, firstId: 1, lastId: 2 },
+    ]);
+    expect(await post(stream, "three")).toEqual({ accepted: 1, firstId: 3, lastId: 3 });
+  });
+});
