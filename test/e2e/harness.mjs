@@ -120,3 +120,31 @@ export function launchBrowser() {
   const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
   return chromium.launch({ executablePath, args: CHROMIUM_FLAGS });
 }
+
+/**
+ * Reads a stream's buffered entries over SSE until `count` have arrived (or `ms` pass), with a real parser.
+ * @returns {Promise<import("../../src/types").LogEntry[]>}
+ */
+export async function collect(url, stream, count, { ms = 20_000, headers = {} } = {}) {
+  const { EventSourceParserStream } = await import("eventsource-parser/stream");
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), ms);
+  const entries = [];
+  try {
+    const response = await fetch(`${url}/api/streams/${stream}/events?tail=${count}`, {
+      headers,
+      signal: controller.signal,
+    });
+    const events = response.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream());
+    for await (const event of events) {
+      if (event.event === "log") entries.push(JSON.parse(event.data));
+      if (entries.length >= count) break;
+    }
+  } catch (error) {
+    if (!controller.signal.aborted) throw error;
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+  return entries;
+}
