@@ -284,17 +284,37 @@ function onKey(event) {
   event.preventDefault();
 }
 
-async function showPicker() {
+/** One stream of the index as a link, with its size, rate and last activity. */
+function streamLink(/** @type {import("../src/types").StreamSummary} */ stream) {
+  const item = document.createElement("li");
+  const link = document.createElement("a");
+  link.href = `/?stream=${encodeURIComponent(stream.name)}`;
+  link.textContent = stream.name;
+  const detail = document.createElement("span");
+  const ago = Math.max(0, Math.round((Date.now() - stream.lastActivity) / 1000));
+  detail.textContent = `${stream.entries.toLocaleString()} lines · ${stream.rate}/s · ${ago < 60 ? `${ago}s` : `${Math.round(ago / 60)}m`} ago`;
+  item.append(link, detail);
+  return item;
+}
+
+function showPicker() {
   $("pick").hidden = false;
-  const input = /** @type {HTMLInputElement} */ ($("pick-name"));
-  input.focus();
+  /** @type {HTMLInputElement} */ ($("pick-name")).focus();
+  loadStreams();
+  setInterval(loadStreams, 5000);
+}
+
+/** Fills the picker from the stream index, when there is one to read. */
+async function loadStreams() {
   try {
     const response = await fetch("/api/streams");
     if (!response.ok) return;
-    const { streams } = /** @type {{ streams: { name: string }[] }} */ (await response.json());
+    const { streams } = /** @type {{ streams: import("../src/types").StreamSummary[] }} */ (await response.json());
     $("stream-list").replaceChildren(
       ...streams.map(({ name }) => Object.assign(document.createElement("option"), { value: name })),
     );
+    $("stream-links").replaceChildren(...streams.map(streamLink));
+    $("streams").hidden = streams.length === 0;
   } catch {
     // No index to offer: typing a name still works.
   }

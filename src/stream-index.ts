@@ -1,16 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-
-/** One stream as the index lists it. */
-export interface StreamSummary {
-  name: string;
-  /** Epoch ms of the last accepted batch. */
-  lastActivity: number;
-  /** Entries in the stream's ring buffer. */
-  entries: number;
-  lastId: number;
-  /** Entries per second over the last report interval. */
-  rate: number;
-}
+import type { StreamSummary } from "./types";
 
 /**
  * The list of streams. Each stream reports to it at most once per REPORT_MS, so ingest never waits on it

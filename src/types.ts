@@ -45,3 +45,15 @@ export interface Gap {
   from: number;
   to: number;
 }
+
+/** One stream as `GET /api/streams` lists it. */
+export interface StreamSummary {
+  name: string;
+  /** Epoch ms of the last accepted batch. */
+  lastActivity: number;
+  /** Entries in the stream's ring buffer. */
+  entries: number;
+  lastId: number;
+  /** Entries per second over the last report interval. */
+  rate: number;
+}

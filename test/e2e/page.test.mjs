@@ -105,6 +105,25 @@ test("pause holds the view and counts new lines; jump to latest shows them", asy
   await page.close();
 });
 
+test("without a stream, the page offers a field and the list of streams", async () => {
+  const stream = fresh();
+  await viewer.post(stream, "INFO listed");
+  const { page, errors } = await open("/");
+  await page.waitForSelector("#pick:not([hidden])");
+  const link = page.locator(`#stream-links a`, { hasText: stream });
+  await waitFor("the stream in the list", async () => (await link.count()) === 1, 15_000);
+  await link.click();
+  await page.waitForSelector("#log .row");
+  assert.equal(await page.textContent("#log .row .message"), "INFO listed");
+  assert.match(page.url(), new RegExp(`[?&]stream=${stream}`));
+  await page.goto(`${viewer.url}/`);
+  await page.fill("#pick-name", stream);
+  await page.press("#pick-name", "Enter");
+  await page.waitForSelector("#log .row");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("screenshots, light and dark, with structured fields expanded", async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const stream = "checkout-api";

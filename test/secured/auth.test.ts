@@ -146,3 +146,26 @@ describe("CORS", () => {
     await read.body?.cancel();
   });
 });
+
+describe("stream list", () => {
+  it("shows a per-team token only its own streams, and the read token all of them", async () => {
+    const mine = `team-a.${crypto.randomUUID()}`;
+    const theirs = `team-b.${crypto.randomUUID()}`;
+    expect((await postAs(mine, bearer("token-a"))).status).toBe(202);
+    expect((await postAs(theirs, bearer("write-b"))).status).toBe(202);
+    const names = async (token: string) => {
+      const response = await request("/api/streams", { headers: bearer(token) });
+      expect(response.status).toBe(200);
+      return (await response.json<{ streams: { name: string }[] }>()).streams.map((s) => s.name);
+    };
+    const deadline = Date.now() + 3000;
+    while (!(await names("read-secret")).includes(theirs) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await names("read-secret")).toEqual(expect.arrayContaining([mine, theirs]));
+    const teamA = await names("token-a");
+    expect(teamA).toContain(mine);
+    expect(teamA.every((name) => name.startsWith("team-a."))).toBe(true);
+    expect((await request("/api/streams")).status).toBe(401);
+  });
+});
