@@ -201,6 +201,43 @@ async function memory(base) {
   return { perSubscriberKiB: ((withSubscribers - idle) * 1024) / 1000, fullRingMiB: afterRing - beforeRing };
 }
 
+/** Whether a stream's Durable Object leaves memory while viewers stay connected and nothing is logged. */
+async function idle(base, seconds) {
+  const stream = `idle-${Date.now()}`;
+  const viewers = 10;
+  let delivered = 0;
+  const controller = new AbortController();
+  await Promise.all(
+    Array.from({ length: viewers }, async () => {
+      const response = await fetch(`${base}/api/streams/${stream}/events?tail=0`, { signal: controller.signal });
+      const reader = response.body.getReader();
+      await reader.read();
+      (async () => {
+        for (;;) {
+          const { done, value } = await reader.read().catch(() => ({ done: true }));
+          if (done) return;
+          delivered += (new TextDecoder().decode(value).match(/event: log/g) ?? []).length;
+        }
+      })();
+    }),
+  );
+  const post = (body) =>
+    fetch(`${base}/api/streams/${stream}/logs`, { method: "POST", headers: { "content-type": "text/plain" }, body });
+  await post("before the quiet spell");
+  const before = await stats(base, stream);
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  await post("after the quiet spell");
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const after = await stats(base, stream);
+  controller.abort();
+  return {
+    hibernated: after.startedAt !== before.startedAt,
+    viewers: after.subscribers,
+    delivered,
+    expected: viewers * 2,
+  };
+}
+
 async function stats(base, stream) {
   return (await fetch(`${base}/api/streams/${stream}`)).json();
 }
@@ -273,6 +310,21 @@ async function main() {
         "Fan-out: most subscribers on one stream with p99 < 100 ms (tried 2,000 / 4,000 / 8,000)",
         capacity ? `≥ ${fmt(capacity)}` : "< 2,000",
         "not measured",
+      ]);
+
+      log("idle: 10 viewers, no lines for 20 s");
+      const quiet = await idle(base, 20);
+      if (quiet.delivered !== quiet.expected) failures++;
+      rows.push([
+        "Idle stream with 10 viewers: Durable Object left memory during 20 s without lines (viewers kept, lines delivered)",
+        `${quiet.hibernated ? "yes" : "no"} (${quiet.viewers}/10, ${quiet.delivered}/${quiet.expected})`,
+        "n/a (process stays up)",
+      ]);
+      // An object that cannot hibernate bills 128 MB of duration all month: 0.125 GB × 2,592,000 s × $12.50/M GB-s.
+      rows.push([
+        "Durable Object duration billed per always-watched idle stream, per month",
+        quiet.hibernated ? "≈ $0 (hibernated between batches)" : "≈ $4.05",
+        "",
       ]);
 
       log("memory");

@@ -9,6 +9,7 @@ import { positiveInteger } from "./config";
 import { formatOf, IngestError, type IngestLimits, ingestBody, toBatch } from "./ingest";
 import { DEFAULT_STREAM_LABELS, parseLokiPush } from "./loki";
 import { parseOtlpJson } from "./otlp";
+import { relay } from "./sse-relay";
 import { parseSubscribeOptions, toQuery } from "./subscribe-options";
 import type { Batch, IngestResult, RateLimited } from "./types";
 
@@ -148,14 +149,19 @@ app.post("/loki/api/v1/push", async (c) => {
   return c.body(null, 204);
 });
 
-app.get("/api/streams/:stream/events", streamRoute("read"), (c) => {
+app.get("/api/streams/:stream/events", streamRoute("read"), async (c) => {
   let options: ReturnType<typeof parseSubscribeOptions>;
   try {
     options = parseSubscribeOptions(new URL(c.req.url).searchParams, c.req.header("Last-Event-ID") ?? null);
   } catch (error) {
     throw new HTTPException(400, { message: (error as Error).message });
   }
-  return stub(c, c.req.param("stream")).fetch(`https://log-stream/events?${toQuery(options)}`);
+  const upgrade = await stub(c, c.req.param("stream")).fetch(`https://log-stream/events?${toQuery(options)}`, {
+    headers: { Upgrade: "websocket" },
+  });
+  // Anything but an accepted socket (a 503 past MAX_SUBSCRIBERS) goes to the viewer as it is.
+  if (upgrade.webSocket === null) return upgrade;
+  return relay(upgrade.webSocket, positiveInteger(c.env.HEARTBEAT_MS, 15_000));
 });
 
 app.get("/api/streams/:stream", streamRoute("read"), async (c) => c.json(await stub(c, c.req.param("stream")).stats()));

@@ -4,7 +4,7 @@ import { compileFilter } from "./filter";
 import { TokenBucket } from "./rate-limit";
 import { planReplay, RingBuffer, withId } from "./ring-buffer";
 import { encodeComment, encodeEvent, encodeLogEvent, encodeRetry } from "./sse";
-import { parseSubscribeOptions } from "./subscribe-options";
+import { parseSubscribeOptions, type SubscribeOptions } from "./subscribe-options";
 import type { Batch, IngestResult, LogEntry, RateLimited } from "./types";
 
 const encoder = new TextEncoder();
@@ -12,10 +12,8 @@ const encoder = new TextEncoder();
 /** What EventSource waits before reconnecting: short, because a live tail should come back fast. */
 const RETRY_MS = 1000;
 
-/** A subscriber with more unread bytes than this is dropped: its queue stops growing, and it resumes on reconnect. */
-export const MAX_QUEUED_BYTES = 1 << 20;
-
-const HEARTBEAT = encoder.encode(encodeComment("heartbeat"));
+/** Backfill is sent in WebSocket messages of at most this size. */
+const MAX_MESSAGE_CHARS = 256 * 1024;
 
 /** An accepted batch waiting for the next group commit. */
 interface Pending extends Batch {
@@ -23,9 +21,13 @@ interface Pending extends Batch {
   reject: (error: unknown) => void;
 }
 
-interface Subscriber {
-  controller: ReadableStreamDefaultController<Uint8Array>;
-  filter: ((entry: LogEntry) => boolean) | null;
+type Filter = ((entry: LogEntry) => boolean) | null;
+
+/** What a subscriber's socket keeps across hibernation. */
+interface Attachment {
+  options: SubscribeOptions;
+  /** Whether its backfill went out; until then broadcasts skip it. */
+  started: boolean;
 }
 
 /** Stream statistics, as `GET /api/streams/{stream}` reports them. */
@@ -37,16 +39,22 @@ export interface StreamStats {
   subscribers: number;
   /** SQLite rows written since the object last started. */
   rowsWritten: number;
+  /** When this instance of the object started: a later value after an idle spell means it hibernated. */
+  startedAt: number;
 }
 
-/** One log stream: its ring buffer, its id sequence and its open SSE responses. */
+/**
+ * One log stream: its ring buffer, its id sequence and its subscribers. Each subscriber is a hibernatable
+ * WebSocket from the Worker that holds the viewer's SSE response, so between batches the object can leave
+ * memory and stop billing, however many viewers are open.
+ */
 export class LogStream extends DurableObject<Env> {
   readonly #ring: RingBuffer;
-  readonly #subscribers = new Set<Subscriber>();
-  readonly #heartbeatMs: number;
   readonly #maxSubscribers: number;
   readonly #bucket: TokenBucket | null;
-  #heartbeat: ReturnType<typeof setInterval> | undefined;
+  /** Each socket's compiled filter; rebuilt from its attachment after the object wakes up. */
+  readonly #filters = new WeakMap<WebSocket, Filter>();
+  readonly #startedAt = Date.now();
   #pending: Pending[] = [];
   /** Keyed batches waiting for their commit, so a resend while waiting gets the same answer. */
   readonly #keyed = new Map<string, Promise<IngestResult>>();
@@ -57,7 +65,6 @@ export class LogStream extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#ring = new RingBuffer(ctx.storage.sql, positiveInteger(env.RING_SIZE, 10_000));
-    this.#heartbeatMs = positiveInteger(env.HEARTBEAT_MS, 15_000);
     this.#maxSubscribers = positiveInteger(env.MAX_SUBSCRIBERS, 2000);
     // "0" turns the limit off, for benchmarks and trusted networks.
     const rate = env.RATE_LIMIT_PER_SECOND === "0" ? 0 : positiveInteger(env.RATE_LIMIT_PER_SECOND, 1000);
@@ -153,27 +160,41 @@ export class LogStream extends DurableObject<Env> {
       oldestId: this.#ring.oldestId,
       entries: this.#ring.size,
       capacity: this.#ring.capacity,
-      subscribers: this.#subscribers.size,
+      subscribers: this.ctx.getWebSockets().length,
       rowsWritten: this.#ring.rowsWritten,
+      startedAt: this.#startedAt,
     };
   }
 
-  /** Opens an SSE response; the Worker has already validated the query (see `toQuery`). */
+  /**
+   * Accepts a subscriber's WebSocket; the Worker has already validated the query (see `toQuery`). The
+   * backfill follows the Worker's "start" message, so nothing is sent before the Worker listens.
+   */
   override fetch(request: Request): Response {
-    if (this.#subscribers.size >= this.#maxSubscribers) {
+    if (this.ctx.getWebSockets().length >= this.#maxSubscribers) {
       return Response.json(
         { error: `This stream already has ${this.#maxSubscribers} viewers, its limit: close a tab or retry later` },
         { status: 503, headers: { "Retry-After": "10" } },
       );
     }
     const options = parseSubscribeOptions(new URL(request.url).searchParams, null);
+    const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
+    this.ctx.acceptWebSocket(server);
+    server.serializeAttachment({ options, started: false } satisfies Attachment);
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  /** The Worker's "start": send the backfill and mark the socket live, in one turn, so no batch slips between. */
+  override webSocketMessage(socket: WebSocket): void {
+    const attachment = socket.deserializeAttachment() as Attachment;
+    if (attachment.started) return;
+    const { options } = attachment;
     const filter = compileFilter(options);
     const plan = planReplay(this.#ring.oldestId, this.#ring.lastId, options);
-
-    let backfill = "";
+    const frames: string[] = [];
     let after = plan.after;
     if (filter === null) {
-      for (const [id, json] of this.#ring.since(after)) backfill += encodeLogEvent(id, json);
+      for (const [id, json] of this.#ring.since(after)) frames.push(encodeLogEvent(id, json));
     } else {
       const matches: [number, string][] = [];
       const resuming = options.lastEventId !== undefined;
@@ -182,92 +203,75 @@ export class LogStream extends DurableObject<Env> {
       }
       const chosen = resuming ? matches : matches.slice(Math.max(0, matches.length - options.tail));
       if (!resuming) after = chosen[0] ? chosen[0][0] - 1 : this.#ring.lastId;
-      for (const [id, json] of chosen) backfill += encodeLogEvent(id, json);
+      for (const [id, json] of chosen) frames.push(encodeLogEvent(id, json));
     }
-
     // An id-only event dispatches nothing but sets EventSource's last id, so a reconnect resumes here.
-    let head = `${encodeRetry(RETRY_MS).slice(0, -1)}id: ${after}\n\n${encodeComment("connected")}`;
-    if (plan.gap) head += encodeEvent({ id: plan.gap.to, event: "gap", data: JSON.stringify(plan.gap) });
+    let message = `${encodeRetry(RETRY_MS).slice(0, -1)}id: ${after}\n\n${encodeComment("connected")}`;
+    if (plan.gap) message += encodeEvent({ id: plan.gap.to, event: "gap", data: JSON.stringify(plan.gap) });
+    // The backfill goes as text, live batches as binary: the relay lets only the backfill exceed its lag limit.
+    for (const frame of frames) {
+      if (message.length + frame.length > MAX_MESSAGE_CHARS) {
+        send(socket, message);
+        message = "";
+      }
+      message += frame;
+    }
+    send(socket, message);
+    socket.serializeAttachment({ options, started: true } satisfies Attachment);
+    this.#filters.set(socket, filter);
+  }
 
-    let subscriber: Subscriber | undefined;
-    const body = new ReadableStream<Uint8Array>(
-      {
-        start: (controller) => {
-          subscriber = { controller, filter };
-          controller.enqueue(encoder.encode(head + backfill));
-        },
-        cancel: () => {
-          if (subscriber) this.#remove(subscriber);
-        },
-      },
-      // Counted in bytes, so desiredSize tells how far a subscriber lags behind.
-      { highWaterMark: 0, size: (chunk) => chunk.byteLength },
-    );
-    if (subscriber) this.#add(subscriber);
-    return new Response(body, {
-      headers: {
-        "Content-Type": "text/event-stream; charset=utf-8",
-        "Cache-Control": "no-cache, no-transform",
-        "X-Accel-Buffering": "no",
-      },
-    });
+  override webSocketClose(socket: WebSocket): void {
+    socket.close();
+  }
+
+  override webSocketError(socket: WebSocket): void {
+    socket.close();
+  }
+
+  /** A live socket's filter; undefined while its backfill has not been sent. */
+  #filterOf(socket: WebSocket): Filter | undefined {
+    if (this.#filters.has(socket)) return this.#filters.get(socket);
+    const attachment = socket.deserializeAttachment() as Attachment | null;
+    if (!attachment?.started) return undefined;
+    const filter = compileFilter(attachment.options);
+    this.#filters.set(socket, filter);
+    return filter;
   }
 
   #broadcast(firstId: number, tails: string[]): void {
-    if (this.#subscribers.size === 0) return;
+    const sockets = this.ctx.getWebSockets();
+    if (sockets.length === 0) return;
     let unfiltered: Uint8Array | undefined;
     let entries: LogEntry[] | undefined;
-    for (const subscriber of this.#subscribers) {
-      if (subscriber.filter === null) {
+    for (const socket of sockets) {
+      const filter = this.#filterOf(socket);
+      if (filter === undefined) continue;
+      if (filter === null) {
         unfiltered ??= encoder.encode(encodeBatch(firstId, tails));
-        this.#send(subscriber, unfiltered);
+        send(socket, unfiltered);
         continue;
       }
       entries ??= tails.map((tail, i) => JSON.parse(withId(firstId + i, tail)) as LogEntry);
       let frames = "";
       for (let i = 0; i < tails.length; i++) {
         const id = firstId + i;
-        if (subscriber.filter(entries[i] as LogEntry)) frames += encodeLogEvent(id, withId(id, tails[i] as string));
+        if (filter(entries[i] as LogEntry)) frames += encodeLogEvent(id, withId(id, tails[i] as string));
       }
-      if (frames !== "") this.#send(subscriber, encoder.encode(frames));
+      if (frames !== "") send(socket, encoder.encode(frames));
     }
   }
+}
 
-  #send(subscriber: Subscriber, chunk: Uint8Array): void {
-    const queued = -(subscriber.controller.desiredSize ?? 0);
-    if (queued > MAX_QUEUED_BYTES) {
-      this.#drop(subscriber);
-      return;
-    }
+/** One subscriber's failure never reaches the others: a socket that cannot take a message is closed. */
+function send(socket: WebSocket, chunk: Uint8Array | string): void {
+  try {
+    socket.send(chunk);
+  } catch {
     try {
-      subscriber.controller.enqueue(chunk);
+      socket.close(1011, "send failed");
     } catch {
-      this.#drop(subscriber);
-    }
-  }
-
-  /** Ends the response after what is queued; EventSource then reconnects with its last id and resumes. */
-  #drop(subscriber: Subscriber): void {
-    this.#remove(subscriber);
-    try {
-      subscriber.controller.close();
-    } catch {
-      // Already closed or cancelled.
-    }
-  }
-
-  #add(subscriber: Subscriber): void {
-    this.#subscribers.add(subscriber);
-    this.#heartbeat ??= setInterval(() => {
-      for (const each of this.#subscribers) this.#send(each, HEARTBEAT);
-    }, this.#heartbeatMs);
-  }
-
-  #remove(subscriber: Subscriber): void {
-    this.#subscribers.delete(subscriber);
-    if (this.#subscribers.size === 0 && this.#heartbeat !== undefined) {
-      clearInterval(this.#heartbeat);
-      this.#heartbeat = undefined;
+      // Already closed.
     }
   }
 }
