@@ -1,5 +1,6 @@
 // A worker thread holding many SSE subscribers, each read by a spec-compliant parser (eventsource-parser).
 // It checks every subscriber's ids (missing, duplicated, out of order) and records delivery latency.
+import { setMaxListeners } from "node:events";
 import { parentPort, workerData } from "node:worker_threads";
 import { EventSourceParserStream } from "eventsource-parser/stream";
 import { Histogram } from "./stats.mjs";
@@ -8,6 +9,8 @@ const { url, count } = /** @type {{ url: string, count: number }} */ (workerData
 const histogram = new Histogram();
 const subscribers = [];
 const controller = new AbortController();
+// Every subscriber listens on the one signal that ends them all.
+setMaxListeners(0, controller.signal);
 let errors = 0;
 let connected = 0;
 
