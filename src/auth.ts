@@ -59,9 +59,18 @@ export function grantingTokens(config: AuthConfig, access: Access, stream?: stri
   return tokens;
 }
 
-/** Whether a token opens `stream` for reading: used to narrow the stream list to what a token may see. */
-export function tokenReads(config: AuthConfig, token: string, stream: string): Promise<boolean> {
-  return matchesAny(token, grantingTokens(config, "read", stream) ?? []);
+/**
+ * The stream-name prefixes a token may read, or null for every stream (it is the global read token, or reads
+ * are open). Narrows the stream list to what the token may see, hashing the token once per rule.
+ */
+export async function readablePrefixes(config: AuthConfig, token: string | undefined): Promise<string[] | null> {
+  if (grantingTokens(config, "read") === null) return null;
+  if (config.read !== undefined && (await matchesAny(token, [config.read]))) return null;
+  const prefixes: string[] = [];
+  for (const rule of config.streams) {
+    if (rule.read !== undefined && (await matchesAny(token, [rule.read]))) prefixes.push(rule.prefix);
+  }
+  return prefixes;
 }
 
 const encoder = new TextEncoder();

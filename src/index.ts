@@ -3,7 +3,15 @@ import { setCookie } from "hono/cookie";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { type Access, authConfig, grantingTokens, matchesAny, presentedToken, TOKEN_COOKIE, tokenReads } from "./auth";
+import {
+  type Access,
+  authConfig,
+  grantingTokens,
+  matchesAny,
+  presentedToken,
+  readablePrefixes,
+  TOKEN_COOKIE,
+} from "./auth";
 import { readBody } from "./body";
 import { positiveInteger } from "./config";
 import { formatOf, IngestError, type IngestLimits, ingestBody, toBatch } from "./ingest";
@@ -170,15 +178,10 @@ app.get("/api/streams", async (c) => {
   await authorize(c, "read");
   const index = c.env.STREAM_INDEX.get(c.env.STREAM_INDEX.idFromName("index"));
   const streams = await index.list();
-  const config = authConfig(c.env);
-  const token = presentedToken(c.req.raw, "read");
   // A per-team token sees only its own streams; the global read token (or none configured) sees all.
-  const global =
-    config.read === undefined ? grantingTokens(config, "read") === null : await matchesAny(token, [config.read]);
-  if (global || token === undefined) return c.json({ streams });
-  const visible = [];
-  for (const stream of streams) if (await tokenReads(config, token, stream.name)) visible.push(stream);
-  return c.json({ streams: visible });
+  const prefixes = await readablePrefixes(authConfig(c.env), presentedToken(c.req.raw, "read"));
+  if (prefixes === null) return c.json({ streams });
+  return c.json({ streams: streams.filter((stream) => prefixes.some((prefix) => stream.name.startsWith(prefix))) });
 });
 
 // The page trades a token typed once for an HttpOnly cookie, because EventSource cannot send headers.

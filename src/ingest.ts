@@ -41,7 +41,7 @@ export interface IngestLimits {
 }
 
 /** Deeper fields are refused: they cost stack on every encode and decode and are never readable. */
-export const MAX_DEPTH = 32;
+const MAX_DEPTH = 32;
 
 /**
  * Parses a request body into the batch a stream stores: every entry serialised without its id
@@ -74,7 +74,7 @@ function serialize(entry: EntryDraft, limits: IngestLimits): string {
 }
 
 /** Cuts an over-long message or fields to `maxLength` characters and marks the entry, so no cut is silent. */
-export function truncate(entry: EntryDraft, maxLength: number): boolean {
+function truncate(entry: EntryDraft, maxLength: number): boolean {
   if (entry.message.length > maxLength) {
     entry.message = entry.message.slice(0, maxLength);
     entry.truncated = true;

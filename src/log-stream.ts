@@ -253,11 +253,8 @@ export class LogStream extends DurableObject<Env> {
         continue;
       }
       entries ??= tails.map((tail, i) => JSON.parse(withId(firstId + i, tail)) as LogEntry);
-      let frames = "";
-      for (let i = 0; i < tails.length; i++) {
-        const id = firstId + i;
-        if (filter(entries[i] as LogEntry)) frames += encodeLogEvent(id, withId(id, tails[i] as string));
-      }
+      const parsed = entries;
+      const frames = encodeBatch(firstId, tails, (i) => filter(parsed[i] as LogEntry));
       if (frames !== "") send(socket, encoder.encode(frames));
     }
   }
@@ -276,9 +273,11 @@ function send(socket: WebSocket, chunk: Uint8Array | string): void {
   }
 }
 
-function encodeBatch(firstId: number, tails: string[]): string {
+/** SSE frames for a batch, or for the entries of it that `keep` (given the index) lets through. */
+function encodeBatch(firstId: number, tails: string[], keep?: (index: number) => boolean): string {
   let frames = "";
   for (let i = 0; i < tails.length; i++) {
+    if (keep && !keep(i)) continue;
     const id = firstId + i;
     frames += encodeLogEvent(id, withId(id, tails[i] as string));
   }

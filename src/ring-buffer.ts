@@ -1,7 +1,7 @@
 import type { Gap } from "./types";
 
 /** How long an idempotency key is remembered: far longer than any client's retries. */
-export const KEY_TTL_MS = 15 * 60_000;
+const KEY_TTL_MS = 15 * 60_000;
 
 /** Longest text (in UTF-16 units) stored in one row, so a row stays under SQLite's 2 MB limit in UTF-8. */
 const MAX_ROW_CHARS = 500_000;

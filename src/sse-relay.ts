@@ -4,9 +4,9 @@ const encoder = new TextEncoder();
 const HEARTBEAT = encoder.encode(encodeComment("heartbeat"));
 
 /** A viewer with more unread bytes than this is dropped: its queue stops growing, and it resumes on reconnect. */
-export const MAX_QUEUED_BYTES = 1 << 20;
+const MAX_QUEUED_BYTES = 1 << 20;
 
-export const SSE_HEADERS = {
+const SSE_HEADERS = {
   "Content-Type": "text/event-stream; charset=utf-8",
   "Cache-Control": "no-cache, no-transform",
   "X-Accel-Buffering": "no",

@@ -9,7 +9,7 @@ export interface SubscribeOptions extends EntryFilter {
   lastEventId?: number;
 }
 
-export const DEFAULT_TAIL = 100;
+const DEFAULT_TAIL = 100;
 
 /** Reads the options of an events request; throws an Error whose message says what to fix. */
 export function parseSubscribeOptions(query: URLSearchParams, lastEventIdHeader: string | null): SubscribeOptions {
