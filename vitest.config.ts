@@ -18,13 +18,16 @@ const secured = {
   MAX_ENTRY_LENGTH: "1000",
 };
 
-const project = (name: string, include: string, bindings: Record<string, string>) => ({
+const project = (name: string, include: string, bindings: Record<string, string>, exclude: string[] = []) => ({
   plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings } })],
-  test: { name, include: [include], testTimeout: 20_000 },
+  test: { name, include: [include], exclude: ["**/node_modules/**", ...exclude], testTimeout: 20_000 },
 });
 
 export default defineConfig({
   test: {
-    projects: [project("open", "test/*.test.ts", base), project("secured", "test/secured/*.test.ts", secured)],
+    projects: [
+      project("open", "test/**/*.test.ts", base, ["test/secured/**", "test/e2e/**"]),
+      project("secured", "test/secured/*.test.ts", secured),
+    ],
   },
 });

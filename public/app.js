@@ -2,8 +2,8 @@
 import { compileSearch, entryMatches } from "./format.js";
 import { createGapRow, createRow, lineText, toggleFields } from "./render.js";
 
-/** @typedef {import("../src/types").LogEntry} LogEntry */
-/** @typedef {import("../src/types").Gap} Gap */
+/** @typedef {import("../lib/types").LogEntry} LogEntry */
+/** @typedef {import("../lib/types").Gap} Gap */
 /** @typedef {{ entry: LogEntry } | { gap: Gap }} Item */
 
 const STREAM_NAME = /^[A-Za-z0-9._-]{1,64}$/;
@@ -285,7 +285,7 @@ function onKey(event) {
 }
 
 /** One stream of the index as a link, with its size, rate and last activity. */
-function streamLink(/** @type {import("../src/types").StreamSummary} */ stream) {
+function streamLink(/** @type {import("../lib/types").StreamSummary} */ stream) {
   const item = document.createElement("li");
   const link = document.createElement("a");
   link.href = `/?stream=${encodeURIComponent(stream.name)}`;
@@ -309,7 +309,7 @@ async function loadStreams() {
   try {
     const response = await fetch("/api/streams");
     if (!response.ok) return;
-    const { streams } = /** @type {{ streams: import("../src/types").StreamSummary[] }} */ (await response.json());
+    const { streams } = /** @type {{ streams: import("../lib/types").StreamSummary[] }} */ (await response.json());
     $("stream-list").replaceChildren(
       ...streams.map(({ name }) => Object.assign(document.createElement("option"), { value: name })),
     );

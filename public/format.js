@@ -1,7 +1,7 @@
 // Pure helpers of the page: no DOM, no network.
 
-/** @typedef {import("../src/types").LogEntry} LogEntry */
-/** @typedef {import("../src/types").Gap} Gap */
+/** @typedef {import("../lib/types").LogEntry} LogEntry */
+/** @typedef {import("../lib/types").Gap} Gap */
 
 /** @param {number} n @param {number} width */
 const pad = (n, width = 2) => String(n).padStart(width, "0");

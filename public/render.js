@@ -1,8 +1,8 @@
 // Builds rows for the log view. Log text only ever reaches the DOM as text nodes, never as HTML.
 import { compactFields, formatTime, splitMatches } from "./format.js";
 
-/** @typedef {import("../src/types").LogEntry} LogEntry */
-/** @typedef {import("../src/types").Gap} Gap */
+/** @typedef {import("../lib/types").LogEntry} LogEntry */
+/** @typedef {import("../lib/types").Gap} Gap */
 
 const template = /** @type {HTMLTemplateElement} */ (document.getElementById("row"));
 

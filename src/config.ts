@@ -1,5 +1,110 @@
-/** Reads a numeric `[vars]` entry; falls back when it is missing or not a positive integer. */
-export function positiveInteger(value: string | undefined, fallback: number): number {
-  const n = Number(value);
-  return Number.isSafeInteger(n) && n > 0 ? n : fallback;
+import { type AuthConfig, parseStreamTokens } from "./http/auth";
+
+/** Every setting, typed and validated: read once per isolate from `env` by `loadConfig`. */
+export interface Config {
+  /** Entries kept per stream. */
+  ringSize: number;
+  /** Largest ingest body in bytes, counted after decompression. */
+  maxBodyBytes: number;
+  /** Interval of the SSE keep-alive comment. */
+  heartbeatMs: number;
+  /** Most entries in one request. */
+  maxEntries: number;
+  /** Longest message, and longest fields JSON, in characters. */
+  maxEntryLength: number;
+  /** Open event streams per stream. */
+  maxSubscribers: number;
+  /** POSTs per second per stream; 0 turns the limit off. */
+  rateLimitPerSecond: number;
+  rateLimitBurst: number;
+  /** Origins whose browser apps may call the API; empty turns CORS off. */
+  allowedOrigins: string[];
+  /** Labels that name the stream of a Loki push, tried in order. */
+  lokiStreamLabels: string[];
+  /** How often, at most, a stream reports its activity to the stream index. */
+  indexReportMs: number;
+  auth: AuthConfig;
+  /** Settings that could not be read, each logged once; numeric ones fall back to their default. */
+  problems: string[];
+  /** Why nothing can be served (tokens that cannot be read: failing open would expose every stream). */
+  unusable: string | null;
+}
+
+type Numeric = "RING_SIZE" | "MAX_BODY_BYTES" | "HEARTBEAT_MS" | "MAX_ENTRIES" | "MAX_ENTRY_LENGTH";
+type Setting = Numeric | "MAX_SUBSCRIBERS" | "RATE_LIMIT_PER_SECOND" | "RATE_LIMIT_BURST" | "INDEX_REPORT_MS";
+
+/** The one table of defaults: wrangler.toml leaves a setting empty to take it. */
+export const DEFAULTS: Record<Setting, number> & { ALLOWED_ORIGINS: string; LOKI_STREAM_LABELS: string } = {
+  RING_SIZE: 10_000,
+  MAX_BODY_BYTES: 1 << 20,
+  HEARTBEAT_MS: 15_000,
+  MAX_ENTRIES: 10_000,
+  MAX_ENTRY_LENGTH: 32_768,
+  MAX_SUBSCRIBERS: 2000,
+  RATE_LIMIT_PER_SECOND: 1000,
+  RATE_LIMIT_BURST: 2000,
+  INDEX_REPORT_MS: 5000,
+  ALLOWED_ORIGINS: "",
+  LOKI_STREAM_LABELS: "stream,service_name,job",
+};
+
+type ConfigEnv = Partial<Record<Setting | "ALLOWED_ORIGINS" | "LOKI_STREAM_LABELS", string>> &
+  Pick<Env, "INGEST_TOKEN" | "READ_TOKEN" | "STREAM_TOKENS">;
+
+const loaded = new WeakMap<object, Config>();
+
+/** The configuration for `env`, read and validated once; problems are logged once and kept in `problems`. */
+export function loadConfig(env: ConfigEnv): Config {
+  let config = loaded.get(env);
+  if (config === undefined) {
+    config = readConfig(env);
+    for (const problem of config.problems) console.error(`edge-tail configuration: ${problem}`);
+    loaded.set(env, config);
+  }
+  return config;
+}
+
+/** Reads `env` without memoising or logging; exported for tests. */
+export function readConfig(env: ConfigEnv): Config {
+  const problems: string[] = [];
+  const integer = (name: Setting, allowZero = false): number => {
+    const raw = env[name]?.trim() ?? "";
+    if (raw === "") return DEFAULTS[name];
+    const n = Number(raw);
+    if (Number.isSafeInteger(n) && (n > 0 || (allowZero && n === 0))) return n;
+    problems.push(
+      `${name}=${JSON.stringify(raw)} is not a ${allowZero ? "non-negative" : "positive"} integer; using ${DEFAULTS[name]}`,
+    );
+    return DEFAULTS[name];
+  };
+  const list = (raw: string | undefined, fallback: string) =>
+    (raw?.trim() ? raw : fallback)
+      .split(",")
+      .map((item) => item.trim())
+      .filter(Boolean);
+  const rateLimitPerSecond = integer("RATE_LIMIT_PER_SECOND", true);
+  let auth: AuthConfig = { streams: [] };
+  let unusable: string | null = null;
+  try {
+    auth = parseStreamTokens(env);
+  } catch (error) {
+    unusable = (error as Error).message;
+    problems.push(unusable);
+  }
+  return {
+    ringSize: integer("RING_SIZE"),
+    maxBodyBytes: integer("MAX_BODY_BYTES"),
+    heartbeatMs: integer("HEARTBEAT_MS"),
+    maxEntries: integer("MAX_ENTRIES"),
+    maxEntryLength: integer("MAX_ENTRY_LENGTH"),
+    maxSubscribers: integer("MAX_SUBSCRIBERS"),
+    rateLimitPerSecond,
+    rateLimitBurst: env.RATE_LIMIT_BURST?.trim() ? integer("RATE_LIMIT_BURST") : Math.max(1, 2 * rateLimitPerSecond),
+    allowedOrigins: list(env.ALLOWED_ORIGINS, DEFAULTS.ALLOWED_ORIGINS),
+    lokiStreamLabels: list(env.LOKI_STREAM_LABELS, DEFAULTS.LOKI_STREAM_LABELS),
+    indexReportMs: integer("INDEX_REPORT_MS"),
+    auth,
+    problems,
+    unusable,
+  };
 }

@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { type EventSourceMessage, EventSourceParserStream } from "eventsource-parser/stream";
-import type { IngestResult, LogEntry } from "../src/types";
+import type { IngestResult, LogEntry } from "../lib/types";
 
 const BASE = "https://viewer.test";
 
@@ -33,6 +33,17 @@ export function within<T>(ms: number, what: string, promise: Promise<T>): Promis
   return Promise.race([promise, timeout]).finally(() => {
     if (timer !== undefined) clearTimeout(timer);
   });
+}
+
+/** Calls `fn` until it returns a truthy value, which it resolves to; rejects after `ms` naming `what`. */
+export async function eventually<T>(fn: () => T | Promise<T>, ms: number, what: string): Promise<NonNullable<T>> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await fn();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
 
 /** An open SSE subscription, parsed by a spec-compliant parser. */

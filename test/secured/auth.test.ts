@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { freshStream, request, Subscription } from "../helpers";
+import { eventually, freshStream, request, Subscription } from "../helpers";
 
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
@@ -158,10 +158,7 @@ describe("stream list", () => {
       expect(response.status).toBe(200);
       return (await response.json<{ streams: { name: string }[] }>()).streams.map((s) => s.name);
     };
-    const deadline = Date.now() + 3000;
-    while (!(await names("read-secret")).includes(theirs) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await eventually(async () => (await names("read-secret")).includes(theirs), 3000, `${theirs} in the list`);
     expect(await names("read-secret")).toEqual(expect.arrayContaining([mine, theirs]));
     const teamA = await names("token-a");
     expect(teamA).toContain(mine);

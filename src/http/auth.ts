@@ -1,0 +1,110 @@
+/** What a request wants to do with a stream. */
+export type Access = "read" | "write";
+
+/** One stream-prefix rule from `STREAM_TOKENS`. */
+export interface StreamRule {
+  prefix: string;
+  read?: string;
+  write?: string;
+}
+
+export interface AuthConfig {
+  read?: string;
+  write?: string;
+  streams: StreamRule[];
+}
+
+/** Reads the token secrets; throws with a message an operator can act on when STREAM_TOKENS is malformed. */
+export function parseStreamTokens(env: Pick<Env, "INGEST_TOKEN" | "READ_TOKEN" | "STREAM_TOKENS">): AuthConfig {
+  const config: AuthConfig = { streams: [] };
+  if (env.READ_TOKEN) config.read = env.READ_TOKEN;
+  if (env.INGEST_TOKEN) config.write = env.INGEST_TOKEN;
+  if (!env.STREAM_TOKENS) return config;
+  let map: unknown;
+  try {
+    map = JSON.parse(env.STREAM_TOKENS);
+  } catch {
+    throw new Error(
+      'STREAM_TOKENS is not JSON: expected {"prefix": "token"} or {"prefix": {"read": "…", "write": "…"}}',
+    );
+  }
+  if (typeof map !== "object" || map === null || Array.isArray(map)) {
+    throw new Error("STREAM_TOKENS must be a JSON object mapping stream-name prefixes to tokens");
+  }
+  for (const [prefix, value] of Object.entries(map)) {
+    if (typeof value === "string" && value !== "") config.streams.push({ prefix, read: value, write: value });
+    else if (typeof value === "object" && value !== null) {
+      const { read, write } = value as Record<string, unknown>;
+      const rule: StreamRule = { prefix };
+      if (typeof read === "string" && read !== "") rule.read = read;
+      if (typeof write === "string" && write !== "") rule.write = write;
+      config.streams.push(rule);
+    } else throw new Error(`STREAM_TOKENS["${prefix}"] must be a token or {"read": "…", "write": "…"}`);
+  }
+  return config;
+}
+
+/**
+ * The tokens that grant `access` to `stream` (to any stream when omitted), or null when that access is
+ * open because no token of its kind is configured at all.
+ */
+export function grantingTokens(config: AuthConfig, access: Access, stream?: string): string[] | null {
+  const global = config[access];
+  const scoped = config.streams.filter((rule) => rule[access] !== undefined);
+  if (global === undefined && scoped.length === 0) return null;
+  const tokens = global === undefined ? [] : [global];
+  for (const rule of scoped) {
+    if (stream === undefined || stream.startsWith(rule.prefix)) tokens.push(rule[access] as string);
+  }
+  return tokens;
+}
+
+/**
+ * The stream-name prefixes a token may read, or null for every stream (it is the global read token, or reads
+ * are open). Narrows the stream list to what the token may see, hashing the token once per rule.
+ */
+export async function readablePrefixes(config: AuthConfig, token: string | undefined): Promise<string[] | null> {
+  if (grantingTokens(config, "read") === null) return null;
+  if (config.read !== undefined && (await matchesAny(token, [config.read]))) return null;
+  const prefixes: string[] = [];
+  for (const rule of config.streams) {
+    if (rule.read !== undefined && (await matchesAny(token, [rule.read]))) prefixes.push(rule.prefix);
+  }
+  return prefixes;
+}
+
+const encoder = new TextEncoder();
+
+/** Compares in constant time: both sides are hashed first, so neither length nor content leaks. */
+export async function matchesAny(presented: string | undefined, tokens: readonly string[]): Promise<boolean> {
+  if (presented === undefined || tokens.length === 0) return false;
+  const digest = (text: string) => crypto.subtle.digest("SHA-256", encoder.encode(text));
+  const mine = await digest(presented);
+  let found = false;
+  for (const token of tokens) {
+    // Every candidate is compared, so the time does not say which one matched.
+    if (crypto.subtle.timingSafeEqual(mine, await digest(token))) found = true;
+  }
+  return found;
+}
+
+export const TOKEN_COOKIE = "edge_tail_token";
+
+/**
+ * The token a request presents: a Bearer header, the `access_token` query parameter (RFC 6750), or, for
+ * reads only, the page's cookie (a cookie alone must never authorise a write another site could forge).
+ */
+export function presentedToken(request: Request, access: Access): string | undefined {
+  const header = request.headers.get("Authorization");
+  const bearer = header === null ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (bearer) return bearer[1];
+  const query = new URL(request.url).searchParams.get("access_token");
+  if (query) return query;
+  if (access === "write") return undefined;
+  const cookies = request.headers.get("Cookie") ?? "";
+  for (const part of cookies.split(";")) {
+    const [name, ...value] = part.trim().split("=");
+    if (name === TOKEN_COOKIE) return decodeURIComponent(value.join("="));
+  }
+  return undefined;
+}

@@ -1,0 +1,52 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { streamNameProblem } from "../../lib/names.js";
+import { type Config, loadConfig } from "../config";
+import { type Access, grantingTokens, matchesAny, presentedToken } from "./auth";
+import { ClientError } from "./errors";
+
+/** The Hono environment of every route: the bindings, and the configuration read once. */
+export type AppEnv = { Bindings: Env; Variables: { config: Config } };
+export type AppContext = Context<AppEnv>;
+
+/** Puts the configuration on the context; a configuration that cannot be served from answers 503 at once. */
+export const withConfig: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const config = loadConfig(c.env);
+  if (config.unusable !== null) {
+    return c.json({ error: `edge-tail is misconfigured: ${config.unusable}` }, 503);
+  }
+  c.set("config", config);
+  await next();
+};
+
+/** The name, checked: a 400 saying what a stream name may be. */
+export function checkStreamName(name: string): string {
+  const problem = streamNameProblem(name);
+  if (problem !== null) throw new ClientError(400, problem);
+  return name;
+}
+
+/** Throws 401 unless the request presents a token that grants `access` to `stream` (or to any stream). */
+export async function authorize(c: AppContext, access: Access, stream?: string): Promise<void> {
+  const tokens = grantingTokens(c.var.config.auth, access, stream);
+  if (tokens === null || (await matchesAny(presentedToken(c.req.raw, access), tokens))) return;
+  throw new ClientError(
+    401,
+    access === "write"
+      ? "Missing or wrong token: send Authorization: Bearer <INGEST_TOKEN or a token for this stream>"
+      : "Missing or wrong token: send Authorization: Bearer <token>, ?access_token=<token>, or sign in on the page",
+    { "WWW-Authenticate": 'Bearer realm="edge-tail"' },
+  );
+}
+
+/** The route's stream name, checked, once the request may do `access` to it. */
+export function streamRoute(access: Access): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    await authorize(c, access, checkStreamName(c.req.param("stream") ?? ""));
+    await next();
+  };
+}
+
+/** The stream's Durable Object. */
+export function streamStub(c: AppContext, stream: string) {
+  return c.env.LOG_STREAM.get(c.env.LOG_STREAM.idFromName(stream));
+}

@@ -1,0 +1,44 @@
+import { ClientError } from "../http/errors";
+import { type Batch, type EntryDraft, joinTails, type Tail, tailOf } from "../stream/stored";
+
+/** Bounds on one request's entries. */
+export interface IngestLimits {
+  /** Most entries in one request; more is a 413. */
+  maxEntries: number;
+  /** Longest message, and longest fields JSON, in characters; longer ones are cut and marked `truncated`. */
+  maxLength: number;
+}
+
+/** Serialises drafts into the batch a stream stores, within `limits` (413 past `maxEntries`). */
+export function toBatch(entries: EntryDraft[], limits: IngestLimits): Batch {
+  if (entries.length > limits.maxEntries) {
+    throw new ClientError(
+      413,
+      `Too many entries: ${entries.length} in one request, at most ${limits.maxEntries}; split the batch`,
+    );
+  }
+  const tails: Tail[] = new Array(entries.length);
+  for (let i = 0; i < entries.length; i++) tails[i] = serialize(entries[i] as EntryDraft, limits);
+  return { tails: joinTails(tails), count: entries.length };
+}
+
+/** One entry's tail, its message and fields cut to `maxLength`. */
+function serialize(entry: EntryDraft, limits: IngestLimits): Tail {
+  const tail = tailOf(entry);
+  // Shorter than the limit as a whole means neither part can be over it: one stringify on the hot path.
+  return tail.length <= limits.maxLength || !truncate(entry, limits.maxLength) ? tail : tailOf(entry);
+}
+
+/** Cuts an over-long message or fields to `maxLength` characters and marks the entry, so no cut is silent. */
+function truncate(entry: EntryDraft, maxLength: number): boolean {
+  if (entry.message.length > maxLength) {
+    entry.message = entry.message.slice(0, maxLength);
+    entry.truncated = true;
+  }
+  const json = entry.fields === undefined ? "" : JSON.stringify(entry.fields);
+  if (json.length > maxLength) {
+    entry.fields = { _truncated: json.slice(0, maxLength) };
+    entry.truncated = true;
+  }
+  return entry.truncated === true;
+}

@@ -1,0 +1,27 @@
+import { ClientError } from "../http/errors";
+import type { EntryDraft } from "../stream/stored";
+import { parseJson, parseNdjson } from "./json";
+import { parseText } from "./text";
+
+/** A decoder turns a body (already decompressed and read as text) into drafts; `now` is the time of receipt. */
+export type Decoder = (body: string, now: number) => EntryDraft[];
+
+const DECODERS: Record<string, Decoder> = {
+  "text/plain": parseText,
+  "application/x-ndjson": parseNdjson,
+  "application/ndjson": parseNdjson,
+  "application/jsonl": parseNdjson,
+  "application/x-jsonlines": parseNdjson,
+  "application/json": parseJson,
+};
+
+/** The decoder for a Content-Type of `POST /api/streams/{stream}/logs`; a 415 naming the accepted types. */
+export function decoderFor(contentType: string | null | undefined): Decoder {
+  const mediaType = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  const decoder = DECODERS[mediaType];
+  if (decoder) return decoder;
+  throw new ClientError(
+    415,
+    `Unsupported Content-Type ${mediaType ? `"${mediaType}"` : "(none)"}: send text/plain (one line per entry), application/x-ndjson (one JSON object per line) or application/json (an object or an array of objects)`,
+  );
+}

@@ -1,0 +1,42 @@
+// How entries are stored and handed around before they are sent: the one module that builds or splits them.
+import type { LogEntry } from "../../lib/types";
+
+/** An entry as the ingest decoders produce it, before the stream assigns its id. */
+export type EntryDraft = Omit<LogEntry, "id">;
+
+/**
+ * One entry's JSON without its opening `{`: `"time":…}`. The stream prefixes `{"id":N,` when it sends it, so
+ * storing a batch never re-serialises it. JSON never contains a raw line break, so tails join with "\n".
+ */
+export type Tail = string & { readonly __tail: true };
+
+/** Tails joined by "\n", in id order. */
+export type Tails = string & { readonly __tails: true };
+
+/** One request's entries on their way to the stream. */
+export interface Batch {
+  tails: Tails;
+  count: number;
+  /** The client's Idempotency-Key: a resent batch with the same key is answered, not stored again. */
+  key?: string;
+}
+
+/** The stored form of a draft. */
+export function tailOf(draft: EntryDraft): Tail {
+  return JSON.stringify(draft).slice(1) as Tail;
+}
+
+/** Joins tails in order. */
+export function joinTails(tails: readonly (Tail | Tails)[]): Tails {
+  return (tails.length === 1 ? tails[0] : tails.join("\n")) as Tails;
+}
+
+/** The tails of `count` joined entries. */
+export function splitTails(tails: Tails, count: number): Tail[] {
+  return (count === 1 ? [tails] : tails.split("\n")) as Tail[];
+}
+
+/** An entry's wire JSON (a LogEntry) from its id and its tail. */
+export function withId(id: number, tail: Tail): string {
+  return `{"id":${id},${tail}`;
+}
