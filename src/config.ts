@@ -4,6 +4,8 @@ import { type AuthConfig, parseStreamTokens } from "./http/auth";
 export interface Config {
   /** Entries kept per stream. */
   ringSize: number;
+  /** How long an entry stays in the ring after its commit; 0 keeps entries until the count pushes them out. */
+  ringMaxAgeMs: number;
   /** Largest ingest body in bytes, counted after decompression. */
   maxBodyBytes: number;
   /** Interval of the SSE keep-alive comment. */
@@ -31,11 +33,18 @@ export interface Config {
 }
 
 type Numeric = "RING_SIZE" | "MAX_BODY_BYTES" | "HEARTBEAT_MS" | "MAX_ENTRIES" | "MAX_ENTRY_LENGTH";
-type Setting = Numeric | "MAX_SUBSCRIBERS" | "RATE_LIMIT_PER_SECOND" | "RATE_LIMIT_BURST" | "INDEX_REPORT_MS";
+type Setting =
+  | Numeric
+  | "RING_MAX_AGE"
+  | "MAX_SUBSCRIBERS"
+  | "RATE_LIMIT_PER_SECOND"
+  | "RATE_LIMIT_BURST"
+  | "INDEX_REPORT_MS";
 
 /** The one table of defaults: wrangler.toml leaves a setting empty to take it. */
 export const DEFAULTS: Record<Setting, number> & { ALLOWED_ORIGINS: string; LOKI_STREAM_LABELS: string } = {
-  RING_SIZE: 10_000,
+  RING_SIZE: 100_000,
+  RING_MAX_AGE: 7 * 86_400,
   MAX_BODY_BYTES: 1 << 20,
   HEARTBEAT_MS: 15_000,
   MAX_ENTRIES: 10_000,
@@ -93,6 +102,7 @@ export function readConfig(env: ConfigEnv): Config {
   }
   return {
     ringSize: integer("RING_SIZE"),
+    ringMaxAgeMs: integer("RING_MAX_AGE", true) * 1000,
     maxBodyBytes: integer("MAX_BODY_BYTES"),
     heartbeatMs: integer("HEARTBEAT_MS"),
     maxEntries: integer("MAX_ENTRIES"),

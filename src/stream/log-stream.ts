@@ -1,8 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
+import type { Level } from "../../lib/levels.js";
 import type { IngestResult } from "../../lib/types";
 import { type Config, loadConfig } from "../config";
+import { compileFilter } from "../viewer/filter";
 import { parseSubscribeOptions } from "../viewer/subscribe-options";
 import { GroupCommit } from "./group-commit";
+import { type HistoryPage, searchHistory } from "./history";
 import { IdempotencyKeys } from "./idempotency";
 import { TokenBucket } from "./rate-limit";
 import { RingBuffer } from "./ring-buffer";
@@ -44,7 +47,7 @@ export class LogStream extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#config = loadConfig(env);
-    this.#ring = new RingBuffer(ctx.storage.sql, this.#config.ringSize);
+    this.#ring = new RingBuffer(ctx.storage.sql, this.#config.ringSize, this.#config.ringMaxAgeMs);
     this.#subscribers = new Subscribers(this.#ring);
     const keys = new IdempotencyKeys(ctx.storage.sql);
     this.#commits = new GroupCommit(this.#ring, keys, (firstId, tails) => this.#committed(firstId, tails));
@@ -94,6 +97,12 @@ export class LogStream extends DurableObject<Env> {
     );
   }
 
+  /** A page of a history search: matching entries' wire JSON, newest first, below `before`. */
+  history(q: string | undefined, level: Level | undefined, before: number, limit: number, stream: string): HistoryPage {
+    this.#ring.expire(Date.now());
+    return searchHistory(this.#ring, compileFilter({ q, level }, stream), before, limit);
+  }
+
   stats(): StreamStats {
     return {
       lastId: this.#ring.lastId,
@@ -118,17 +127,23 @@ export class LogStream extends DurableObject<Env> {
         { status: 503, headers: { "Retry-After": "10" } },
       );
     }
-    const options = parseSubscribeOptions(new URL(request.url).searchParams, null);
+    const query = new URL(request.url).searchParams;
+    const options = parseSubscribeOptions(query, null);
+    const stream = query.get("stream") ?? "";
+    this.#name ??= stream;
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
     this.ctx.acceptWebSocket(server);
-    server.serializeAttachment({ options, started: false } satisfies Attachment);
+    server.serializeAttachment({ options, stream, started: false } satisfies Attachment);
     return new Response(null, { status: 101, webSocket: client });
   }
 
   /** The Worker's "start": send the backfill and mark the socket live, in one turn, so no batch slips between. */
   override webSocketMessage(socket: WebSocket): void {
     const attachment = socket.deserializeAttachment() as Attachment;
-    if (!attachment.started) this.#subscribers.start(socket, attachment.options);
+    if (!attachment.started) {
+      this.#ring.expire(Date.now());
+      this.#subscribers.start(socket, attachment);
+    }
   }
 
   override webSocketClose(socket: WebSocket): void {

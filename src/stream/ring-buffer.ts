@@ -32,24 +32,38 @@ export function planReplay(
  * The stream's recent entries in its SQLite storage, one row per appended batch. A row holds the batch's
  * entries serialised without their ids (`"time":…}`), one per line: an entry's id is its row's first id
  * plus its line number, so appending stores the batch exactly as it arrived. At most `capacity` entries are
- * visible; a row leaves storage once all of its entries have aged out.
+ * visible, none committed more than `maxAgeMs` ago (0: no age limit); a row leaves storage once all of its
+ * entries are out.
  */
 export class RingBuffer {
   #lastId: number;
-  /** First and last id of the oldest stored row. */
-  #oldestRow: { first: number; last: number };
+  /** First and last id, and commit time, of the oldest stored row. */
+  #oldestRow: { first: number; last: number; at: number };
   /** SQLite rows written since the object started: what Cloudflare bills for storage writes. */
   rowsWritten = 0;
 
   constructor(
     private readonly sql: SqlStorage,
     readonly capacity: number,
+    readonly maxAgeMs = 0,
   ) {
     sql.exec(
-      "CREATE TABLE IF NOT EXISTS ring (last_id INTEGER PRIMARY KEY, first_id INTEGER NOT NULL, tails TEXT NOT NULL)",
+      "CREATE TABLE IF NOT EXISTS ring (last_id INTEGER PRIMARY KEY, first_id INTEGER NOT NULL, tails TEXT NOT NULL, at INTEGER)",
     );
+    // Rings written before `at` existed get the column; their rows age out by count only.
+    if (
+      !sql
+        .exec<{ name: string }>("PRAGMA table_info(ring)")
+        .toArray()
+        .some((column) => column.name === "at")
+    ) {
+      sql.exec("ALTER TABLE ring ADD COLUMN at INTEGER");
+    }
+    // The newest id outlives its rows (they may all age out): ids are never reused.
+    sql.exec("CREATE TABLE IF NOT EXISTS ring_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
     const newest = sql.exec<{ last_id: number }>("SELECT last_id FROM ring ORDER BY last_id DESC LIMIT 1").toArray();
-    this.#lastId = newest[0]?.last_id ?? 0;
+    const kept = sql.exec<{ value: number }>("SELECT value FROM ring_meta WHERE key = 'last_id'").toArray();
+    this.#lastId = Math.max(newest[0]?.last_id ?? 0, kept[0]?.value ?? 0);
     this.#oldestRow = this.#readOldestRow();
   }
 
@@ -72,14 +86,47 @@ export class RingBuffer {
    * Stores `count` entries given as tails joined by "\n" and assigns them the next ids; returns the first.
    * Synchronous, so concurrent appends can never interleave.
    */
-  append(tails: Tails, count: number): number {
+  append(tails: Tails, count: number, now = Date.now()): number {
     const firstId = this.#lastId + 1;
     if (count === 0) return firstId;
-    if (tails.length <= MAX_ROW_CHARS) this.#insert(firstId, count, tails);
-    else this.#insertChunked(firstId, splitTails(tails, count));
+    if (tails.length <= MAX_ROW_CHARS) this.#insert(firstId, count, tails, now);
+    else this.#insertChunked(firstId, splitTails(tails, count), now);
     this.#lastId = firstId + count - 1;
+    // The first row of an empty ring is its oldest.
+    if (this.#oldestRow.first === firstId) this.#oldestRow = this.#readOldestRow();
     this.#trim();
+    this.expire(now);
     return firstId;
+  }
+
+  /** Drops rows committed more than `maxAgeMs` before `now`; cheap when none are due. */
+  expire(now: number): void {
+    if (this.maxAgeMs === 0 || this.#oldestRow.at === 0 || this.#oldestRow.at >= now - this.maxAgeMs) return;
+    this.rowsWritten += this.sql.exec(
+      "INSERT OR REPLACE INTO ring_meta (key, value) VALUES ('last_id', ?)",
+      this.#lastId,
+    ).rowsWritten;
+    this.rowsWritten += this.sql.exec("DELETE FROM ring WHERE at < ?", now - this.maxAgeMs).rowsWritten;
+    this.#oldestRow = this.#readOldestRow();
+  }
+
+  /** Visible entries with an id below `before`, newest first, as [id, wire JSON]. */
+  *newestFirst(before: number): Generator<[number, string]> {
+    const oldest = this.oldestId;
+    const until = Math.min(before, this.#lastId + 1);
+    if (until <= oldest) return;
+    const rows = this.sql.exec<{ first_id: number; tails: Tails; count: number }>(
+      "SELECT first_id, tails, last_id - first_id + 1 AS count FROM ring WHERE first_id < ? AND last_id >= ? ORDER BY last_id DESC",
+      until,
+      oldest,
+    );
+    for (const row of rows) {
+      const tails = splitTails(row.tails, row.count);
+      const low = Math.max(row.first_id, oldest);
+      for (let id = Math.min(until - 1, row.first_id + row.count - 1); id >= low; id--) {
+        yield [id, withId(id, tails[id - row.first_id] as Tail)];
+      }
+    }
   }
 
   /** Visible entries with an id greater than `after`, oldest first, as [id, wire JSON]. */
@@ -100,27 +147,28 @@ export class RingBuffer {
   }
 
   /** Splits a batch too large for one row into rows below SQLite's limit. */
-  #insertChunked(firstId: number, tails: Tail[]): void {
+  #insertChunked(firstId: number, tails: Tail[], now: number): void {
     let start = 0;
     let chars = 0;
     for (let i = 0; i < tails.length; i++) {
       const length = (tails[i] as Tail).length + 1;
       if (chars > 0 && chars + length > MAX_ROW_CHARS) {
-        this.#insert(firstId + start, i - start, joinTails(tails.slice(start, i)));
+        this.#insert(firstId + start, i - start, joinTails(tails.slice(start, i)), now);
         start = i;
         chars = 0;
       }
       chars += length;
     }
-    this.#insert(firstId + start, tails.length - start, joinTails(tails.slice(start)));
+    this.#insert(firstId + start, tails.length - start, joinTails(tails.slice(start)), now);
   }
 
-  #insert(firstId: number, count: number, tails: Tails): void {
+  #insert(firstId: number, count: number, tails: Tails, now: number): void {
     this.rowsWritten += this.sql.exec(
-      "INSERT INTO ring (last_id, first_id, tails) VALUES (?, ?, ?)",
+      "INSERT INTO ring (last_id, first_id, tails, at) VALUES (?, ?, ?, ?)",
       firstId + count - 1,
       firstId,
       tails,
+      now,
     ).rowsWritten;
   }
 
@@ -131,10 +179,13 @@ export class RingBuffer {
     this.#oldestRow = this.#readOldestRow();
   }
 
-  #readOldestRow(): { first: number; last: number } {
+  #readOldestRow(): { first: number; last: number; at: number } {
     const [row] = this.sql
-      .exec<{ first_id: number; last_id: number }>("SELECT first_id, last_id FROM ring ORDER BY last_id LIMIT 1")
+      .exec<{ first_id: number; last_id: number; at: number | null }>(
+        "SELECT first_id, last_id, at FROM ring ORDER BY last_id LIMIT 1",
+      )
       .toArray();
-    return row ? { first: row.first_id, last: row.last_id } : { first: this.#lastId + 1, last: this.#lastId + 1 };
+    if (!row) return { first: this.#lastId + 1, last: this.#lastId + 1, at: 0 };
+    return { first: row.first_id, last: row.last_id, at: row.at ?? 0 };
   }
 }

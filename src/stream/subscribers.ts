@@ -1,8 +1,9 @@
 import { GAP_EVENT } from "../../lib/events.js";
 import type { LogEntry } from "../../lib/types";
-import { compileFilter } from "../viewer/filter";
+import { type CompiledFilter, compileFilter } from "../viewer/filter";
 import { encodeComment, encodeEvent, encodeLogEvent, encodeRetry } from "../viewer/sse";
 import type { SubscribeOptions } from "../viewer/subscribe-options";
+import { matches, SCAN_LIMIT } from "./history";
 import { planReplay, type RingBuffer } from "./ring-buffer";
 import { type Tail, withId } from "./stored";
 
@@ -14,11 +15,13 @@ const RETRY_MS = 1000;
 /** Backfill is sent in WebSocket messages of at most this size. */
 const MAX_MESSAGE_CHARS = 256 * 1024;
 
-type Filter = ((entry: LogEntry) => boolean) | null;
+type Filter = CompiledFilter | null;
 
 /** What a subscriber's socket keeps across hibernation. */
 export interface Attachment {
   options: SubscribeOptions;
+  /** The stream's name, which `stream:` in a query compares with. */
+  stream: string;
   /** Whether its backfill went out; until then broadcasts skip it. */
   started: boolean;
 }
@@ -34,22 +37,27 @@ export class Subscribers {
   constructor(private readonly ring: RingBuffer) {}
 
   /** Sends the backfill (as text: the relay lets only the backfill exceed its lag limit) and marks it live. */
-  start(socket: WebSocket, options: SubscribeOptions): void {
-    const filter = compileFilter(options);
+  start(socket: WebSocket, attachment: Attachment): void {
+    const { options, stream } = attachment;
+    const filter = compileFilter(options, stream);
     const ring = this.ring;
     const plan = planReplay(ring.oldestId, ring.lastId, options);
     const frames: string[] = [];
     let after = plan.after;
     if (filter === null) {
       for (const [id, json] of ring.since(after)) frames.push(encodeLogEvent(id, json));
+    } else if (options.lastEventId !== undefined) {
+      for (const [id, json] of ring.since(after)) if (matches(filter, json)) frames.push(encodeLogEvent(id, json));
     } else {
-      const matches: [number, string][] = [];
-      const resuming = options.lastEventId !== undefined;
-      for (const match of ring.since(resuming ? after : ring.oldestId - 1)) {
-        if (filter(JSON.parse(match[1]) as LogEntry)) matches.push(match);
+      // The newest `tail` matches among the newest SCAN_LIMIT entries; older ones are a history search away.
+      const chosen: [number, string][] = [];
+      let scanned = 0;
+      for (const [id, json] of ring.newestFirst(ring.lastId + 1)) {
+        if (chosen.length >= options.tail || scanned++ >= SCAN_LIMIT) break;
+        if (matches(filter, json)) chosen.push([id, json]);
       }
-      const chosen = resuming ? matches : matches.slice(Math.max(0, matches.length - options.tail));
-      if (!resuming) after = chosen[0] ? chosen[0][0] - 1 : ring.lastId;
+      chosen.reverse();
+      after = chosen[0] ? chosen[0][0] - 1 : ring.lastId;
       for (const [id, json] of chosen) frames.push(encodeLogEvent(id, json));
     }
     // An id-only event dispatches nothing but sets EventSource's last id, so a reconnect resumes here.
@@ -63,14 +71,18 @@ export class Subscribers {
       message += frame;
     }
     send(socket, message);
-    socket.serializeAttachment({ options, started: true } satisfies Attachment);
+    socket.serializeAttachment({ ...attachment, started: true } satisfies Attachment);
     this.#filters.set(socket, filter);
   }
 
-  /** Sends a commit's entries to every live socket, each through its own filter. */
+  /**
+   * Sends a commit's entries to every live socket through its filter. Sockets with the same filter share
+   * one evaluation and one encoded message; the entries are parsed once, and only if a filter needs them.
+   */
   broadcast(sockets: WebSocket[], firstId: number, tails: Tail[]): void {
     let unfiltered: Uint8Array | undefined;
-    let entries: LogEntry[] | undefined;
+    let entries: (LogEntry | null)[] | undefined;
+    const byKey = new Map<string, Uint8Array | null>();
     for (const socket of sockets) {
       const filter = this.#filterOf(socket);
       if (filter === undefined) continue;
@@ -79,10 +91,18 @@ export class Subscribers {
         send(socket, unfiltered);
         continue;
       }
-      entries ??= tails.map((tail, i) => JSON.parse(withId(firstId + i, tail)) as LogEntry);
-      const parsed = entries;
-      const frames = encodeBatch(firstId, tails, (i) => filter(parsed[i] as LogEntry));
-      if (frames !== "") send(socket, encoder.encode(frames));
+      let message = byKey.get(filter.key);
+      if (message === undefined) {
+        entries ??= tails.map((tail, i) => parseEntry(withId(firstId + i, tail)));
+        const parsed = entries;
+        const frames = encodeBatch(firstId, tails, (i) => {
+          const entry = parsed[i];
+          return entry !== null && entry !== undefined && filter.match(entry);
+        });
+        message = frames === "" ? null : encoder.encode(frames);
+        byKey.set(filter.key, message);
+      }
+      if (message !== null) send(socket, message);
     }
   }
 
@@ -91,9 +111,17 @@ export class Subscribers {
     if (this.#filters.has(socket)) return this.#filters.get(socket);
     const attachment = socket.deserializeAttachment() as Attachment | null;
     if (!attachment?.started) return undefined;
-    const filter = compileFilter(attachment.options);
+    const filter = compileFilter(attachment.options, attachment.stream);
     this.#filters.set(socket, filter);
     return filter;
+  }
+}
+
+function parseEntry(json: string): LogEntry | null {
+  try {
+    return JSON.parse(json) as LogEntry;
+  } catch {
+    return null;
   }
 }
 

@@ -4,19 +4,33 @@ import { grantingTokens, matchesAny, presentedToken, readablePrefixes, TOKEN_COO
 import { type AppContext, type AppEnv, authorize, streamRoute, streamStub } from "../http/context";
 import { ClientError } from "../http/errors";
 import { relay } from "./sse-relay";
-import { parseSubscribeOptions, toQuery } from "./subscribe-options";
+import { parseHistoryOptions, parseSubscribeOptions, toQuery } from "./subscribe-options";
 
 /** The routes that read streams: events, statistics, the stream list and the page's sign-in. */
 export const viewerRoutes = new Hono<AppEnv>();
 
 viewerRoutes.get("/api/streams/:stream/events", streamRoute("read"), async (c) => {
   const options = parseSubscribeOptions(new URL(c.req.url).searchParams, c.req.header("Last-Event-ID") ?? null);
-  const upgrade = await streamStub(c, c.req.param("stream")).fetch(`https://log-stream/events?${toQuery(options)}`, {
+  const stream = c.req.param("stream");
+  const query = toQuery(options);
+  query.set("stream", stream);
+  const upgrade = await streamStub(c, stream).fetch(`https://log-stream/events?${query}`, {
     headers: { Upgrade: "websocket" },
   });
   // Anything but an accepted socket (a 503 past MAX_SUBSCRIBERS) goes to the viewer as it is.
   if (upgrade.webSocket === null) return upgrade;
   return relay(upgrade.webSocket, c.var.config.heartbeatMs);
+});
+
+// History: matching entries newest first, a bounded scan per request; `next` is the `before` of the next page.
+viewerRoutes.get("/api/streams/:stream/entries", streamRoute("read"), async (c) => {
+  const stream = c.req.param("stream");
+  const { q, level, before, limit } = parseHistoryOptions(new URL(c.req.url).searchParams);
+  const page = await streamStub(c, stream).history(q, level, before, limit, stream);
+  // The entries are already JSON: joined, not parsed and serialised again.
+  return c.body(`{"entries":[${page.entries.join(",")}],"next":${page.next}}`, 200, {
+    "Content-Type": "application/json",
+  });
 });
 
 viewerRoutes.get("/api/streams/:stream", streamRoute("read"), async (c) =>

@@ -1,6 +1,6 @@
 import { levelOf } from "../../lib/levels.js";
 import { ClientError } from "../http/errors";
-import type { EntryFilter } from "./filter";
+import { checkQuery, type EntryFilter } from "./filter";
 
 /** How a subscriber wants to start and what it wants to see. */
 export interface SubscribeOptions extends EntryFilter {
@@ -27,7 +27,36 @@ export function parseSubscribeOptions(query: URLSearchParams, lastEventIdHeader:
     options.level = parsed;
   }
   const q = query.get("q");
-  if (q !== null && q !== "") options.q = q;
+  if (q !== null && q.trim() !== "") {
+    const normalised = checkQuery(q);
+    if (normalised !== "") options.q = normalised;
+  }
+  return options;
+}
+
+/** A history request: `?q=&level=&before=ID&limit=N`. */
+export interface HistoryOptions extends EntryFilter {
+  /** Entries with ids below this; the stream's next id when omitted. */
+  before: number;
+  /** At most this many entries. Defaults to 100, at most 1,000. */
+  limit: number;
+}
+
+const MAX_HISTORY_LIMIT = 1000;
+
+/** Reads the options of a history request; throws a 400 whose message says what to fix. */
+export function parseHistoryOptions(query: URLSearchParams): HistoryOptions {
+  const { level, q } = parseSubscribeOptions(query, null);
+  const options: HistoryOptions = { before: Number.MAX_SAFE_INTEGER, limit: 100 };
+  if (level !== undefined) options.level = level;
+  if (q !== undefined) options.q = q;
+  const before = query.get("before");
+  if (before !== null && before !== "") options.before = nonNegativeInteger("before", before);
+  const limit = query.get("limit");
+  if (limit !== null && limit !== "") options.limit = nonNegativeInteger("limit", limit);
+  if (options.limit < 1 || options.limit > MAX_HISTORY_LIMIT) {
+    throw new ClientError(400, `limit must be 1–${MAX_HISTORY_LIMIT}, got ${options.limit}`);
+  }
   return options;
 }
 

@@ -1,8 +1,10 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { searchHistory } from "../../src/stream/history";
 import { planReplay, RingBuffer } from "../../src/stream/ring-buffer";
 import { joinTails, tailOf } from "../../src/stream/stored";
+import { compileFilter } from "../../src/viewer/filter";
 import { freshStream, post, request, Subscription } from "../helpers";
 
 describe("planReplay", () => {
@@ -53,6 +55,41 @@ describe("RingBuffer in SQLite", () => {
       const rows = state.storage.sql.exec<{ size: number }>("SELECT length(tails) AS size FROM ring").toArray();
       expect(rows.length).toBeGreaterThan(1);
       expect([...ring.since(0)].map(([id]) => id)).toEqual([1, 2, 3, 4]);
+    });
+  });
+});
+
+describe("age and history", () => {
+  it("lets entries older than maxAgeMs go, and never reuses their ids, across a restart", async () => {
+    const stub = env.LOG_STREAM.get(env.LOG_STREAM.idFromName(freshStream()));
+    await runInDurableObject(stub, (_, state) => {
+      const ring = new RingBuffer(state.storage.sql, 100, 60_000);
+      ring.append(joinTails([tail(1), tail(2)]), 2, 1_000);
+      ring.append(joinTails([tail(3)]), 1, 30_000);
+      ring.expire(61_500);
+      expect([ring.oldestId, ring.lastId, ring.size]).toEqual([3, 3, 1]);
+      ring.expire(200_000);
+      expect(ring.size).toBe(0);
+      const reopened = new RingBuffer(state.storage.sql, 100, 60_000);
+      expect(reopened.append(joinTails([tail(4)]), 1, 200_000)).toBe(4);
+    });
+  });
+
+  it("searches backwards a bounded number of entries per page", async () => {
+    const stub = env.LOG_STREAM.get(env.LOG_STREAM.idFromName(freshStream()));
+    await runInDurableObject(stub, (_, state) => {
+      const ring = new RingBuffer(state.storage.sql, 1000);
+      ring.append(joinTails(Array.from({ length: 100 }, (_, i) => tail(i + 1))), 100);
+      const filter = compileFilter({ q: "message:m7" }, "s");
+      const pages = [];
+      let before = Number.MAX_SAFE_INTEGER;
+      for (let guard = 0; guard < 20; guard++) {
+        const page = searchHistory(ring, filter, before, 10, 30);
+        pages.push(page.entries.map((json) => JSON.parse(json).id));
+        if (page.next === null) break;
+        before = page.next;
+      }
+      expect(pages).toEqual([[], [], [], [7]]);
     });
   });
 });
