@@ -1,7 +1,7 @@
 import { GAP_EVENT } from "../../lib/events.js";
 import type { LogEntry } from "../../lib/types";
 import { type CompiledFilter, compileFilter } from "../viewer/filter";
-import { encodeComment, encodeEvent, encodeLogEvent, encodeRetry } from "../viewer/sse";
+import { BACKFILL_END, encodeComment, encodeEvent, encodeLogEvent, encodeRetry } from "../viewer/sse";
 import type { SubscribeOptions } from "../viewer/subscribe-options";
 import { matches, SCAN_LIMIT } from "./history";
 import { planReplay, type RingBuffer } from "./ring-buffer";
@@ -37,7 +37,7 @@ export class Subscribers {
   constructor(private readonly ring: RingBuffer) {}
 
   /** Sends the backfill (as text: the relay lets only the backfill exceed its lag limit) and marks it live. */
-  start(socket: WebSocket, attachment: Attachment): void {
+  start(socket: WebSocket, attachment: Attachment, markEnd = false): void {
     const { options, stream } = attachment;
     const filter = compileFilter(options, stream);
     const ring = this.ring;
@@ -71,6 +71,7 @@ export class Subscribers {
       message += frame;
     }
     send(socket, message);
+    if (markEnd) send(socket, BACKFILL_END);
     socket.serializeAttachment({ ...attachment, started: true } satisfies Attachment);
     this.#filters.set(socket, filter);
   }

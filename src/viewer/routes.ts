@@ -3,6 +3,7 @@ import { setCookie } from "hono/cookie";
 import { grantingTokens, matchesAny, presentedToken, readablePrefixes, TOKEN_COOKIE } from "../http/auth";
 import { type AppContext, type AppEnv, authorize, streamRoute, streamStub } from "../http/context";
 import { ClientError } from "../http/errors";
+import { MAX_MERGED_STREAMS, MergedView, parsePositions, parseStreamSelection } from "./merged";
 import { relay } from "./sse-relay";
 import { parseHistoryOptions, parseSubscribeOptions, toQuery } from "./subscribe-options";
 
@@ -20,6 +21,76 @@ viewerRoutes.get("/api/streams/:stream/events", streamRoute("read"), async (c) =
   // Anything but an accepted socket (a 503 past MAX_SUBSCRIBERS) goes to the viewer as it is.
   if (upgrade.webSocket === null) return upgrade;
   return relay(upgrade.webSocket, c.var.config.heartbeatMs);
+});
+
+// Several streams over one connection: `?streams=a,b,team-a.*`, the filters of the single-stream route.
+viewerRoutes.get("/api/events", async (c) => {
+  const url = new URL(c.req.url);
+  const selection = parseStreamSelection(url.searchParams.get("streams"));
+  const options = parseSubscribeOptions(url.searchParams, null);
+  const resume = parsePositions(c.req.header("Last-Event-ID") ?? url.searchParams.get("lastEventId"));
+  for (const name of selection.names) {
+    await authorize(c, "read", name).catch((error: unknown) => {
+      throw error instanceof ClientError && error.status === 401
+        ? new ClientError(
+            401,
+            `This token cannot read the stream "${name}": leave it out, or use a token for it`,
+            error.headers,
+          )
+        : error;
+    });
+  }
+  const readable = await readablePrefixes(c.var.config.auth, presentedToken(c.req.raw, "read"));
+  /** Listed streams under the selection's prefixes that this token may read, beyond those in `known`. */
+  const discover = async (known: string[]): Promise<string[]> => {
+    if (selection.prefixes.length === 0) return [];
+    const index = c.env.STREAM_INDEX.get(c.env.STREAM_INDEX.idFromName("index"));
+    return (await index.list())
+      .map((stream) => stream.name)
+      .filter(
+        (name) =>
+          !known.includes(name) &&
+          selection.prefixes.some((prefix) => name.startsWith(prefix)) &&
+          (readable === null || readable.some((prefix) => name.startsWith(prefix))),
+      );
+  };
+  const view = new MergedView(resume === null ? options.tail : null);
+  /** Subscribes to one stream; a stream found after the view started replays from its first line. */
+  const open = async (name: string, late: boolean) => {
+    const query = toQuery({ ...options, lastEventId: resume?.get(name) ?? (late || resume !== null ? 0 : undefined) });
+    query.set("stream", name);
+    const upgrade = await streamStub(c, name).fetch(`https://log-stream/events?${query}`, {
+      headers: { Upgrade: "websocket" },
+    });
+    return upgrade.webSocket === null ? upgrade : upgrade.webSocket;
+  };
+  const names = [...selection.names, ...(await discover(selection.names))].slice(0, MAX_MERGED_STREAMS);
+  const opened = await Promise.all(names.map((name) => open(name, false)));
+  const refused = opened.find((result) => result instanceof Response);
+  if (refused instanceof Response) {
+    for (const result of opened) if (!(result instanceof Response)) result.close(1000, "view refused");
+    return refused;
+  }
+  names.forEach((name, i) => view.add(name, opened[i] as WebSocket));
+  // Prefixes follow streams that appear later, as the stream index learns of them.
+  const poll =
+    selection.prefixes.length === 0
+      ? undefined
+      : setInterval(
+          async () => {
+            try {
+              for (const name of await discover(view.streams)) {
+                if (view.streams.length >= MAX_MERGED_STREAMS) break;
+                const socket = await open(name, true);
+                if (!(socket instanceof Response)) view.add(name, socket);
+              }
+            } catch (error) {
+              console.error("merged view: discovering streams failed", error);
+            }
+          },
+          Math.max(1000, c.var.config.indexReportMs),
+        );
+  return view.response(c.var.config.heartbeatMs, () => clearInterval(poll));
 });
 
 // History: matching entries newest first, a bounded scan per request; `next` is the `before` of the next page.

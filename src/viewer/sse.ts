@@ -42,3 +42,6 @@ function singleLine(field: string, value: string): string {
   }
   return value;
 }
+
+/** Ends a backfill sent to a merged view (which merges the backfills of its streams by time). */
+export const BACKFILL_END = encodeComment("end of backfill");
