@@ -16,6 +16,8 @@ export interface Config {
   maxEntryLength: number;
   /** Open event streams per stream. */
   maxSubscribers: number;
+  /** Open event streams per stream from one client (its IP address, else its token). */
+  maxSubscribersPerClient: number;
   /** POSTs per second per stream; 0 turns the limit off. */
   rateLimitPerSecond: number;
   rateLimitBurst: number;
@@ -23,6 +25,8 @@ export interface Config {
   allowedOrigins: string[];
   /** Labels that name the stream of a Loki push, tried in order. */
   lokiStreamLabels: string[];
+  /** Resource attributes that name the stream of an OTLP export to `POST /v1/logs`, tried in order. */
+  otlpStreamAttributes: string[];
   /** How often, at most, a stream reports its activity to the stream index. */
   indexReportMs: number;
   auth: AuthConfig;
@@ -37,12 +41,17 @@ type Setting =
   | Numeric
   | "RING_MAX_AGE"
   | "MAX_SUBSCRIBERS"
+  | "MAX_SUBSCRIBERS_PER_CLIENT"
   | "RATE_LIMIT_PER_SECOND"
   | "RATE_LIMIT_BURST"
   | "INDEX_REPORT_MS";
 
 /** The one table of defaults: wrangler.toml leaves a setting empty to take it. */
-export const DEFAULTS: Record<Setting, number> & { ALLOWED_ORIGINS: string; LOKI_STREAM_LABELS: string } = {
+export const DEFAULTS: Record<Setting, number> & {
+  ALLOWED_ORIGINS: string;
+  LOKI_STREAM_LABELS: string;
+  OTLP_STREAM_ATTRIBUTES: string;
+} = {
   RING_SIZE: 100_000,
   RING_MAX_AGE: 7 * 86_400,
   MAX_BODY_BYTES: 1 << 20,
@@ -50,14 +59,18 @@ export const DEFAULTS: Record<Setting, number> & { ALLOWED_ORIGINS: string; LOKI
   MAX_ENTRIES: 10_000,
   MAX_ENTRY_LENGTH: 32_768,
   MAX_SUBSCRIBERS: 2000,
+  MAX_SUBSCRIBERS_PER_CLIENT: 50,
   RATE_LIMIT_PER_SECOND: 1000,
   RATE_LIMIT_BURST: 2000,
   INDEX_REPORT_MS: 5000,
   ALLOWED_ORIGINS: "",
   LOKI_STREAM_LABELS: "stream,service_name,job",
+  OTLP_STREAM_ATTRIBUTES: "service.name",
 };
 
-type ConfigEnv = Partial<Record<Setting | "ALLOWED_ORIGINS" | "LOKI_STREAM_LABELS", string>> &
+type ConfigEnv = Partial<
+  Record<Setting | "ALLOWED_ORIGINS" | "LOKI_STREAM_LABELS" | "OTLP_STREAM_ATTRIBUTES", string>
+> &
   Pick<Env, "INGEST_TOKEN" | "READ_TOKEN" | "STREAM_TOKENS">;
 
 const loaded = new WeakMap<object, Config>();
@@ -108,10 +121,12 @@ export function readConfig(env: ConfigEnv): Config {
     maxEntries: integer("MAX_ENTRIES"),
     maxEntryLength: integer("MAX_ENTRY_LENGTH"),
     maxSubscribers: integer("MAX_SUBSCRIBERS"),
+    maxSubscribersPerClient: integer("MAX_SUBSCRIBERS_PER_CLIENT"),
     rateLimitPerSecond,
     rateLimitBurst: env.RATE_LIMIT_BURST?.trim() ? integer("RATE_LIMIT_BURST") : Math.max(1, 2 * rateLimitPerSecond),
     allowedOrigins: list(env.ALLOWED_ORIGINS, DEFAULTS.ALLOWED_ORIGINS),
     lokiStreamLabels: list(env.LOKI_STREAM_LABELS, DEFAULTS.LOKI_STREAM_LABELS),
+    otlpStreamAttributes: list(env.OTLP_STREAM_ATTRIBUTES, DEFAULTS.OTLP_STREAM_ATTRIBUTES),
     indexReportMs: integer("INDEX_REPORT_MS"),
     auth,
     problems,

@@ -22,12 +22,14 @@ app.use("*", async (c, next) => {
   if (allowedOrigins.length === 0) return next();
   let handler = corsFor.get(c.var.config);
   if (handler === undefined) {
+    // "*" admits every origin, so it never comes with credentials: no other site may read with a user's cookie.
+    const anyOrigin = allowedOrigins.includes("*");
     handler = cors({
-      origin: (origin) => (allowedOrigins.includes("*") || allowedOrigins.includes(origin) ? origin : null),
+      origin: anyOrigin ? "*" : (origin) => (allowedOrigins.includes(origin) ? origin : null),
       allowMethods: ["GET", "POST", "OPTIONS"],
       allowHeaders: ["Authorization", "Content-Type", "Content-Encoding", "Idempotency-Key", "Last-Event-ID"],
       exposeHeaders: ["Retry-After", "WWW-Authenticate"],
-      credentials: true,
+      credentials: !anyOrigin,
       maxAge: 600,
     });
     corsFor.set(c.var.config, handler);

@@ -91,20 +91,34 @@ export async function matchesAny(presented: string | undefined, tokens: readonly
 export const TOKEN_COOKIE = "edge_tail_token";
 
 /**
- * The token a request presents: a Bearer header, the `access_token` query parameter (RFC 6750), or, for
- * reads only, the page's cookie (a cookie alone must never authorise a write another site could forge).
+ * The token a request presents. Writes: only a Bearer header, which no other site can make a browser send
+ * and which stays out of URLs and their logs. Reads: a Bearer header, the `access_token` query parameter
+ * (RFC 6750, for EventSource, which cannot send headers) or the page's cookie.
  */
 export function presentedToken(request: Request, access: Access): string | undefined {
   const header = request.headers.get("Authorization");
   const bearer = header === null ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (bearer) return bearer[1];
+  if (access === "write") return undefined;
   const query = new URL(request.url).searchParams.get("access_token");
   if (query) return query;
-  if (access === "write") return undefined;
   const cookies = request.headers.get("Cookie") ?? "";
   for (const part of cookies.split(";")) {
     const [name, ...value] = part.trim().split("=");
     if (name === TOKEN_COOKIE) return decodeURIComponent(value.join("="));
   }
   return undefined;
+}
+
+/**
+ * Who a viewer is, for the per-client cap on viewers: its IP address (Cloudflare sets CF-Connecting-IP; a
+ * client cannot), else a hash of the token it reads with, else one shared "anonymous".
+ */
+export async function clientKey(request: Request): Promise<string> {
+  const ip = request.headers.get("CF-Connecting-IP");
+  if (ip) return `ip:${ip.slice(0, 64)}`;
+  const token = presentedToken(request, "read");
+  if (token === undefined) return "anonymous";
+  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(token)));
+  return `token:${Array.from(hash.subarray(0, 12), (byte) => byte.toString(16).padStart(2, "0")).join("")}`;
 }

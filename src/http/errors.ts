@@ -1,5 +1,5 @@
 /** The HTTP statuses a client's mistake (or a refusal it can act on) is answered with. */
-export type ClientStatus = 400 | 401 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 503;
+export type ClientStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 503;
 
 /**
  * A request the client must change (or retry later) before it can succeed. Domain modules throw it; the one

@@ -1,32 +1,26 @@
 import { Hono } from "hono";
-import type { IngestResult } from "../../lib/types";
-import { toBatch } from "../ingest/batch";
 import { decoderFor } from "../ingest/formats";
-import { parseLokiPush } from "../ingest/loki";
-import { parseOtlpJson } from "../ingest/otlp";
-import type { Batch } from "../stream/stored";
+import type { StreamGroup } from "../ingest/groups";
+import { parseJsonText } from "../ingest/json";
+import { mapLokiPush } from "../ingest/loki";
+import { decodeLokiPushRequest } from "../ingest/loki-proto";
+import { mapOtlpResources, type OtlpResource } from "../ingest/otlp";
+import { decodeOtlpLogsRequest } from "../ingest/otlp-proto";
 import { readBody } from "./body";
-import { type AppContext, type AppEnv, authorize, checkStreamName, streamRoute, streamStub } from "./context";
+import { type AppContext, type AppEnv, authorize, streamRoute } from "./context";
 import { ClientError } from "./errors";
+import { isProtobuf, otlpAnswers, otlpSuccess } from "./otlp-answers";
+import { bodyDigest, store } from "./store";
 
 const utf8 = new TextDecoder();
 
-/** Reads the body (gzip or deflate welcome) as text; invalid UTF-8 becomes U+FFFD rather than an error. */
+/** Reads the body (gzip, deflate or snappy welcome) as text; invalid UTF-8 becomes U+FFFD rather than an error. */
 async function bodyText(c: AppContext): Promise<string> {
   return utf8.decode(await readBody(c.req.raw, c.var.config.maxBodyBytes));
 }
 
-function limits(c: AppContext) {
-  return { maxEntries: c.var.config.maxEntries, maxLength: c.var.config.maxEntryLength };
-}
-
-/** Hands a batch to its stream; a 429 when the stream's rate is exceeded. */
-async function append(c: AppContext, stream: string, batch: Batch): Promise<IngestResult> {
-  const answer = await streamStub(c, stream).append(batch, stream);
-  if (answer.ok) return answer.result;
-  throw new ClientError(429, "Too many requests to this stream: wait for Retry-After seconds, then resend", {
-    "Retry-After": String(Math.ceil(answer.retryAfterMs / 1000)),
-  });
+function mediaType(c: AppContext): string {
+  return (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
 }
 
 /** The routes that take log lines in. */
@@ -34,48 +28,97 @@ export const ingestRoutes = new Hono<AppEnv>();
 
 ingestRoutes.post("/api/streams/:stream/logs", streamRoute("write"), async (c) => {
   const decode = decoderFor(c.req.header("Content-Type"));
-  // Parsed and serialised here, so the Durable Object only stores the batch and prefixes ids.
-  const batch = toBatch(decode(await bodyText(c), Date.now()), limits(c));
   const key = c.req.header("Idempotency-Key");
-  if (key !== undefined) {
-    if (key.length === 0 || key.length > 128) {
-      throw new ClientError(400, "Idempotency-Key must be 1–128 characters: a fresh random id per batch");
+  if (key !== undefined && (key.length === 0 || key.length > 128)) {
+    throw new ClientError(400, "Idempotency-Key must be 1–128 characters: a fresh random id per batch");
+  }
+  const stream = c.req.param("stream");
+  const text = await bodyText(c);
+  // Parsed and serialised here, so the Durable Object only stores the batch and prefixes ids.
+  const drafts = decode(text, Date.now());
+  const format = mediaType(c);
+  const keyed = key === undefined ? undefined : { key, digest: await bodyDigest(format, text) };
+  const [result] = await store(c, [{ stream, drafts, source: "the path" }], { key: keyed, format });
+  return c.json(result, 202);
+});
+
+/** An OTLP export's resources, from protobuf or JSON by its Content-Type (a 415 otherwise). */
+async function otlpResources(c: AppContext): Promise<{ resources: OtlpResource[]; format: string }> {
+  const type = c.req.header("Content-Type");
+  const now = Date.now();
+  if (isProtobuf(type)) {
+    const bytes = await readBody(c.req.raw, c.var.config.maxBodyBytes);
+    return { resources: mapOtlpResources(decodeOtlpLogsRequest(bytes), now), format: "otlp-protobuf" };
+  }
+  if (mediaType(c) === "application/json") {
+    const value = parseJsonText(await bodyText(c), "the OTLP JSON body");
+    return { resources: mapOtlpResources(value, now), format: "otlp-json" };
+  }
+  throw new ClientError(
+    415,
+    `OTLP as ${type ? `"${type}"` : "no Content-Type"} is not supported: send application/x-protobuf or application/json (OTLP/HTTP)`,
+  );
+}
+
+// OpenTelemetry with the stream in the path: point an OTLP/HTTP log exporter at http://host/otlp/{stream}.
+ingestRoutes.post("/otlp/:stream/v1/logs", otlpAnswers, streamRoute("write"), async (c) => {
+  const { resources, format } = await otlpResources(c);
+  const stream = c.req.param("stream");
+  await store(c, [{ stream, drafts: resources.flatMap((resource) => resource.drafts), source: "the path" }], {
+    format,
+  });
+  return otlpSuccess(c);
+});
+
+// OpenTelemetry with an SDK's defaults (OTEL_EXPORTER_OTLP_ENDPOINT=http://host): each resource's records go
+// to the stream its service.name (or the first of OTLP_STREAM_ATTRIBUTES it has) names.
+ingestRoutes.post("/v1/logs", otlpAnswers, async (c) => {
+  // Authorisation comes before the body is parsed: the token must at least be a write token.
+  await authorize(c, "write");
+  const { resources, format } = await otlpResources(c);
+  const names = c.var.config.otlpStreamAttributes;
+  const groups = new Map<string, StreamGroup>();
+  for (const resource of resources) {
+    const attribute = names.find(
+      (name) => typeof resource.attributes[name] === "string" && resource.attributes[name] !== "",
+    );
+    if (attribute === undefined) {
+      if (resource.drafts.length === 0) continue;
+      throw new ClientError(
+        400,
+        `${resource.where}.resource has no ${names.join(" or ")} attribute to name its stream: set OTEL_SERVICE_NAME, or send to /otlp/{stream}/v1/logs`,
+      );
     }
-    batch.key = key;
+    const stream = resource.attributes[attribute] as string;
+    const group = groups.get(stream) ?? { stream, drafts: [], source: `${resource.where}, attribute ${attribute}` };
+    group.drafts.push(...resource.drafts);
+    groups.set(stream, group);
   }
-  return c.json(await append(c, c.req.param("stream"), batch), 202);
+  await store(c, [...groups.values()], { format });
+  return otlpSuccess(c);
 });
 
-// OpenTelemetry: point an OTLP/HTTP log exporter at http://host/otlp/{stream}.
-ingestRoutes.post("/otlp/:stream/v1/logs", streamRoute("write"), async (c) => {
-  const type = c.req.header("Content-Type") ?? "";
-  if (!type.includes("json")) {
-    throw new ClientError(
-      415,
-      `OTLP ${type || "without Content-Type"} is not supported: use OTLP/HTTP JSON (OTEL_EXPORTER_OTLP_LOGS_PROTOCOL=http/json)`,
-    );
-  }
-  const batch = toBatch(parseOtlpJson(await bodyText(c), Date.now()), limits(c));
-  await append(c, c.req.param("stream"), batch);
-  return c.json({ partialSuccess: {} });
-});
-
-// Loki push API, for Promtail, Grafana Alloy, Vector and Fluent Bit's Loki outputs (JSON).
+// Loki push API: protobuf (Snappy-compressed, as Promtail, Grafana Alloy, Vector and winston-loki send it) or JSON.
 ingestRoutes.post("/loki/api/v1/push", async (c) => {
-  const type = c.req.header("Content-Type") ?? "";
-  if (!type.includes("json")) {
+  // Authorisation comes before the body is parsed: the token must at least be a write token.
+  await authorize(c, "write");
+  const type = mediaType(c);
+  const { maxBodyBytes, lokiStreamLabels } = c.var.config;
+  let value: unknown;
+  let format: string;
+  if (type === "" || type === "application/x-protobuf" || type === "application/protobuf") {
+    // As Loki reads it: the protobuf is Snappy-compressed, unless Content-Encoding: snappy already said so.
+    value = decodeLokiPushRequest(await readBody(c.req.raw, maxBodyBytes, { snappyPayload: true }));
+    format = "loki-protobuf";
+  } else if (type === "application/json") {
+    value = parseJsonText(await bodyText(c), "the Loki push body");
+    format = "loki-json";
+  } else {
     throw new ClientError(
       415,
-      `Loki push as ${type || "no Content-Type"} is not supported: send application/json (Vector: encoding.codec = "json"; Fluent Bit: the loki output's default)`,
+      `Loki push as "${type}" is not supported: send application/x-protobuf (Snappy-compressed) or application/json`,
     );
   }
-  const byStream = parseLokiPush(await bodyText(c), Date.now(), c.var.config.lokiStreamLabels);
-  // Everything is checked before anything is stored, so a refusal accepts nothing.
-  const batches: [string, Batch][] = [];
-  for (const [stream, drafts] of byStream) {
-    await authorize(c, "write", checkStreamName(stream));
-    batches.push([stream, toBatch(drafts, limits(c))]);
-  }
-  await Promise.all(batches.map(([stream, batch]) => append(c, stream, batch)));
+  await store(c, mapLokiPush(value, Date.now(), lokiStreamLabels), { format });
   return c.body(null, 204);
 });

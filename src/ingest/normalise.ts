@@ -36,7 +36,7 @@ export function fromObject(value: unknown, where: string, now: number): EntryDra
   const timeKey = TIME_KEYS.find(has);
   if (timeKey !== undefined) {
     const parsed = timeOf(fields[timeKey]);
-    if (parsed !== null) {
+    if (parsed !== null && isSaneTime(parsed, now)) {
       time = parsed;
       delete fields[timeKey];
     }
@@ -48,6 +48,17 @@ export function fromObject(value: unknown, where: string, now: number): EntryDra
     break;
   }
   return draft;
+}
+
+/** How far ahead of the time of receipt an entry's time may be: clocks drift, but not by days. */
+export const MAX_FUTURE_MS = 24 * 3600_000;
+
+/**
+ * Whether an entry may carry `ms` as its time: after 1970 and at most MAX_FUTURE_MS after `now`. Other times
+ * become the time of receipt, and the sent value stays in the fields.
+ */
+export function isSaneTime(ms: number, now: number): boolean {
+  return ms > 0 && ms <= now + MAX_FUTURE_MS;
 }
 
 /** Throws a 400 naming `where` when `value` nests deeper than MAX_DEPTH. */

@@ -5,8 +5,16 @@ import { type Batch, joinTails, splitTails, type Tail } from "./stored";
 
 /** An accepted batch waiting for the next group commit. */
 interface Pending extends Batch {
+  digest: string | null;
   resolve: (result: IngestResult) => void;
   reject: (error: unknown) => void;
+}
+
+/** What a key was used for: the answer it got (or will get) and the digest of its entries. */
+export interface Recalled {
+  result: IngestResult | Promise<IngestResult>;
+  /** Null when unknown (a key stored before digests were kept): then any batch counts as the same. */
+  digest: string | null;
 }
 
 /**
@@ -16,7 +24,7 @@ interface Pending extends Batch {
 export class GroupCommit {
   #pending: Pending[] = [];
   /** Keyed batches waiting for their commit, so a resend while waiting gets the same answer. */
-  readonly #keyed = new Map<string, Promise<IngestResult>>();
+  readonly #keyed = new Map<string, Recalled>();
 
   constructor(
     private readonly ring: RingBuffer,
@@ -25,24 +33,26 @@ export class GroupCommit {
     private readonly committed: (firstId: number, tails: Tail[]) => void,
   ) {}
 
-  /** The answer a batch with this key got, or will get once its commit lands. */
-  recall(key: string): IngestResult | Promise<IngestResult> | undefined {
+  /** What the batch with this key got, or will get once its commit lands. */
+  recall(key: string): Recalled | undefined {
     const waiting = this.#keyed.get(key);
     if (waiting) return waiting;
     const stored = this.keys.recall(key);
-    return stored && { accepted: stored.count, firstId: stored.firstId, lastId: stored.firstId + stored.count - 1 };
+    if (stored === undefined) return undefined;
+    const { firstId, count, digest } = stored;
+    return { result: { accepted: count, firstId, lastId: firstId + count - 1 }, digest };
   }
 
   /** Queues a non-empty batch for the next commit; resolves once it is durable. */
-  add(batch: Batch): Promise<IngestResult> {
+  add(batch: Batch, digest: string | null = null): Promise<IngestResult> {
     const result = new Promise<IngestResult>((resolve, reject) => {
-      this.#pending.push({ ...batch, resolve, reject });
+      this.#pending.push({ ...batch, digest, resolve, reject });
       // One macrotask later: every append that arrived meanwhile joins this commit.
       if (this.#pending.length === 1) setTimeout(() => this.#commit(), 0);
     });
     const key = batch.key;
     if (key !== undefined) {
-      this.#keyed.set(key, result);
+      this.#keyed.set(key, { result, digest });
       const forget = () => this.#keyed.delete(key);
       result.then(forget, forget);
     }
@@ -65,7 +75,10 @@ export class GroupCommit {
     let next = firstId;
     const now = Date.now();
     for (const batch of batches) {
-      if (batch.key !== undefined) this.ring.rowsWritten += this.keys.remember(batch.key, next, batch.count, now);
+      if (batch.key !== undefined) {
+        const remembered = { firstId: next, count: batch.count, digest: batch.digest };
+        this.ring.rowsWritten += this.keys.remember(batch.key, remembered, now);
+      }
       batch.resolve({ accepted: batch.count, firstId: next, lastId: next + batch.count - 1 });
       next += batch.count;
     }

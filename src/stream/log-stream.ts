@@ -12,8 +12,27 @@ import { RingBuffer } from "./ring-buffer";
 import type { Batch, Tail } from "./stored";
 import { type Attachment, Subscribers } from "./subscribers";
 
-/** What `append` answers: the ids given, or how long to wait when the stream's rate is exceeded. */
-export type AppendResult = { ok: true; result: IngestResult } | { ok: false; retryAfterMs: number };
+/**
+ * What `append` answers: the ids given, how long to wait when the stream's rate is exceeded, or that the
+ * batch's Idempotency-Key was used for other entries.
+ */
+export type AppendResult =
+  | { ok: true; result: IngestResult }
+  | { ok: false; retryAfterMs: number }
+  | { ok: false; keyReused: true };
+
+/** How the Worker hands a batch over. */
+export interface AppendOptions {
+  /** The request already took its rate-limit token with `admit` (a request bound for several streams). */
+  admitted?: boolean;
+  /** SHA-256 of the batch's entries, kept with its Idempotency-Key. */
+  digest?: string;
+  /** The wire format it arrived in ("loki-protobuf", "otlp-json"…), counted in `stats().received`. */
+  format?: string;
+}
+
+/** Names the internal subscribe request's header that carries the viewer's client key. */
+export const CLIENT_HEADER = "X-Edge-Tail-Client";
 
 /** Stream statistics, as `GET /api/streams/{stream}` reports them. */
 export interface StreamStats {
@@ -24,6 +43,8 @@ export interface StreamStats {
   subscribers: number;
   /** SQLite rows written since the object last started. */
   rowsWritten: number;
+  /** Requests accepted since the object last started, by wire format. */
+  received: Record<string, number>;
   /** When this instance of the object started: a later value after an idle spell means it hibernated. */
   startedAt: number;
 }
@@ -43,6 +64,7 @@ export class LogStream extends DurableObject<Env> {
   /** The stream's name, learnt from its first append, for reports to the stream index. */
   #name: string | undefined;
   #report: { timer?: ReturnType<typeof setTimeout>; at: number; lastId: number } = { at: 0, lastId: 0 };
+  readonly #received: Record<string, number> = {};
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -59,14 +81,32 @@ export class LogStream extends DurableObject<Env> {
    * Stores one request's batch and sends it to every subscriber. Batches that arrive together are committed
    * together as one row; the answer waits for that write to be durable (the output gate).
    */
-  async append(batch: Batch, name: string): Promise<AppendResult> {
+  async append(batch: Batch, name: string, options: AppendOptions = {}): Promise<AppendResult> {
     this.#name = name;
     const known = batch.key === undefined ? undefined : this.#commits.recall(batch.key);
-    if (known) return { ok: true, result: await known };
-    const wait = this.#bucket?.take(Date.now()) ?? 0;
+    if (known) {
+      const same = known.digest === null || options.digest === undefined || known.digest === options.digest;
+      if (options.admitted) this.#bucket?.refund();
+      return same ? { ok: true, result: await known.result } : { ok: false, keyReused: true };
+    }
+    const wait = options.admitted ? 0 : this.admit();
     if (wait > 0) return { ok: false, retryAfterMs: wait };
+    if (options.format !== undefined) this.#received[options.format] = (this.#received[options.format] ?? 0) + 1;
     if (batch.count === 0) return { ok: true, result: { accepted: 0, firstId: null, lastId: null } };
-    return { ok: true, result: await this.#commits.add(batch) };
+    return { ok: true, result: await this.#commits.add(batch, options.digest ?? null) };
+  }
+
+  /**
+   * Takes one request's rate-limit token ahead of `append(…, {admitted: true})`: 0 when admitted, else the
+   * milliseconds to wait. A request bound for several streams is admitted on all before it is stored on any.
+   */
+  admit(): number {
+    return this.#bucket?.take(Date.now()) ?? 0;
+  }
+
+  /** Returns a token `admit` took for a request that another stream then refused. */
+  refund(): void {
+    this.#bucket?.refund();
   }
 
   #committed(firstId: number, tails: Tail[]): void {
@@ -109,8 +149,9 @@ export class LogStream extends DurableObject<Env> {
       oldestId: this.#ring.oldestId,
       entries: this.#ring.size,
       capacity: this.#ring.capacity,
-      subscribers: this.ctx.getWebSockets().length,
+      subscribers: this.#liveSockets().length,
       rowsWritten: this.#ring.rowsWritten,
+      received: this.#received,
       startedAt: this.#startedAt,
     };
   }
@@ -121,10 +162,21 @@ export class LogStream extends DurableObject<Env> {
    */
   override fetch(request: Request): Response {
     const max = this.#config.maxSubscribers;
-    if (this.ctx.getWebSockets().length >= max) {
+    const live = this.#liveSockets();
+    if (live.length >= max) {
       return Response.json(
         { error: `This stream already has ${max} viewers, its limit: close a tab or retry later` },
         { status: 503, headers: { "Retry-After": "10" } },
+      );
+    }
+    const clientTag = `client:${request.headers.get(CLIENT_HEADER) ?? "unknown"}`;
+    const perClient = this.#config.maxSubscribersPerClient;
+    if (live.filter((socket) => this.ctx.getTags(socket).includes(clientTag)).length >= perClient) {
+      return Response.json(
+        {
+          error: `You already have ${perClient} viewers of this stream open, the limit per client (MAX_SUBSCRIBERS_PER_CLIENT): close a tab or retry later`,
+        },
+        { status: 429, headers: { "Retry-After": "10" } },
       );
     }
     const query = new URL(request.url).searchParams;
@@ -132,18 +184,40 @@ export class LogStream extends DurableObject<Env> {
     const stream = query.get("stream") ?? "";
     this.#name ??= stream;
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
-    this.ctx.acceptWebSocket(server);
+    this.ctx.acceptWebSocket(server, [clientTag, `opened:${Date.now()}`]);
     server.serializeAttachment({ options, stream, started: false } satisfies Attachment);
     return new Response(null, { status: 101, webSocket: client });
   }
 
   /** The Worker's "start": send the backfill and mark the socket live, in one turn, so no batch slips between. */
-  override webSocketMessage(socket: WebSocket): void {
+  override webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): void {
     const attachment = socket.deserializeAttachment() as Attachment;
     if (!attachment.started) {
       this.#ring.expire(Date.now());
-      this.#subscribers.start(socket, attachment);
+      // "start+" comes from a merged view, which needs to know where the backfill ends.
+      this.#subscribers.start(socket, attachment, message === "start+");
     }
+  }
+
+  /**
+   * The sockets that hold a viewer slot. One whose Worker never sent "start" within a heartbeat (its viewer
+   * left before the relay began) is closed here, so it holds no slot.
+   */
+  #liveSockets(): WebSocket[] {
+    const stale = Date.now() - this.#config.heartbeatMs;
+    return this.ctx.getWebSockets().filter((socket) => {
+      if (socket.readyState !== WebSocket.OPEN) return false;
+      if ((socket.deserializeAttachment() as Attachment | null)?.started) return true;
+      const tag = this.ctx.getTags(socket).find((name) => name.startsWith("opened:"));
+      const opened = Number(tag?.slice("opened:".length) ?? 0);
+      if (opened >= stale) return true;
+      try {
+        socket.close(1011, "the viewer never started");
+      } catch {
+        // Already closed.
+      }
+      return false;
+    });
   }
 
   override webSocketClose(socket: WebSocket): void {

@@ -25,4 +25,9 @@ export class TokenBucket {
     }
     return Math.ceil(((1 - this.#tokens) * 1000) / this.ratePerSecond);
   }
+
+  /** Gives back a token taken for a request that was then refused elsewhere, so it costs nothing. */
+  refund(): void {
+    this.#tokens = Math.min(this.burst, this.#tokens + 1);
+  }
 }

@@ -1,10 +1,12 @@
 import { Hono } from "hono";
 import { setCookie } from "hono/cookie";
-import { grantingTokens, matchesAny, presentedToken, readablePrefixes, TOKEN_COOKIE } from "../http/auth";
-import { type AppContext, type AppEnv, authorize, streamRoute, streamStub } from "../http/context";
+import { clientKey, grantingTokens, matchesAny, presentedToken, readablePrefixes, TOKEN_COOKIE } from "../http/auth";
+import { type AppEnv, authorize, streamRoute, streamStub } from "../http/context";
 import { ClientError } from "../http/errors";
+import { sessionToken } from "../http/session";
+import { CLIENT_HEADER } from "../stream/log-stream";
 import { MAX_MERGED_STREAMS, MergedView, parsePositions, parseStreamSelection } from "./merged";
-import { relay } from "./sse-relay";
+import { relay, SSE_HEADERS } from "./sse-relay";
 import { parseHistoryOptions, parseSubscribeOptions, toQuery } from "./subscribe-options";
 
 /** The routes that read streams: events, statistics, the stream list and the page's sign-in. */
@@ -12,11 +14,13 @@ export const viewerRoutes = new Hono<AppEnv>();
 
 viewerRoutes.get("/api/streams/:stream/events", streamRoute("read"), async (c) => {
   const options = parseSubscribeOptions(new URL(c.req.url).searchParams, c.req.header("Last-Event-ID") ?? null);
+  // Hono serves HEAD with this GET handler: answer the headers without taking a viewer slot.
+  if (c.req.method === "HEAD") return c.body(null, 200, SSE_HEADERS);
   const stream = c.req.param("stream");
   const query = toQuery(options);
   query.set("stream", stream);
   const upgrade = await streamStub(c, stream).fetch(`https://log-stream/events?${query}`, {
-    headers: { Upgrade: "websocket" },
+    headers: { Upgrade: "websocket", [CLIENT_HEADER]: await clientKey(c.req.raw) },
   });
   // Anything but an accepted socket (a 503 past MAX_SUBSCRIBERS) goes to the viewer as it is.
   if (upgrade.webSocket === null) return upgrade;
@@ -55,12 +59,13 @@ viewerRoutes.get("/api/events", async (c) => {
       );
   };
   const view = new MergedView(resume === null ? options.tail : null);
+  const client = await clientKey(c.req.raw);
   /** Subscribes to one stream; a stream found after the view started replays from its first line. */
   const open = async (name: string, late: boolean) => {
     const query = toQuery({ ...options, lastEventId: resume?.get(name) ?? (late || resume !== null ? 0 : undefined) });
     query.set("stream", name);
     const upgrade = await streamStub(c, name).fetch(`https://log-stream/events?${query}`, {
-      headers: { Upgrade: "websocket" },
+      headers: { Upgrade: "websocket", [CLIENT_HEADER]: client },
     });
     return upgrade.webSocket === null ? upgrade : upgrade.webSocket;
   };
@@ -120,12 +125,12 @@ viewerRoutes.get("/api/streams", async (c) => {
 
 // The page trades a token typed once for an HttpOnly cookie, because EventSource cannot send headers.
 viewerRoutes.post("/api/session", async (c) => {
-  const token = presentedToken(c.req.raw, "write") ?? (await tokenFromJson(c));
+  const token = await sessionToken(c);
   const tokens = grantingTokens(c.var.config.auth, "read");
   if (tokens === null) return c.json({ ok: true, open: true });
   if (!(await matchesAny(token, tokens)))
     throw new ClientError(401, "This token opens no stream: check it and try again");
-  setCookie(c, TOKEN_COOKIE, token as string, {
+  setCookie(c, TOKEN_COOKIE, token, {
     path: "/api",
     httpOnly: true,
     secure: new URL(c.req.url).protocol === "https:",
@@ -134,9 +139,3 @@ viewerRoutes.post("/api/session", async (c) => {
   });
   return c.json({ ok: true });
 });
-
-async function tokenFromJson(c: AppContext): Promise<string | undefined> {
-  if (!c.req.header("Content-Type")?.includes("application/json")) return undefined;
-  const body = await c.req.json<{ token?: unknown }>().catch(() => ({ token: undefined }));
-  return typeof body.token === "string" ? body.token : undefined;
-}

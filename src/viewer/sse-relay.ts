@@ -6,7 +6,7 @@ const HEARTBEAT = encoder.encode(encodeComment("heartbeat"));
 /** A viewer with more unread bytes than this is dropped: its queue stops growing, and it resumes on reconnect. */
 const MAX_QUEUED_BYTES = 1 << 20;
 
-const SSE_HEADERS = {
+export const SSE_HEADERS = {
   "Content-Type": "text/event-stream; charset=utf-8",
   "Cache-Control": "no-cache, no-transform",
   "X-Accel-Buffering": "no",

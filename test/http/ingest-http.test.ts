@@ -103,6 +103,7 @@ describe("other routes", () => {
       capacity: 50,
       subscribers: 0,
       rowsWritten: 1,
+      received: { "text/plain": 1 },
       startedAt: expect.any(Number),
     });
   });

@@ -38,7 +38,7 @@ describe("JSON mapping", () => {
   it("takes message, level and time from their first known key and keeps the rest as fields", () => {
     const [entry] = parseNdjson(
       '{"msg":"hi","text":"kept","severity":"WARNING","ts":"2024-01-02T03:04:05.678Z","user":{"id":7}}',
-      NOW,
+      Date.UTC(2024, 0, 2),
     );
     expect(entry).toEqual({
       time: Date.UTC(2024, 0, 2, 3, 4, 5, 678),
@@ -50,10 +50,25 @@ describe("JSON mapping", () => {
 
   it("maps pino's numeric levels and epoch milliseconds", () => {
     const body = [10, 20, 30, 40, 50, 60].map((level) => JSON.stringify({ level, time: NOW + level, msg: "m" }));
-    const entries = parseNdjson(body.join("\n"), 0);
+    const entries = parseNdjson(body.join("\n"), NOW);
     expect(entries.map((entry) => entry.level)).toEqual(["trace", "debug", "info", "warn", "error", "fatal"]);
     expect(entries.map((entry) => entry.time)).toEqual([10, 20, 30, 40, 50, 60].map((n) => NOW + n));
     expect(entries[0]?.fields).toBeUndefined();
+  });
+
+  it("keeps a time before 1970 or more than a day ahead of receipt in fields, and uses the time of receipt", () => {
+    const entries = parseNdjson(
+      [{ time: NOW + 2 * 86_400_000 }, { time: "1969-12-31T23:59:59Z" }, { ts: 1e23 }]
+        .map((object) => JSON.stringify({ msg: "m", ...object }))
+        .join("\n"),
+      NOW,
+    );
+    expect(entries.map((entry) => entry.time)).toEqual([NOW, NOW, NOW]);
+    expect(entries.map((entry) => entry.fields)).toEqual([
+      { time: NOW + 2 * 86_400_000 },
+      { time: "1969-12-31T23:59:59Z" },
+      { ts: 1e23 },
+    ]);
   });
 
   it("falls back to the time of receipt and keeps an invalid time or unknown level in fields", () => {

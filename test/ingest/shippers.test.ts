@@ -67,14 +67,16 @@ describe("OTLP/HTTP JSON", () => {
     await sub.close();
   });
 
-  it("refuses protobuf with 415 and says how to switch to JSON", async () => {
+  it("refuses another Content-Type with 415 naming both encodings, as a JSON google.rpc.Status", async () => {
     const response = await request(`/otlp/${freshStream()}/v1/logs`, {
       method: "POST",
-      headers: { "Content-Type": "application/x-protobuf" },
-      body: new Uint8Array([10, 0]),
+      headers: { "Content-Type": "text/plain" },
+      body: "x",
     });
     expect(response.status).toBe(415);
-    expect((await response.json<{ error: string }>()).error).toMatch(/http\/json/);
+    const status = await response.json<{ code: number; message: string }>();
+    expect(status.code).toBe(3);
+    expect(status.message).toMatch(/application\/x-protobuf or application\/json/);
   });
 });
 
@@ -92,7 +94,8 @@ describe("Loki push API", () => {
         { stream: { service_name: "web", job: "ignored" }, values: [["1700000002000000000", "INFO up\nand running"]] },
       ],
     };
-    const byStream = parseLokiPush(JSON.stringify(body), NOW, ["stream", "service_name", "job"]);
+    const groups = parseLokiPush(JSON.stringify(body), NOW, ["stream", "service_name", "job"]);
+    const byStream = new Map(groups.map((group) => [group.stream, group.drafts]));
     expect([...byStream.keys()]).toEqual(["api", "web"]);
     expect(byStream.get("api")).toEqual([
       { time: 1_700_000_000_000, level: "warn", message: "slow request", fields: { level: "warn", env: "prod" } },

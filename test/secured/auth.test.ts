@@ -59,7 +59,11 @@ describe("read access", () => {
   });
 
   it("trades a token for an HttpOnly cookie at /api/session", async () => {
-    const refused = await request("/api/session", { method: "POST", headers: bearer("nope") });
+    const refused = await request("/api/session", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ token: "nope" }),
+    });
     expect(refused.status).toBe(401);
     const response = await request("/api/session", {
       method: "POST",

@@ -1,0 +1,74 @@
+import type { IngestResult } from "../../lib/types";
+import { type StreamBatch, type StreamGroup, toBatches } from "../ingest/groups";
+import type { AppendOptions } from "../stream/log-stream";
+import { type AppContext, authorize, streamStub } from "./context";
+import { ClientError } from "./errors";
+
+/** How a request's groups are stored. */
+export interface StoreOptions {
+  /** The client's Idempotency-Key (single-stream routes), and the digest of the body it came with. */
+  key?: { key: string; digest: string };
+  /** The wire format, as `stats().received` counts it. */
+  format: string;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Stores one request's groups all or nothing: the limits and every stream's write right are checked first,
+ * then (for several streams) every stream's rate limit admits the request, and only then is anything
+ * appended. A refusal at any step stores nothing on any stream.
+ */
+export async function store(c: AppContext, groups: StreamGroup[], options: StoreOptions): Promise<IngestResult[]> {
+  const { maxEntries, maxEntryLength } = c.var.config;
+  const batches = toBatches(groups, { maxEntries, maxLength: maxEntryLength });
+  for (const { stream } of batches) await authorize(c, "write", stream);
+  if (batches.length === 1) {
+    const [only] = batches as [StreamBatch];
+    const append: AppendOptions = { format: options.format };
+    if (options.key !== undefined) {
+      only.batch.key = options.key.key;
+      append.digest = options.key.digest;
+    }
+    return [answer(await streamStub(c, only.stream).append(only.batch, only.stream, append), options.key?.key)];
+  }
+  const stubs = batches.map(({ stream }) => streamStub(c, stream));
+  const waits = await Promise.all(stubs.map((stub) => stub.admit()));
+  const longest = Math.max(0, ...waits);
+  if (longest > 0) {
+    await Promise.all(stubs.map((stub, i) => (waits[i] === 0 ? stub.refund() : undefined)));
+    throw tooMany(longest);
+  }
+  const answers = await Promise.all(
+    batches.map(({ stream, batch }, i) =>
+      (stubs[i] as (typeof stubs)[number]).append(batch, stream, { admitted: true, format: options.format }),
+    ),
+  );
+  return answers.map((result) => answer(result, undefined));
+}
+
+function answer(result: Awaited<ReturnType<ReturnType<typeof streamStub>["append"]>>, key: string | undefined) {
+  if (result.ok) return result.result;
+  if ("keyReused" in result) {
+    throw new ClientError(
+      422,
+      `Idempotency-Key ${JSON.stringify(key)} was used for a different batch in the last 15 minutes: send each new batch with a fresh key, and reuse a key only to resend the same batch`,
+    );
+  }
+  throw tooMany(result.retryAfterMs);
+}
+
+function tooMany(retryAfterMs: number): ClientError {
+  return new ClientError(429, "Too many requests to this stream: wait for Retry-After seconds, then resend", {
+    "Retry-After": String(Math.max(1, Math.ceil(retryAfterMs / 1000))),
+  });
+}
+
+/**
+ * SHA-256 of a request's body (decompressed) and its Content-Type, in hex: what tells a resend from another
+ * batch under the same Idempotency-Key (the entries themselves differ, as they carry the time of receipt).
+ */
+export async function bodyDigest(contentType: string, text: string): Promise<string> {
+  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(`${contentType}\n${text}`)));
+  return Array.from(hash, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}

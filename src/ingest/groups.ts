@@ -1,0 +1,39 @@
+import { streamNameProblem } from "../../lib/names.js";
+import { ClientError } from "../http/errors";
+import type { Batch, EntryDraft } from "../stream/stored";
+import { type IngestLimits, toBatch } from "./batch";
+
+/** What every ingest route's decoder produces: the drafts bound for one stream. */
+export interface StreamGroup {
+  stream: string;
+  drafts: EntryDraft[];
+  /** Where the name came from, for errors: "the path", "streams[2], label job", "resourceLogs[0], service.name". */
+  source: string;
+}
+
+/** A group checked and serialised, ready to store. */
+export interface StreamBatch {
+  stream: string;
+  batch: Batch;
+}
+
+/**
+ * Applies the limits every route shares to a whole request: valid stream names wherever they came from, at
+ * most `maxEntries` entries across all its streams (413), entries cut to `maxLength`. Throws before
+ * anything is stored.
+ */
+export function toBatches(groups: readonly StreamGroup[], limits: IngestLimits): StreamBatch[] {
+  let total = 0;
+  for (const group of groups) {
+    const problem = streamNameProblem(group.stream);
+    if (problem !== null) throw new ClientError(400, `${problem} (from ${group.source})`);
+    total += group.drafts.length;
+  }
+  if (total > limits.maxEntries) {
+    throw new ClientError(
+      413,
+      `Too many entries: ${total} in one request, at most ${limits.maxEntries}; split the batch`,
+    );
+  }
+  return groups.map((group) => ({ stream: group.stream, batch: toBatch(group.drafts, limits) }));
+}
