@@ -1,9 +1,9 @@
-// The README's recipes, each run with the real client against `wrangler dev`, and the CLI under stress.
+// The README's recipes, each run with the real client against `wrangler dev` (the CLI's own tests: cli.test.mjs).
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import { after, before, test } from "node:test";
 import { promisify } from "node:util";
-import { collect, startViewer, waitFor } from "./harness.mjs";
+import { collect, startViewer } from "./harness.mjs";
 
 const run = promisify(execFile);
 const ROOT = new URL("../..", import.meta.url).pathname;
@@ -20,6 +20,7 @@ after(async () => {
   await viewer?.stop();
 });
 
+/** @param {string} name */
 const fresh = (name) => `${name}-${crypto.randomUUID().slice(0, 8)}`;
 
 test("curl: the README's one-liner", async () => {
@@ -114,80 +115,4 @@ test("pino: stdout piped through the CLI", async () => {
   );
   assert.equal(entries[0]?.fields?.user, 7);
   assert.match(String(/** @type {any} */ (entries[1]?.fields?.err)?.message), /boom/);
-});
-
-test("CLI tail: prints the stream with levels, filtered by --level", async () => {
-  const stream = fresh("tail");
-  await viewer.post(stream, "INFO quiet\nERROR loud\nWARN warm");
-  const child = spawn(process.execPath, [CLI, "tail", viewer.url, stream, "--level", "warn", "--no-color"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout.on("data", (chunk) => (out += chunk));
-  try {
-    await waitFor("two lines from tail", () => out.split("\n").filter(Boolean).length >= 2);
-    await viewer.post(stream, "FATAL live one");
-    await waitFor("the live line", () => out.includes("live one"));
-    const lines = out.trim().split("\n");
-    assert.deepEqual(
-      lines.map((line) => line.replace(/^\S+ /, "")),
-      ["ERROR ERROR loud", "WARN  WARN warm", "FATAL FATAL live one"],
-    );
-  } finally {
-    child.kill();
-  }
-});
-
-/** Pipes `count` numbered lines through the CLI; `during` runs while it works. */
-function pipeNumbered(stream, count, { ratePerMs = Number.POSITIVE_INFINITY } = {}) {
-  return new Promise((resolve, reject) => {
-    const cli = spawn(process.execPath, [CLI, "pipe", viewer.url, stream], { stdio: ["pipe", "ignore", "pipe"] });
-    let stderr = "";
-    cli.stderr.on("data", (chunk) => (stderr += chunk));
-    cli.on("exit", (code) => (code === 0 ? resolve(stderr) : reject(new Error(`pipe exited with ${code}: ${stderr}`))));
-    let next = 1;
-    const started = Date.now();
-    const write = () => {
-      const due = Number.isFinite(ratePerMs) ? Math.min(count, Math.floor((Date.now() - started) * ratePerMs)) : count;
-      let chunk = "";
-      while (next <= due) chunk += `line ${next++}\n`;
-      if (chunk) cli.stdin.write(chunk);
-      if (next > count) cli.stdin.end();
-      else setTimeout(write, 10);
-    };
-    write();
-  });
-}
-
-test("CLI pipe: 100,000 lines arrive complete and in order", async () => {
-  const stream = fresh("bulk");
-  const started = Date.now();
-  await pipeNumbered(stream, 100_000);
-  const seconds = (Date.now() - started) / 1000;
-  const entries = await collect(viewer.url, stream, 100_000, { ms: 60_000 });
-  console.log(`pipe: 100000 lines in ${seconds.toFixed(1)} s (${Math.round(100_000 / seconds)} lines/s)`);
-  assert.equal(entries.length, 100_000);
-  for (let i = 0; i < entries.length; i++) {
-    if (entries[i]?.message !== `line ${i + 1}`)
-      assert.fail(`entry ${i} is "${entries[i]?.message}", expected "line ${i + 1}"`);
-  }
-});
-
-test("CLI pipe: survives the server being down for a few seconds, with no lost or doubled line", async () => {
-  const stream = fresh("outage");
-  const count = 20_000;
-  const piping = pipeNumbered(stream, count, { ratePerMs: 4 });
-  await new Promise((resolve) => setTimeout(resolve, 1500));
-  await viewer.stop();
-  await new Promise((resolve) => setTimeout(resolve, 3000));
-  await viewer.restart();
-  const stderr = await piping;
-  assert.match(stderr, /retrying/, "the CLI should have met the outage");
-  const entries = await collect(viewer.url, stream, count, { ms: 30_000 });
-  const messages = entries.map((entry) => entry.message);
-  assert.equal(new Set(messages).size, messages.length, "a line arrived twice");
-  assert.deepEqual(
-    messages,
-    Array.from({ length: count }, (_, i) => `line ${i + 1}`),
-  );
 });
