@@ -2,7 +2,14 @@ import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 // Short heartbeats and a small ring make disconnects and eviction observable within a test.
-const base = { HEARTBEAT_MS: "200", RING_SIZE: "50", MAX_BODY_BYTES: "65536", INDEX_REPORT_MS: "50" };
+// Alerts may call port 9 on loopback, where nothing listens: deliveries fail for real, without leaving the machine.
+const base = {
+  HEARTBEAT_MS: "200",
+  RING_SIZE: "50",
+  MAX_BODY_BYTES: "65536",
+  INDEX_REPORT_MS: "50",
+  ALERT_WEBHOOK_HOSTS: "127.0.0.1:9,hooks.example.com",
+};
 
 /** Tokens and tight limits for the tests of who may read and write, and how much. */
 const secured = {
@@ -14,6 +21,7 @@ const secured = {
   RATE_LIMIT_PER_SECOND: "5",
   RATE_LIMIT_BURST: "10",
   MAX_SUBSCRIBERS: "3",
+  MAX_SUBSCRIBERS_PER_CLIENT: "2",
   MAX_ENTRIES: "100",
   MAX_ENTRY_LENGTH: "1000",
 };

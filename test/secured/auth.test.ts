@@ -47,10 +47,11 @@ describe("read access", () => {
     expect((await events(stream)).status).toBe(401);
     expect((await events(stream, "&access_token=wrong")).status).toBe(401);
     expect((await request(`/api/streams/${stream}`)).status).toBe(401);
+    // Three viewers from three addresses: one client may hold only MAX_SUBSCRIBERS_PER_CLIENT (2) at once.
     for (const response of [
-      await events(stream, "", bearer("read-secret")),
-      await events(stream, "&access_token=read-secret"),
-      await events(stream, "", { Cookie: "other=1; edge_tail_token=read-secret" }),
+      await events(stream, "", { ...bearer("read-secret"), "CF-Connecting-IP": "192.0.2.1" }),
+      await events(stream, "&access_token=read-secret", { "CF-Connecting-IP": "192.0.2.2" }),
+      await events(stream, "", { Cookie: "other=1; edge_tail_token=read-secret", "CF-Connecting-IP": "192.0.2.3" }),
     ]) {
       expect(response.status).toBe(200);
       await response.body?.cancel();

@@ -63,9 +63,15 @@ describe("limits", () => {
 
   it("refuses a subscriber past MAX_SUBSCRIBERS with 503", async () => {
     const stream = freshStream();
-    const open = await Promise.all([1, 2, 3].map(() => request(`/api/streams/${stream}/events`, { headers: READ })));
+    const open = await Promise.all(
+      [1, 2, 3].map((n) =>
+        request(`/api/streams/${stream}/events`, { headers: { ...READ, "CF-Connecting-IP": `192.0.2.${n}` } }),
+      ),
+    );
     expect(open.map((response) => response.status)).toEqual([200, 200, 200]);
-    const fourth = await request(`/api/streams/${stream}/events`, { headers: READ });
+    const fourth = await request(`/api/streams/${stream}/events`, {
+      headers: { ...READ, "CF-Connecting-IP": "192.0.2.4" },
+    });
     expect(fourth.status).toBe(503);
     expect(fourth.headers.get("Retry-After")).not.toBeNull();
     expect((await fourth.json<{ error: string }>()).error).toMatch(/3 viewers/);
