@@ -2,34 +2,54 @@
 import { Worker } from "node:worker_threads";
 import { Histogram } from "./stats.mjs";
 
-const log = (...args) => console.error("·", ...args);
+/** @typedef {import("../lib/types").IngestResult} IngestResult */
 
-/** Subscribers on one stream while a producer posts `linesPerSecond`; checks every id of every subscriber. */
+/** @param {string} message */
+const log = (message) => console.error("·", message);
+
+/**
+ * What the subscribers' worker thread reports when told to stop.
+ * @typedef {{ type: "report", histogram: import("./stats.mjs").HistogramJson, errors: number, received: number,
+ *   missing: number, duplicated: number, outOfOrder: number, lastIds: number[] }} Report
+ * @typedef {Report | { type: "connected" } | { type: "error", message: string }} WorkerMessage
+ */
+
+/**
+ * Subscribers on one stream while a producer posts `linesPerSecond`; checks every id of every subscriber.
+ * @param {string} base the server's URL
+ * @param {number} subscribers
+ * @param {number} seconds
+ * @param {number} linesPerSecond
+ */
 export async function deliver(base, subscribers, seconds, linesPerSecond) {
   const stream = `deliver-${subscribers}-${Date.now()}`;
   const worker = new Worker(new URL("./subscribers.mjs", import.meta.url), {
     workerData: { url: `${base}/api/streams/${stream}/events?tail=0`, count: subscribers },
   });
+  /** @type {string | null} */
   let firstError = null;
+  /** @type {Promise<Report>} */
   const reported = new Promise((resolve) => {
-    worker.on("message", (message) => {
+    worker.on("message", (/** @type {WorkerMessage} */ message) => {
       if (message.type === "report") resolve(message);
       if (message.type === "error") firstError = message.message;
     });
   });
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${subscribers} subscribers did not connect in 60 s`)), 60_000);
-    worker.on("message", (message) => {
-      if (message.type === "connected") {
-        clearTimeout(timer);
-        resolve();
-      }
-      if (message.type === "error") {
-        clearTimeout(timer);
-        reject(new Error(`a subscriber failed: ${message.message}`));
-      }
-    });
-  });
+  await /** @type {Promise<void>} */ (
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${subscribers} subscribers did not connect in 60 s`)), 60_000);
+      worker.on("message", (/** @type {WorkerMessage} */ message) => {
+        if (message.type === "connected") {
+          clearTimeout(timer);
+          resolve();
+        }
+        if (message.type === "error") {
+          clearTimeout(timer);
+          reject(new Error(`a subscriber failed: ${message.message}`));
+        }
+      });
+    })
+  );
   // A steady rate: every 10 ms, post the lines that are due, stamped with the POST's start time.
   let sent = 0;
   let lastId = 0;
@@ -51,7 +71,7 @@ export async function deliver(base, subscribers, seconds, linesPerSecond) {
       })
         .then(async (response) => {
           if (response.status !== 202) postErrors++;
-          else lastId = Math.max(lastId, (await response.json()).lastId);
+          else lastId = Math.max(lastId, /** @type {IngestResult} */ (await response.json()).lastId ?? 0);
         })
         .catch(() => postErrors++)
         .finally(() => inFlight.delete(request));

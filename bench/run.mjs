@@ -17,17 +17,28 @@ const LINES_PER_SECOND = 1000;
 const ROOT = new URL("..", import.meta.url).pathname;
 let failures = 0;
 
-const log = (...args) => console.error("·", ...args);
+/** @param {string} message */
+const log = (message) => console.error("·", message);
 
+/** @typedef {import("autocannon").Options} CannonOptions */
+
+/**
+ * @param {CannonOptions} options
+ * @returns {Promise<import("autocannon").Result>}
+ */
 function cannon(options) {
   return new Promise((resolve, reject) => {
     autocannon({ duration: SECONDS, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
   });
 }
 
-/** Median requests/s over RUNS runs after a warm-up; fails the bench on any non-2xx answer. */
+/**
+ * Median requests/s over RUNS runs after a warm-up; fails the bench on any non-2xx answer.
+ * @param {CannonOptions} options
+ */
 async function requestsPerSecond(options) {
   await cannon({ ...options, duration: 1 });
+  /** @type {number[]} */
   const rates = [];
   for (let run = 0; run < RUNS; run++) {
     const result = await cannon(options);
@@ -40,9 +51,11 @@ async function requestsPerSecond(options) {
   return median(rates);
 }
 
+/** @param {number} lines */
 const ndjson = (lines) =>
   `${Array.from({ length: lines }, (_, i) => JSON.stringify({ level: "info", msg: `line ${i}`, user: "u_1", ms: i })).join("\n")}\n`;
 
+/** @param {string} base @param {number} batch @param {string} stream */
 async function ingest(base, batch, stream) {
   const connections = batch === 1 ? 32 : batch === 100 ? 8 : 4;
   const rps = await requestsPerSecond({
@@ -55,13 +68,17 @@ async function ingest(base, batch, stream) {
   return { rps, linesPerSecond: rps * batch };
 }
 
+/**
+ * Our descendant processes whose command name contains `name`.
+ * @param {string} name
+ */
 function childPids(name) {
   const out = execFileSync("ps", ["-eo", "pid,ppid,comm"], { encoding: "utf8" });
   const rows = out
     .trim()
     .split("\n")
     .slice(1)
-    .map((line) => line.trim().split(/\s+/));
+    .map((line) => /** @type {[string, string, string]} */ (line.trim().split(/\s+/)));
   const mine = new Set([String(process.pid)]);
   let grew = true;
   while (grew) {
@@ -76,6 +93,7 @@ function childPids(name) {
   return rows.filter(([pid, , comm]) => mine.has(pid) && comm.includes(name)).map(([pid]) => pid);
 }
 
+/** @param {string} name */
 function rssMiB(name) {
   let kib = 0;
   for (const pid of childPids(name)) {
@@ -85,6 +103,7 @@ function rssMiB(name) {
   return kib / 1024;
 }
 
+/** @param {string} base @param {string} stream @param {number} count */
 async function openIdle(base, stream, count) {
   const controller = new AbortController();
   setMaxListeners(0, controller.signal);
@@ -93,11 +112,12 @@ async function openIdle(base, stream, count) {
       fetch(`${base}/api/streams/${stream}/events?tail=0`, { signal: controller.signal }),
     ),
   );
-  const readers = responses.map((response) => response.body.getReader());
+  const readers = responses.map((response) => bodyOf(response).getReader());
   await Promise.all(readers.map((reader) => reader.read()));
   return () => controller.abort();
 }
 
+/** @param {string} base @param {string} processName */
 async function memory(base, processName) {
   global.gc?.();
   await new Promise((resolve) => setTimeout(resolve, 500));
@@ -118,7 +138,7 @@ async function memory(base, processName) {
   }
   // Reading the full ring back (a backfill) is what brings it into memory.
   const response = await fetch(`${base}/api/streams/${stream}/events?tail=10000`);
-  const reader = response.body.getReader();
+  const reader = bodyOf(response).getReader();
   await reader.read();
   await new Promise((resolve) => setTimeout(resolve, 500));
   const afterRing = rssMiB(processName);
@@ -126,7 +146,10 @@ async function memory(base, processName) {
   return { perSubscriberKiB: ((withSubscribers - idle) * 1024) / 1000, fullRingMiB: afterRing - beforeRing };
 }
 
-/** Whether a stream's Durable Object leaves memory while viewers stay connected and nothing is logged. */
+/**
+ * Whether a stream's Durable Object leaves memory while viewers stay connected and nothing is logged.
+ * @param {string} base @param {number} seconds
+ */
 async function idle(base, seconds) {
   const stream = `idle-${Date.now()}`;
   const viewers = 10;
@@ -135,18 +158,18 @@ async function idle(base, seconds) {
   await Promise.all(
     Array.from({ length: viewers }, async () => {
       const response = await fetch(`${base}/api/streams/${stream}/events?tail=0`, { signal: controller.signal });
-      const reader = response.body.getReader();
+      const reader = bodyOf(response).getReader();
       await reader.read();
       (async () => {
         for (;;) {
-          const { done, value } = await reader.read().catch(() => ({ done: true }));
+          const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
           if (done) return;
           delivered += (new TextDecoder().decode(value).match(/event: log/g) ?? []).length;
         }
       })();
     }),
   );
-  const post = (body) =>
+  const post = (/** @type {string} */ body) =>
     fetch(`${base}/api/streams/${stream}/logs`, { method: "POST", headers: { "content-type": "text/plain" }, body });
   await post("before the quiet spell");
   const before = await stats(base, stream);
@@ -163,7 +186,10 @@ async function idle(base, seconds) {
   };
 }
 
-/** SQLite rows written per line on a fresh stream, 2,000 batches posted 16 at a time. */
+/**
+ * SQLite rows written per line on a fresh stream, 2,000 batches posted 16 at a time.
+ * @param {string} base @param {number} batch
+ */
 async function rowsWrittenPerLine(base, batch) {
   const stream = `rows-${batch}-${Date.now()}`;
   const body = ndjson(batch);
@@ -183,19 +209,38 @@ async function rowsWrittenPerLine(base, batch) {
   return s.rowsWritten / s.lastId;
 }
 
+/**
+ * A stream's statistics (GET /api/streams/{stream}).
+ * @param {string} base @param {string} stream
+ * @returns {Promise<{ lastId: number, subscribers: number, rowsWritten: number, startedAt: number }>}
+ */
 async function stats(base, stream) {
-  return (await fetch(`${base}/api/streams/${stream}`)).json();
+  const response = await fetch(`${base}/api/streams/${stream}`);
+  return /** @type {Promise<{ lastId: number, subscribers: number, rowsWritten: number, startedAt: number }>} */ (
+    response.json()
+  );
 }
 
+/** A streaming response's body, which an events or ring read always has. @param {Response} response */
+function bodyOf(response) {
+  if (response.body === null) throw new Error(`${response.url} answered ${response.status} without a body`);
+  return response.body;
+}
+
+/** @returns {Promise<{ url: string, stop: () => void }>} */
 function startPeer() {
   return new Promise((resolve) => {
     const child = fork(new URL("./peer/server.mjs", import.meta.url).pathname, ["0"], { stdio: "ignore" });
-    child.on("message", (message) => resolve({ url: `http://127.0.0.1:${message.ready}`, stop: () => child.kill() }));
+    child.on("message", (/** @type {{ ready: number }} */ message) =>
+      resolve({ url: `http://127.0.0.1:${message.ready}`, stop: () => child.kill() }),
+    );
   });
 }
 
+/** @param {number} n @param {number} [digits] */
 const fmt = (n, digits = 0) =>
   Number.isFinite(n) ? n.toLocaleString("en-US", { maximumFractionDigits: digits }) : "–";
+/** @param {number} n */
 const ms = (n) => (Number.isFinite(n) ? `${n.toFixed(1)} ms` : "–");
 
 async function main() {
@@ -217,20 +262,22 @@ async function main() {
     const peerCeiling = await requestsPerSecond({ url: `${peer.url}/api/health`, connections: 32 });
     rows.push(["Ceiling: GET /api/health, requests/s", fmt(ceiling), fmt(peerCeiling)]);
 
-    const ingestResults = {};
+    let ingest1 = 0;
     let peerIngest1 = 0;
     for (const batch of [1, 100, 1000]) {
       log(`ingest: batches of ${batch}`);
       const ours = await ingest(base, batch, `ingest-${batch}`);
       const theirs = await ingest(peer.url, batch, `ingest-${batch}`);
-      if (batch === 1) peerIngest1 = theirs.rps;
-      ingestResults[batch] = ours;
+      if (batch === 1) {
+        ingest1 = ours.rps;
+        peerIngest1 = theirs.rps;
+      }
       rows.push([`Ingest, ${batch}-line batches: requests/s`, fmt(ours.rps), fmt(theirs.rps)]);
       rows.push([`Ingest, ${batch}-line batches: lines/s`, fmt(ours.linesPerSecond), fmt(theirs.linesPerSecond)]);
     }
     rows.push([
       "Single-line ingest as a fraction of the ceiling",
-      fmt(ingestResults[1].rps / ceiling, 2),
+      fmt(ingest1 / ceiling, 2),
       fmt(peerIngest1 / peerCeiling, 2),
     ]);
 
@@ -239,7 +286,8 @@ async function main() {
       const ours = await deliver(base, subscribers, LATENCY_SECONDS, LINES_PER_SECOND);
       const theirs = await deliver(peer.url, subscribers, LATENCY_SECONDS, LINES_PER_SECOND);
       if (!ours.correct || ours.errors > 0) failures++;
-      const late = (result) => (result.behind > 0 ? ` (${result.behind} still catching up after 15 s)` : "");
+      const late = (/** @type {{ behind: number }} */ result) =>
+        result.behind > 0 ? ` (${result.behind} still catching up after 15 s)` : "";
       rows.push([
         `Delivery latency, ${subscribers} subscriber${subscribers === 1 ? "" : "s"} at ${LINES_PER_SECOND} lines/s: p50 / p99 / max`,
         `${ms(ours.p50)} / ${ms(ours.p99)} / ${ms(ours.max)}${late(ours)}`,
@@ -250,7 +298,7 @@ async function main() {
     if (!QUICK) {
       // At 1,000 lines/s the client cannot parse 1,000 × 1,000 events/s on this machine (the peer fails the
       // same way), so capacity is probed at 100 lines/s.
-      const capacityOf = async (target) => {
+      const capacityOf = async (/** @type {string} */ target) => {
         let capacity = 0;
         for (const subscribers of [500, 1000, 2000, 4000]) {
           log(`fan-out capacity: ${subscribers} subscribers at 100 lines/s`);
@@ -283,16 +331,18 @@ async function main() {
         "",
       ]);
 
-      rows.push([
-        "Resident memory per open subscriber (1,000 opened)",
-        `${fmt(mem.perSubscriberKiB, 1)} KiB`,
-        `${fmt(peerMem.perSubscriberKiB, 1)} KiB`,
-      ]);
-      rows.push([
-        "Resident memory for a full ring (10,000 entries, read back once)",
-        `${fmt(mem.fullRingMiB, 1)} MiB`,
-        `${fmt(peerMem.fullRingMiB, 1)} MiB`,
-      ]);
+      if (mem !== undefined && peerMem !== undefined) {
+        rows.push([
+          "Resident memory per open subscriber (1,000 opened)",
+          `${fmt(mem.perSubscriberKiB, 1)} KiB`,
+          `${fmt(peerMem.perSubscriberKiB, 1)} KiB`,
+        ]);
+        rows.push([
+          "Resident memory for a full ring (10,000 entries, read back once)",
+          `${fmt(mem.fullRingMiB, 1)} MiB`,
+          `${fmt(peerMem.fullRingMiB, 1)} MiB`,
+        ]);
+      }
     }
 
     for (const batch of [1, 1000]) {

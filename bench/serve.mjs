@@ -8,7 +8,10 @@ import { unstable_getMiniflareWorkerOptions } from "wrangler";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
-/** Bundles with `wrangler deploy --dry-run` and starts it; `vars` override wrangler.toml's. */
+/**
+ * Bundles with `wrangler deploy --dry-run` and starts it; `vars` override wrangler.toml's.
+ * @param {Record<string, string>} [vars]
+ */
 export async function serveBundle(vars = {}) {
   // Inside the project: workerd refuses module paths that leave its root.
   const outdir = join(ROOT, "bench", ".build");
@@ -21,7 +24,8 @@ export async function serveBundle(vars = {}) {
     name: "edge-tail",
     assets: undefined,
     modules: [{ type: "ESModule", path: join(outdir, "index.js") }],
-    bindings: { ...workerOptions.bindings, ...vars },
+    // wrangler types its options loosely; they are wrangler.toml's [vars], strings like `vars`.
+    bindings: { .../** @type {Record<string, string>} */ (workerOptions.bindings), ...vars },
     host: "127.0.0.1",
     port: 0,
   });

@@ -3,8 +3,8 @@
 // or be told by a `gap` event which ids it missed. Exits 1 on any unannounced loss, duplicate or reordering.
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
-import { EventSourceParserStream } from "eventsource-parser/stream";
-import { startViewer } from "../test/e2e/harness.mjs";
+import { SseClient } from "../lib/sse-client.js";
+import { startViewer } from "../scripts/wrangler-dev.mjs";
 import { Histogram } from "./stats.mjs";
 
 const { values } = parseArgs({
@@ -27,19 +27,26 @@ const CUT_EVERY_S = Number(values["cut-every"]);
 const SLOW_FOR_S = Number(values["slow-for"]);
 const TICK_MS = 100;
 
+/** @param {string} message */
 const log = (message) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
+/** @param {number} ms */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const viewer = await startViewer({ vars: { RATE_LIMIT_PER_SECOND: "0", HEARTBEAT_MS: "5000" } });
 const names = Array.from({ length: STREAMS }, (_, i) => `soak-${i}-${randomUUID().slice(0, 6)}`);
 let running = true;
 let serverUp = true;
+/** Ends every subscriber once the run is over and they have caught up. */
+const done = new AbortController();
 
 /** Per stream: every id acknowledged with 202, and when its POST started. */
-const acked = new Map(names.map((name) => [name, new Map()]));
+const acked = new Map(names.map((name) => [name, /** @type {Map<number, number>} */ (new Map())]));
 const producerStats = new Map(names.map((name) => [name, { lines: 0, retries: 0 }]));
 
+/** @param {string} stream */
 async function produce(stream) {
+  const ids = /** @type {Map<number, number>} */ (acked.get(stream));
+  const stats = /** @type {{ lines: number, retries: number }} */ (producerStats.get(stream));
   const perTick = Math.max(1, Math.round((RATE / STREAMS) * (TICK_MS / 1000)));
   let seq = 0;
   const started = performance.now();
@@ -57,15 +64,15 @@ async function produce(stream) {
           body: lines.join("\n"),
         });
         if (response.status === 202) {
-          const { firstId, lastId } = await response.json();
-          for (let id = firstId; id <= lastId; id++) acked.get(stream).set(id, stamp);
-          producerStats.get(stream).lines += lines.length;
+          const { firstId, lastId } = /** @type {import("../lib/types").IngestResult} */ (await response.json());
+          for (let id = firstId ?? 1; id <= (lastId ?? 0); id++) ids.set(id, stamp);
+          stats.lines += lines.length;
           break;
         }
       } catch {
         // The server is down: retry below.
       }
-      producerStats.get(stream).retries++;
+      stats.retries++;
       await sleep(Math.min(2000, 100 * 2 ** attempt));
     }
     tick++;
@@ -74,73 +81,66 @@ async function produce(stream) {
   }
 }
 
+/** One reader of a stream through lib/sse-client.js, checking every id it is given. */
 class Subscriber {
-  constructor(stream, index, slow) {
+  /**
+   * @param {string} stream
+   * @param {{ from: number, until: number } | null} slow when it stops reading for a while
+   */
+  constructor(stream, slow) {
     this.stream = stream;
-    this.index = index;
     this.slow = slow;
+    /** @type {number | null} */
     this.lastId = null;
+    /** @type {number | null} */
     this.firstId = null;
+    /** @type {Set<number>} */
     this.seen = new Set();
     this.missing = 0;
     this.duplicated = 0;
     this.outOfOrder = 0;
     this.gaps = 0;
     this.gapIds = 0;
+    /** @type {Set<number>} */
     this.announced = new Set();
     this.reconnects = 0;
     this.latency = new Histogram();
-    this.controller = null;
     this.nextCut = Date.now() + Math.random() * 2 * CUT_EVERY_S * 1000;
+    this.client = new SseClient(`${viewer.url}/api/streams/${stream}/events?tail=0`, {
+      signal: done.signal,
+      // Quick retries: a restart of wrangler dev takes a few seconds.
+      maxRetryMs: 2000,
+      onLog: (entry) => this.onLog(entry),
+      onGap: (gap) => this.onGap(gap),
+      onState: (state) => {
+        if (state.state === "waiting") this.reconnects++;
+      },
+    });
   }
 
-  async run() {
-    while (running) {
-      this.controller = new AbortController();
-      try {
-        const headers = this.lastId === null ? {} : { "Last-Event-ID": String(this.lastId) };
-        const response = await fetch(`${viewer.url}/api/streams/${this.stream}/events?tail=0`, {
-          headers,
-          signal: this.controller.signal,
-        });
-        if (response.status !== 200) throw new Error(`status ${response.status}`);
-        const reader = response.body
-          .pipeThrough(new TextDecoderStream())
-          .pipeThrough(new EventSourceParserStream())
-          .getReader();
-        for (;;) {
-          if (this.slow && this.slow.from <= Date.now() && Date.now() < this.slow.until) {
-            await sleep(this.slow.until - Date.now());
-          }
-          const { done, value } = await reader.read();
-          if (done) break;
-          this.onEvent(value);
-        }
-      } catch {
-        // Cut by us, by a restart or by the server dropping a slow reader: reconnect below.
-      }
-      if (!running) break;
-      this.reconnects++;
-      await sleep(100 + Math.random() * 900);
-    }
+  run() {
+    return this.client.run();
   }
 
   cut() {
     this.nextCut = Date.now() + Math.random() * 2 * CUT_EVERY_S * 1000;
-    this.controller?.abort();
+    this.client.drop();
   }
 
-  onEvent(event) {
-    if (event.event === "gap") {
-      const gap = JSON.parse(event.data);
-      this.gaps++;
-      this.gapIds += gap.to - gap.from + 1;
-      for (let id = gap.from; id <= gap.to; id++) this.announced.add(id);
-      this.lastId = Math.max(this.lastId ?? 0, gap.to);
-      return;
-    }
-    if (event.event !== "log") return;
-    const id = Number(event.id);
+  /** @param {import("../lib/types").Gap} gap */
+  onGap(gap) {
+    this.gaps++;
+    this.gapIds += gap.to - gap.from + 1;
+    for (let id = gap.from; id <= gap.to; id++) this.announced.add(id);
+    this.lastId = Math.max(this.lastId ?? 0, gap.to);
+  }
+
+  /**
+   * @param {import("../lib/types").LogEntry} entry
+   * @returns {Promise<unknown> | undefined} while this subscriber plays the slow reader, the time it stalls
+   */
+  onLog(entry) {
+    const { id } = entry;
     const now = performance.timeOrigin + performance.now();
     if (this.firstId === null) this.firstId = id;
     if (this.seen.has(id)) this.duplicated++;
@@ -150,8 +150,11 @@ class Subscriber {
     }
     this.seen.add(id);
     this.lastId = Math.max(this.lastId ?? 0, id);
-    const message = JSON.parse(event.data).message;
-    this.latency.record(now - Number(message.slice(message.indexOf(":") + 1)));
+    this.latency.record(now - Number(entry.message.slice(entry.message.indexOf(":") + 1)));
+    if (this.slow && this.slow.from <= Date.now() && Date.now() < this.slow.until) {
+      return sleep(this.slow.until - Date.now());
+    }
+    return undefined;
   }
 }
 
@@ -160,7 +163,7 @@ const subscribers = Array.from({ length: SUBSCRIBERS }, (_, i) => {
   // One subscriber stops reading for a while in the middle of the run.
   const slow =
     i === 0 ? { from: Date.now() + DURATION_S * 250, until: Date.now() + DURATION_S * 250 + SLOW_FOR_S * 1000 } : null;
-  return new Subscriber(stream, i, slow);
+  return new Subscriber(/** @type {string} */ (stream), slow);
 });
 
 log(
@@ -175,7 +178,7 @@ const restartAt = Array.from({ length: RESTARTS }, (_, i) => started + ((i + 1) 
 while (Date.now() - started < DURATION_S * 1000) {
   await sleep(250);
   for (const subscriber of subscribers) if (Date.now() > subscriber.nextCut && serverUp) subscriber.cut();
-  if (restartAt.length > 0 && Date.now() >= restartAt[0]) {
+  if (restartAt[0] !== undefined && Date.now() >= restartAt[0]) {
     restartAt.shift();
     log("restarting wrangler dev");
     serverUp = false;
@@ -188,19 +191,18 @@ while (Date.now() - started < DURATION_S * 1000) {
 running = false;
 await Promise.all(producerRuns);
 // Let every subscriber catch up with the last acknowledged id, then stop.
-const finalIds = new Map(names.map((name) => [name, Math.max(0, ...acked.get(name).keys())]));
+const finalIds = new Map(names.map((name) => [name, Math.max(0, ...(acked.get(name)?.keys() ?? []))]));
 const deadline = Date.now() + 30_000;
-running = true;
-while (subscribers.some((s) => (s.lastId ?? 0) < finalIds.get(s.stream)) && Date.now() < deadline) await sleep(100);
-running = false;
-for (const subscriber of subscribers) subscriber.controller?.abort();
+while (subscribers.some((s) => (s.lastId ?? 0) < (finalIds.get(s.stream) ?? 0)) && Date.now() < deadline)
+  await sleep(100);
+done.abort();
 await Promise.all(subscriberRuns);
 await viewer.stop();
 
 let failures = 0;
 const rows = [];
 for (const name of names) {
-  const ids = acked.get(name);
+  const ids = /** @type {Map<number, number>} */ (acked.get(name));
   const mine = subscribers.filter((s) => s.stream === name);
   const latency = new Histogram();
   let missing = 0;

@@ -2,11 +2,12 @@
 // It checks every subscriber's ids (missing, duplicated, out of order) and records delivery latency.
 import { setMaxListeners } from "node:events";
 import { parentPort, workerData } from "node:worker_threads";
-import { EventSourceParserStream } from "eventsource-parser/stream";
+import { SseClient } from "../lib/sse-client.js";
 import { Histogram } from "./stats.mjs";
 
 const { url, count } = /** @type {{ url: string, count: number }} */ (workerData);
 const histogram = new Histogram();
+/** @type {Array<{ lastId: number, received: number, missing: number, duplicated: number, outOfOrder: number }>} */
 const subscribers = [];
 const controller = new AbortController();
 // Every subscriber listens on the one signal that ends them all.
@@ -14,19 +15,30 @@ setMaxListeners(0, controller.signal);
 let errors = 0;
 let connected = 0;
 
-async function subscribe() {
+/** @param {string} message */
+function fail(message) {
+  errors++;
+  if (errors === 1) parentPort?.postMessage({ type: "error", message });
+}
+
+function subscribe() {
   const state = { lastId: 0, received: 0, missing: 0, duplicated: 0, outOfOrder: 0 };
   subscribers.push(state);
-  try {
-    const response = await fetch(url, { signal: controller.signal });
-    if (response.status !== 200 || !response.body) throw new Error(`status ${response.status}`);
-    connected++;
-    if (connected === count) parentPort?.postMessage({ type: "connected" });
-    const events = response.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream());
-    for await (const event of events) {
-      if (event.event !== "log") continue;
+  let opened = false;
+  const client = new SseClient(url, {
+    signal: controller.signal,
+    onState: (change) => {
+      if (change.state === "open" && !opened) {
+        opened = true;
+        connected++;
+        if (connected === count) parentPort?.postMessage({ type: "connected" });
+      }
+      // A measured subscriber is never dropped: any reconnection is a failure of the run.
+      if (change.state === "waiting") fail(change.reason);
+    },
+    onLogData: (data, eventId) => {
       const now = performance.timeOrigin + performance.now();
-      const id = Number(event.id);
+      const id = Number(eventId);
       if (state.lastId === 0 || id === state.lastId + 1) state.received++;
       else if (id <= state.lastId) id === state.lastId ? state.duplicated++ : state.outOfOrder++;
       else {
@@ -36,18 +48,14 @@ async function subscribe() {
       state.lastId = Math.max(state.lastId, id);
       // The message is "<sequence>:<epoch ms when the POST started>"; read it without a full JSON.parse,
       // so that the client, not the server, is never what a thousand subscribers measure.
-      const start = event.data.indexOf('"message":"') + 11;
-      const colon = event.data.indexOf(":", start);
-      const stamp = Number(event.data.slice(colon + 1, event.data.indexOf('"', colon)));
+      const start = data.indexOf('"message":"') + 11;
+      const colon = data.indexOf(":", start);
+      const stamp = Number(data.slice(colon + 1, data.indexOf('"', colon)));
       // Warm-up lines carry no stamp: they count for correctness, not for latency.
       if (!Number.isNaN(stamp)) histogram.record(now - stamp);
-    }
-  } catch (error) {
-    if (!controller.signal.aborted) {
-      errors++;
-      if (errors === 1) parentPort?.postMessage({ type: "error", message: String(error) });
-    }
-  }
+    },
+  });
+  client.run().catch((error) => fail(String(error)));
 }
 
 for (let i = 0; i < count; i++) subscribe();

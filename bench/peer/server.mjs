@@ -2,12 +2,14 @@
 // It speaks the same HTTP contract as edge-tail for what the benchmark uses.
 import { createServer } from "node:http";
 import { createChannel, createSession } from "better-sse";
+import { isStreamName } from "../../lib/names.js";
 
 const RING_SIZE = 10_000;
 const port = Number(process.argv[2] ?? 8788);
 /** @type {Map<string, { channel: ReturnType<typeof createChannel>, entries: object[], lastId: number }>} */
 const streams = new Map();
 
+/** @param {string} name */
 function streamOf(name) {
   let stream = streams.get(name);
   if (!stream) {
@@ -19,16 +21,17 @@ function streamOf(name) {
 
 const server = createServer(async (req, res) => {
   const url = new URL(req.url ?? "/", "http://peer");
-  const match = /^\/api\/streams\/([A-Za-z0-9._-]{1,64})\/(logs|events)$/.exec(url.pathname);
+  const match = /^\/api\/streams\/([^/]+)\/(logs|events)$/.exec(url.pathname);
   if (url.pathname === "/api/health") {
     res.writeHead(200, { "Content-Type": "application/json" }).end('{"ok":true}');
     return;
   }
-  if (!match) {
+  const name = match?.[1];
+  if (!match || name === undefined || !isStreamName(name)) {
     res.writeHead(404).end();
     return;
   }
-  const stream = streamOf(/** @type {string} */ (match[1]));
+  const stream = streamOf(name);
   if (match[2] === "logs" && req.method === "POST") {
     let body = "";
     for await (const chunk of req) body += chunk;
