@@ -29,6 +29,10 @@ export interface Config {
   otlpStreamAttributes: string[];
   /** How often, at most, a stream reports its activity to the stream index. */
   indexReportMs: number;
+  /** Hosts (`host` or `host:port`) an alert's webhook may call; empty: no alert can be saved. */
+  alertWebhookHosts: string[];
+  /** How long an alert's incident is kept. */
+  incidentTtlMs: number;
   auth: AuthConfig;
   /** Settings that could not be read, each logged once; numeric ones fall back to their default. */
   problems: string[];
@@ -44,13 +48,15 @@ type Setting =
   | "MAX_SUBSCRIBERS_PER_CLIENT"
   | "RATE_LIMIT_PER_SECOND"
   | "RATE_LIMIT_BURST"
-  | "INDEX_REPORT_MS";
+  | "INDEX_REPORT_MS"
+  | "INCIDENT_TTL";
 
 /** The one table of defaults: wrangler.toml leaves a setting empty to take it. */
 export const DEFAULTS: Record<Setting, number> & {
   ALLOWED_ORIGINS: string;
   LOKI_STREAM_LABELS: string;
   OTLP_STREAM_ATTRIBUTES: string;
+  ALERT_WEBHOOK_HOSTS: string;
 } = {
   RING_SIZE: 100_000,
   RING_MAX_AGE: 7 * 86_400,
@@ -63,13 +69,15 @@ export const DEFAULTS: Record<Setting, number> & {
   RATE_LIMIT_PER_SECOND: 1000,
   RATE_LIMIT_BURST: 2000,
   INDEX_REPORT_MS: 5000,
+  INCIDENT_TTL: 7 * 86_400,
   ALLOWED_ORIGINS: "",
   LOKI_STREAM_LABELS: "stream,service_name,job",
   OTLP_STREAM_ATTRIBUTES: "service.name",
+  ALERT_WEBHOOK_HOSTS: "",
 };
 
 type ConfigEnv = Partial<
-  Record<Setting | "ALLOWED_ORIGINS" | "LOKI_STREAM_LABELS" | "OTLP_STREAM_ATTRIBUTES", string>
+  Record<Setting | "ALLOWED_ORIGINS" | "LOKI_STREAM_LABELS" | "OTLP_STREAM_ATTRIBUTES" | "ALERT_WEBHOOK_HOSTS", string>
 > &
   Pick<Env, "INGEST_TOKEN" | "READ_TOKEN" | "STREAM_TOKENS">;
 
@@ -128,6 +136,8 @@ export function readConfig(env: ConfigEnv): Config {
     lokiStreamLabels: list(env.LOKI_STREAM_LABELS, DEFAULTS.LOKI_STREAM_LABELS),
     otlpStreamAttributes: list(env.OTLP_STREAM_ATTRIBUTES, DEFAULTS.OTLP_STREAM_ATTRIBUTES),
     indexReportMs: integer("INDEX_REPORT_MS"),
+    alertWebhookHosts: list(env.ALERT_WEBHOOK_HOSTS, DEFAULTS.ALERT_WEBHOOK_HOSTS),
+    incidentTtlMs: integer("INCIDENT_TTL") * 1000,
     auth,
     problems,
     unusable,

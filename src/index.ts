@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
+import { alertRoutes } from "./alerts/routes";
 import type { AppEnv } from "./http/context";
 import { withConfig } from "./http/context";
 import { ClientError } from "./http/errors";
@@ -39,6 +40,7 @@ app.use("*", async (c, next) => {
 
 app.route("/", ingestRoutes);
 app.route("/", viewerRoutes);
+app.route("/", alertRoutes);
 
 app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
 

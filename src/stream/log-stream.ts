@@ -1,6 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Level } from "../../lib/levels.js";
 import type { IngestResult } from "../../lib/types";
+import { Alerts } from "../alerts/alerts";
+import type { AlertRule } from "../alerts/rule";
 import { type Config, loadConfig } from "../config";
 import { compileFilter } from "../viewer/filter";
 import { parseSubscribeOptions } from "../viewer/subscribe-options";
@@ -65,12 +67,15 @@ export class LogStream extends DurableObject<Env> {
   #name: string | undefined;
   #report: { timer?: ReturnType<typeof setTimeout>; at: number; lastId: number } = { at: 0, lastId: 0 };
   readonly #received: Record<string, number> = {};
+  readonly #alerts: Alerts;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#config = loadConfig(env);
     this.#ring = new RingBuffer(ctx.storage.sql, this.#config.ringSize, this.#config.ringMaxAgeMs);
     this.#subscribers = new Subscribers(this.#ring);
+    const { alertWebhookHosts: hosts, incidentTtlMs } = this.#config;
+    this.#alerts = new Alerts(ctx.storage, this.#ring, { hosts, incidentTtlMs });
     const keys = new IdempotencyKeys(ctx.storage.sql);
     this.#commits = new GroupCommit(this.#ring, keys, (firstId, tails) => this.#committed(firstId, tails));
     const { rateLimitPerSecond: rate, rateLimitBurst: burst } = this.#config;
@@ -112,7 +117,39 @@ export class LogStream extends DurableObject<Env> {
   #committed(firstId: number, tails: Tail[]): void {
     const sockets = this.ctx.getWebSockets();
     if (sockets.length > 0) this.#subscribers.broadcast(sockets, firstId, tails);
+    this.#alerts.committed(firstId, tails);
     this.#scheduleReport();
+  }
+
+  /** Alerts (src/alerts/): late captures, notification deliveries and retries, incident expiry. */
+  override async alarm(): Promise<void> {
+    await this.#alerts.alarm();
+  }
+
+  /** Saves a rule the Worker has checked; `{limit}` when the stream already has the most rules it may. */
+  putAlert(stream: string, name: string, rule: AlertRule) {
+    return this.#alerts.put(stream, name, rule);
+  }
+
+  deleteAlert(name: string): boolean {
+    return this.#alerts.delete(name);
+  }
+
+  alert(name: string) {
+    return this.#alerts.rule(name);
+  }
+
+  alerts() {
+    return this.#alerts.rules();
+  }
+
+  /** An incident's JSON, or null. */
+  incident(id: string): string | null {
+    return this.#alerts.incident(id);
+  }
+
+  incidents(limit: number, alert?: string) {
+    return this.#alerts.incidents(limit, alert);
   }
 
   /** Tells the stream index about this stream, at most once per INDEX_REPORT_MS and never on the hot path. */

@@ -1,0 +1,111 @@
+import { Hono } from "hono";
+import { grantingTokens, matchesAny, presentedToken } from "../http/auth";
+import { readBody } from "../http/body";
+import { type AppContext, type AppEnv, streamRoute, streamStub } from "../http/context";
+import { ClientError } from "../http/errors";
+import { checkRuleName, parseRule, redactUrl } from "./rule";
+import type { RuleView } from "./store";
+
+/** Largest rule body: a rule is a query and a URL, never more than a few hundred bytes. */
+const MAX_RULE_BYTES = 16_384;
+/** Incidents one listing returns at most. */
+const MAX_LISTED_INCIDENTS = 100;
+
+/** Alert rules (managed with the stream's write right) and their incidents (read with its read right). */
+export const alertRoutes = new Hono<AppEnv>();
+
+alertRoutes.put("/api/streams/:stream/alerts/:name", streamRoute("write"), async (c) => {
+  const stream = c.req.param("stream");
+  const name = checkRuleName(c.req.param("name"));
+  const rule = parseRule(await jsonBody(c), c.var.config.alertWebhookHosts, new URL(c.req.url).origin);
+  const saved = await streamStub(c, stream).putAlert(stream, name, rule);
+  if ("limit" in saved) {
+    throw new ClientError(
+      409,
+      `The stream ${stream} already has ${saved.limit} alert rules, the most it may: delete one first`,
+    );
+  }
+  return c.json(await streamStub(c, stream).alert(name), saved.created ? 201 : 200);
+});
+
+alertRoutes.delete("/api/streams/:stream/alerts/:name", streamRoute("write"), async (c) => {
+  const stream = c.req.param("stream");
+  const name = checkRuleName(c.req.param("name"));
+  if (!(await streamStub(c, stream).deleteAlert(name))) throw noRule(stream, name);
+  return c.body(null, 204);
+});
+
+// Readers without the write right see rules with the webhook URL cut to its origin: it may hold a secret.
+alertRoutes.get("/api/streams/:stream/alerts", streamRoute("read"), async (c) => {
+  const stream = c.req.param("stream");
+  const rules = await streamStub(c, stream).alerts();
+  const writer = await canWrite(c, stream);
+  return c.json({ alerts: rules.map((rule) => (writer ? rule : redacted(rule))) });
+});
+
+alertRoutes.get("/api/streams/:stream/alerts/:name", streamRoute("read"), async (c) => {
+  const stream = c.req.param("stream");
+  const name = checkRuleName(c.req.param("name"));
+  const rule = await streamStub(c, stream).alert(name);
+  if (rule === null) throw noRule(stream, name);
+  return c.json((await canWrite(c, stream)) ? rule : redacted(rule));
+});
+
+// `?alert=NAME` keeps one rule's incidents; newest first.
+alertRoutes.get("/api/streams/:stream/incidents", streamRoute("read"), async (c) => {
+  const stream = c.req.param("stream");
+  const alert = c.req.query("alert");
+  const limitText = c.req.query("limit") ?? "20";
+  const limit = Number(limitText);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LISTED_INCIDENTS) {
+    throw new ClientError(400, `Invalid limit ${JSON.stringify(limitText)}: give 1 to ${MAX_LISTED_INCIDENTS}`);
+  }
+  const incidents = await streamStub(c, stream).incidents(
+    limit,
+    alert === undefined ? undefined : checkRuleName(alert),
+  );
+  return c.json({ incidents });
+});
+
+alertRoutes.get("/api/streams/:stream/incidents/:id", streamRoute("read"), async (c) => {
+  const stream = c.req.param("stream");
+  const id = c.req.param("id");
+  const incident = /^[0-9a-f-]{36}$/.test(id) ? await streamStub(c, stream).incident(id) : null;
+  if (incident === null) {
+    throw new ClientError(
+      404,
+      `No incident ${JSON.stringify(id)} on stream ${stream}: it never existed or its INCIDENT_TTL ran out`,
+    );
+  }
+  // The entries are stored as JSON: passed on as they are.
+  return c.body(incident, 200, { "Content-Type": "application/json" });
+});
+
+async function jsonBody(c: AppContext): Promise<unknown> {
+  const type = c.req.header("Content-Type") ?? "";
+  if (!type.toLowerCase().startsWith("application/json")) {
+    throw new ClientError(415, "Send the rule as Content-Type: application/json");
+  }
+  const text = new TextDecoder().decode(await readBody(c.req.raw, MAX_RULE_BYTES));
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ClientError(400, 'Invalid alert rule: the body is not JSON; send {"query":…,"webhook":{"url":…}}');
+  }
+}
+
+async function canWrite(c: AppContext, stream: string): Promise<boolean> {
+  const tokens = grantingTokens(c.var.config.auth, "write", stream);
+  return tokens === null || (await matchesAny(presentedToken(c.req.raw, "write"), tokens));
+}
+
+function redacted(rule: RuleView): RuleView {
+  return { ...rule, webhook: { ...rule.webhook, url: redactUrl(rule.webhook.url) } };
+}
+
+function noRule(stream: string, name: string): ClientError {
+  return new ClientError(
+    404,
+    `No alert ${JSON.stringify(name)} on stream ${stream}: list them at /api/streams/${stream}/alerts`,
+  );
+}
