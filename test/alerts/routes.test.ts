@@ -71,7 +71,10 @@ describe("alert rules over HTTP", () => {
     const cases: [unknown, RegExp][] = [
       ["{nope", /the body is not JSON/],
       [{ query: "status:", webhook: { url: HOOK } }, /"query": Invalid query at position/],
-      [{ query: "x", webhook: { url: "https://elsewhere.example/x" } }, /elsewhere.example is not in ALERT_WEBHOOK_HOSTS/],
+      [
+        { query: "x", webhook: { url: "https://elsewhere.example/x" } },
+        /elsewhere.example is not in ALERT_WEBHOOK_HOSTS/,
+      ],
       [{ query: "x", webhook: { url: HOOK }, when: { count: 2 } }, /give "when.seconds" > 0/],
     ];
     for (const [body, message] of cases) {

@@ -57,7 +57,9 @@ describe("parseRule", () => {
     expect(refusal([])).toMatch(/send the rule as a JSON object/);
     expect(refusal({ webhook })).toMatch(/"query" is required/);
     expect(refusal({ query: "status:", webhook })).toMatch(/"query": Invalid query at position/);
-    expect(refusal({ query: "x", webhook, cooldown: 5 })).toMatch(/unknown field "cooldown"; the fields are query, when/);
+    expect(refusal({ query: "x", webhook, cooldown: 5 })).toMatch(
+      /unknown field "cooldown"; the fields are query, when/,
+    );
     expect(refusal({ query: "x", webhook, when: { count: 3 } })).toMatch(/give "when.seconds" > 0/);
     expect(refusal({ query: "x", webhook, when: { count: 0, seconds: 5 } })).toMatch(
       /"when.count" must be a whole number from 1 to 1000, not 0/,
@@ -67,8 +69,12 @@ describe("parseRule", () => {
     expect(refusal({ query: "x", webhook, after: 101 })).toMatch(/"after" must be a whole number from 0 to 100/);
     expect(refusal({ query: "x", webhook, cooldownSeconds: "60" })).toMatch(/"cooldownSeconds" must be a whole number/);
     expect(refusal({ query: "x" })).toMatch(/"webhook" is required/);
-    expect(refusal({ query: "x", webhook: { url: webhook.url, format: "teams" } })).toMatch(/"json" \(the default\) or "slack"/);
-    expect(refusal({ query: "x", webhook: { url: webhook.url, secret: "s" } })).toMatch(/unknown field "webhook.secret"/);
+    expect(refusal({ query: "x", webhook: { url: webhook.url, format: "teams" } })).toMatch(
+      /"json" \(the default\) or "slack"/,
+    );
+    expect(refusal({ query: "x", webhook: { url: webhook.url, secret: "s" } })).toMatch(
+      /unknown field "webhook.secret"/,
+    );
   });
 
   it("calls only http(s) URLs on the hosts ALERT_WEBHOOK_HOSTS lists, port included", () => {
@@ -83,7 +89,9 @@ describe("parseRule", () => {
     expect(refusal(url("http://127.0.0.1/x"))).toMatch(/the host 127.0.0.1 is not in/);
     expect(refusal(url("http://127.0.0.1:8081/x"))).toMatch(/127.0.0.1:8081 is not in/);
     expect(refusal(url("https://hooks.slack.com.evil.example/x"))).toMatch(/is not in/);
-    expect(parseRule(url("https://HOOKS.slack.com:443/a"), HOSTS, ORIGIN).webhook.url).toBe("https://hooks.slack.com/a");
+    expect(parseRule(url("https://HOOKS.slack.com:443/a"), HOSTS, ORIGIN).webhook.url).toBe(
+      "https://hooks.slack.com/a",
+    );
     expect(refusal(url("https://hooks.slack.com/x"), [])).toMatch(/set ALERT_WEBHOOK_HOSTS/);
   });
 });
