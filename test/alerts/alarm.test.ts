@@ -19,7 +19,7 @@ const rule: AlertRule = {
   origin: "https://tail.example",
 };
 
-interface Row {
+interface Row extends Record<string, SqlStorageValue> {
   state: string;
   attempts: number;
   due_at: number | null;
