@@ -8,7 +8,7 @@ import { ClientError } from "./errors";
 export interface StoreOptions {
   /** The client's Idempotency-Key (single-stream routes), and the digest of the body it came with. */
   key?: { key: string; digest: string };
-  /** The wire format, as `stats().received` counts it. */
+  /** The wire format, as `stats().received` counts it (with the Content-Encoding added). */
   format: string;
 }
 
@@ -23,9 +23,12 @@ export async function store(c: AppContext, groups: StreamGroup[], options: Store
   const { maxEntries, maxEntryLength } = c.var.config;
   const batches = toBatches(groups, { maxEntries, maxLength: maxEntryLength });
   for (const { stream } of batches) await authorize(c, "write", stream);
+  // Counted with its Content-Encoding ("otlp-protobuf+gzip"), so what a shipper really sent can be checked.
+  const encoding = c.req.header("Content-Encoding")?.trim().toLowerCase();
+  const format = encoding && encoding !== "identity" ? `${options.format}+${encoding}` : options.format;
   if (batches.length === 1) {
     const [only] = batches as [StreamBatch];
-    const append: AppendOptions = { format: options.format };
+    const append: AppendOptions = { format };
     if (options.key !== undefined) {
       only.batch.key = options.key.key;
       append.digest = options.key.digest;
@@ -41,7 +44,7 @@ export async function store(c: AppContext, groups: StreamGroup[], options: Store
   }
   const answers = await Promise.all(
     batches.map(({ stream, batch }, i) =>
-      (stubs[i] as (typeof stubs)[number]).append(batch, stream, { admitted: true, format: options.format }),
+      (stubs[i] as (typeof stubs)[number]).append(batch, stream, { admitted: true, format }),
     ),
   );
   return answers.map((result) => answer(result, undefined));
