@@ -146,11 +146,14 @@ export class SseClient {
         if (Number.isFinite(ms) && ms >= 0) this.retryMs = ms;
       },
     });
+    const opening = new OpeningId();
     const reader = body.pipeThrough(new TextDecoderStream()).getReader();
     try {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) return;
+        const id = opening.scan(value);
+        if (id !== undefined) this.lastEventId = id;
         parser.feed(value);
         for (let i = 0; i < pending.length; i++) {
           const handled = this.#dispatch(/** @type {{ event?: string, id?: string, data: string }} */ (pending[i]));
@@ -185,6 +188,40 @@ export class SseClient {
       return onGap(/** @type {Gap} */ (gap));
     }
     return undefined;
+  }
+}
+
+/**
+ * The id of an event without data at the start of a connection. The server opens with one (`id: 41`) so that
+ * a reader that gets no entry before a drop still resumes where it connected, as EventSource does; but
+ * eventsource-parser reports only events with data. Scanning stops at the first data line: from there on
+ * every event the server sends has data, and its id comes with it, in order.
+ */
+class OpeningId {
+  #line = "";
+  /** @type {string | undefined} */
+  #id;
+  #done = false;
+
+  /** @param {string} text the next chunk of the stream @returns {string | undefined} the id, when an event ended with one */
+  scan(text) {
+    if (this.#done) return undefined;
+    const lines = (this.#line + text).split(/\r\n|\r|\n/);
+    this.#line = lines.pop() ?? "";
+    /** @type {string | undefined} */
+    let found;
+    for (const line of lines) {
+      if (line.startsWith("data")) {
+        this.#done = true;
+        break;
+      }
+      if (line.startsWith("id:")) this.#id = line.slice(line.startsWith("id: ") ? 4 : 3);
+      else if (line === "" && this.#id !== undefined) {
+        if (!this.#id.includes("\0")) found = this.#id;
+        this.#id = undefined;
+      }
+    }
+    return found;
   }
 }
 

@@ -75,6 +75,22 @@ describe("SseClient against the Worker", () => {
     ]);
   });
 
+  it("resumes from where it connected when no entry came before the drop", async () => {
+    const stream = freshStream();
+    await post(stream, "1\n2\n3");
+    const r = reader(`/api/streams/${stream}/events?tail=0`);
+    await eventually(() => r.states.some((state) => state.state === "open"), 5000, "the connection");
+    await eventually(() => r.client.lastEventId === "3", 5000, "the opening id");
+    r.client.drop();
+    // Posted while the client waits to reconnect: with tail=0, only Last-Event-ID brings it back.
+    await post(stream, "4");
+    await eventually(() => r.entries.length === 1, 10_000, "the entry posted while cut off");
+    r.stop();
+    await r.running;
+    expect(r.entries.map((entry) => entry.message)).toEqual(["4"]);
+    expect(r.lastEventIds).toEqual([null, "3"]);
+  });
+
   it("reports a gap when it resumes after ids that left the ring", async () => {
     const stream = freshStream();
     // The test Worker keeps 50 entries; resuming after id 1 of 120 finds the oldest ones gone.
@@ -105,13 +121,13 @@ describe("SseClient against the Worker", () => {
   });
 
   it("stops at a 404 with the server's message", async () => {
-    const r = reader("/api/events?streams=a,b");
+    const r = reader("/api/no-such-route");
     const error = await r.running.then(
       () => null,
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(SseRefusedError);
     expect((error as SseRefusedError).status).toBe(404);
-    expect((error as SseRefusedError).message).toMatch(/^No route for GET \/api\/events/);
+    expect((error as SseRefusedError).message).toBe("No route for GET /api/no-such-route");
   });
 });
