@@ -73,7 +73,10 @@ async function putRule(stream, name, rule) {
   assert.equal(response.status, 201, await response.text());
 }
 
-/** @param {string} path */
+/**
+ * @param {string} path
+ * @returns {Promise<any>}
+ */
 async function get(path) {
   const response = await fetch(`${viewer.url}${path}`);
   assert.equal(response.status, 200, path);
