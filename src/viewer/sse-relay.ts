@@ -60,7 +60,9 @@ export function relay(socket: WebSocket, heartbeatMs: number): Response {
         });
         socket.addEventListener("close", end);
         socket.addEventListener("error", end);
-        heartbeat = setInterval(() => send(HEARTBEAT), heartbeatMs);
+        // Three times per HEARTBEAT_MS: a write to a viewer that left succeeds once (its side answers with a
+        // reset) and fails the next time, so a departed viewer's slot is given back within one HEARTBEAT_MS.
+        heartbeat = setInterval(() => send(HEARTBEAT), heartbeatMs / 3);
         // Listening now: ask for the backfill, after which the stream's batches follow.
         socket.send("start");
       },

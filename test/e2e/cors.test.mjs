@@ -47,6 +47,7 @@ before(async () => {
       INGEST_TOKEN: WRITE,
       STREAM_TOKENS: JSON.stringify({ "team-x.": OTHER }),
       ALLOWED_ORIGINS: app,
+      HEARTBEAT_MS: "3000",
     },
   });
   browser = await launchBrowser();
@@ -241,4 +242,29 @@ test("HEAD on /events takes no viewer slot", async () => {
     return response.ok ? response.json() : null;
   });
   assert.equal(stats.subscribers, 0);
+});
+
+test("a viewer that disconnects, early or late, holds its slot at most one HEARTBEAT_MS (3 s here)", async () => {
+  const stream = fresh();
+  const subscribers = async () => {
+    const response = await fetch(`${viewer.url}/api/streams/${stream}`, {
+      headers: { Authorization: `Bearer ${READ}` },
+    });
+    return (await response.json()).subscribers;
+  };
+  const events = `${viewer.url}/api/streams/${stream}/events?access_token=${READ}`;
+  const late = new AbortController();
+  const response = await fetch(events, { signal: late.signal });
+  await response.body?.getReader().read();
+  assert.equal(await subscribers(), 1);
+  late.abort();
+  await waitFor("the late viewer's slot to be released", async () => (await subscribers()) === 0, 3000);
+  // Viewers that leave before the answer arrives.
+  for (let i = 0; i < 5; i++) {
+    const early = new AbortController();
+    const pending = fetch(events, { signal: early.signal }).catch(() => undefined);
+    setTimeout(() => early.abort(), 1);
+    await pending;
+  }
+  await waitFor("the early viewers' slots to be released", async () => (await subscribers()) === 0, 3000);
 });
