@@ -7,7 +7,7 @@ import { isoTime } from "../lib/time.js";
 /** @typedef {Extract<import("./args.mjs").Command, { command: "tail" }>} TailCommand */
 /** @typedef {import("../lib/types").LogEntry} LogEntry */
 
-/** SGR colour of each level's name. */
+/** @type {Record<import("../lib/levels.js").Level, number>} SGR colour of each level's name. */
 const LEVEL_COLORS = { trace: 90, debug: 36, info: 32, warn: 33, error: 31, fatal: 41 };
 const GREY = 90;
 
@@ -96,7 +96,7 @@ export function formatEntry(entry, id, color) {
     if (!color) return stripAnsi(lineText(entry));
     const level = entry.level ?? "-";
     const fields = entry.fields ? ` ${paint(GREY, compactFields(entry.fields))}` : "";
-    const code = LEVEL_COLORS[/** @type {keyof typeof LEVEL_COLORS} */ (level)] ?? 0;
+    const code = entry.level ? (LEVEL_COLORS[entry.level] ?? 0) : 0;
     const time = paint(GREY, isoTime(entry.time) ?? String(entry.time));
     // The reset after the message keeps colours a message sets from spilling into the fields.
     return `${time} ${paint(code, level.toUpperCase())} ${entry.message}\x1b[0m${fields}`;

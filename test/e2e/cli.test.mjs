@@ -207,6 +207,28 @@ test("tail keeps going past odd entries: the epoch's first millisecond, odd fiel
   }
 });
 
+test("tail on a terminal: levels in colour, a message's own escapes passed through", async () => {
+  const stream = fresh("tty");
+  await viewer.post(
+    stream,
+    JSON.stringify({ level: "error", msg: "\u001b[31mred\u001b[0m alert" }),
+    "application/x-ndjson",
+  );
+  // util-linux `script` gives the CLI a pseudo-terminal, so it takes the path a person at a terminal sees.
+  const command = [process.execPath, CLI, "tail", viewer.url, stream].map((word) => `'${word}'`).join(" ");
+  const child = spawn("script", ["-qfec", command, "/dev/null"], { stdio: ["pipe", "pipe", "pipe"], detached: true });
+  let out = "";
+  child.stdout.on("data", (chunk) => {
+    out += chunk;
+  });
+  try {
+    await waitFor("the coloured line", () => out.includes("alert"));
+    assert.ok(out.includes("\u001b[31mERROR\u001b[0m \u001b[31mred\u001b[0m alert"), JSON.stringify(out));
+  } finally {
+    process.kill(-(/** @type {number} */ (child.pid)), "SIGTERM");
+  }
+});
+
 /**
  * Pipes `count` numbered lines through the CLI, `ratePerMs` at most; resolves to its stderr.
  * @param {string} stream
