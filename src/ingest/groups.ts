@@ -25,7 +25,8 @@ export interface StreamBatch {
 export function toBatches(groups: readonly StreamGroup[], limits: IngestLimits): StreamBatch[] {
   let total = 0;
   for (const group of groups) {
-    const problem = streamNameProblem(group.stream);
+    // A name from a label can be as long as the body: cut (still invalid past 64) so the answer stays short.
+    const problem = streamNameProblem(group.stream.length > 100 ? `${group.stream.slice(0, 100)}…` : group.stream);
     if (problem !== null) throw new ClientError(400, `${problem} (from ${group.source})`);
     total += group.drafts.length;
   }

@@ -4,7 +4,7 @@ import { ClientError } from "../http/errors";
 import type { EntryDraft } from "../stream/stored";
 import { parseJsonText } from "./json";
 import { describe, isSaneTime, MAX_DEPTH } from "./normalise";
-import { arrayAt, elementAt, objectAt, stringAt } from "./shape";
+import { arrayAt, elementAt, objectAt, shown, stringAt } from "./shape";
 
 /** One resource's records: its attributes (which may name its stream) and its drafts. */
 export interface OtlpResource {
@@ -144,7 +144,7 @@ function integer(value: unknown, where: string): number | string {
     const n = Number(value);
     return Number.isSafeInteger(n) ? n : value;
   }
-  throw new ClientError(400, `${where} must be an integer or a decimal string, got ${JSON.stringify(value)}`);
+  throw new ClientError(400, `${where} must be an integer or a decimal string, got ${shown(value)}`);
 }
 
 /** A double; NaN and the infinities (strings in the JSON mapping) are kept as their names. */
@@ -152,5 +152,5 @@ function double(value: unknown, where: string): number | string {
   if (typeof value === "number") return value;
   if (value === "NaN" || value === "Infinity" || value === "-Infinity") return value;
   if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) return Number(value);
-  throw new ClientError(400, `${where} must be a number, got ${JSON.stringify(value)}`);
+  throw new ClientError(400, `${where} must be a number, got ${shown(value)}`);
 }

@@ -30,3 +30,9 @@ export function stringAt(value: unknown, where: string): string | undefined {
   if (typeof value !== "string") throw new ClientError(400, `${where} must be a string, got ${describe(value)}`);
   return value;
 }
+
+/** A value as JSON for an error message, cut to 60 characters so a huge value cannot make a huge answer. */
+export function shown(value: unknown): string {
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length > 60 ? `${json.slice(0, 60)}…` : json;
+}
