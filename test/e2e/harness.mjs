@@ -49,3 +49,23 @@ export async function collect(url, stream, count, { ms = 20_000, headers = {} } 
   }
   return entries;
 }
+
+/**
+ * Opens a page of the viewer in a fresh context and records script errors and dialogs (a test asserts none).
+ * @param {import("playwright-core").Browser} browser
+ * @param {string} url the page's full URL
+ * @param {import("playwright-core").BrowserContextOptions} [options]
+ */
+export async function openPage(browser, url, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 700 }, ...options });
+  const page = await context.newPage();
+  /** @type {Error[]} */
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(error));
+  page.on("dialog", (dialog) => {
+    errors.push(new Error(`a dialog opened: ${dialog.message()}`));
+    void dialog.dismiss();
+  });
+  await page.goto(url);
+  return { page, errors, close: () => context.close() };
+}

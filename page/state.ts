@@ -1,0 +1,243 @@
+// The page's state, pure: what it holds (a bounded ring of items ordered by entry id), what it shows (the
+// items that pass the filter), and whether it follows. No DOM, no network: unit-tested with plain values.
+import { levelRank } from "../lib/levels.js";
+import type { Query } from "../lib/query.js";
+import type { Gap, Level, LogEntry } from "../lib/types";
+
+/** Why the view stopped following; null while it follows the newest line. */
+export type PauseReason = "button" | "scroll" | "selection";
+
+interface Held {
+  /** Unique per item, never reused: the virtual list's key. */
+  seq: number;
+  /** Set when the item left the ring. */
+  evicted?: true;
+  /** Bumped when the item's content changes after it was shown (an outage learning of its gap). */
+  version: number;
+}
+
+/** `stream` is set when the page shows several streams (not yet): the entry's id is its own stream's. */
+export type EntryItem = Held & { kind: "entry"; entry: LogEntry; stream?: string };
+/** Ids the server said this view will never receive; shown after the entry `after`. */
+export type GapItem = Held & { kind: "gap"; after: number; gap: Gap };
+/** The connection was lost from `from` to `to` (epoch ms); `gap` is what it cost, null for nothing. */
+export type OutageItem = Held & { kind: "outage"; after: number; from: number; to: number; gap: Gap | null };
+export type Item = EntryItem | GapItem | OutageItem;
+
+export type Incoming =
+  | { kind: "entry"; entry: LogEntry; stream?: string }
+  | { kind: "gap"; gap: Gap }
+  | { kind: "outage"; from: number; to: number };
+
+/** What the view shows of the held items: a query (null for none) and a minimum level (null for all). */
+export interface Filter {
+  query: Query | null;
+  level: Level | null;
+}
+
+/** What a batch did to the shown items, so the view can keep its place. */
+export interface Change {
+  /** Shown items removed from the top (evicted from the ring). */
+  removedFromTop: number;
+  /** Items appended at the bottom. */
+  appended: number;
+  /** The shown list was rebuilt: positions are not comparable with before. */
+  reset: boolean;
+}
+
+/** Default number of items the page holds; `?max=` overrides. */
+export const DEFAULT_CAPACITY = 100_000;
+
+const orderKey = (item: Item) => (item.kind === "entry" ? item.entry.id : item.after + 0.5);
+
+export function passes(filter: Filter, item: Item): boolean {
+  if (item.kind !== "entry") return true;
+  if (filter.level !== null && levelRank(item.entry.level) < levelRank(filter.level)) return false;
+  return filter.query === null || filter.query.match(item.entry, item.stream);
+}
+
+export function isFiltering(filter: Filter): boolean {
+  return filter.level !== null || (filter.query !== null && !filter.query.isEmpty);
+}
+
+export class LogState {
+  readonly capacity: number;
+  /** Everything held, ordered by entry id (marks after the entry they follow), oldest first. */
+  private held: Item[] = [];
+  /** The items the view shows: those passing the filter, up to the point where it was paused. */
+  shown: Item[] = [];
+  /** Items passing the filter that arrived while paused, in arrival order. */
+  private waiting: Item[] = [];
+  /** Whether every waiting item was appended after everything held when it came. */
+  private waitingAppendOnly = true;
+  private nextSeq = 1;
+  /** Highest entry id received: where a connection resumes. */
+  lastId = 0;
+  /** Entries at or below this id were cleared by the reader and stay away. */
+  private floor = 0;
+  paused: PauseReason | null = null;
+  filter: Filter = { query: null, level: null };
+
+  constructor(capacity = DEFAULT_CAPACITY) {
+    this.capacity = Math.max(1, Math.floor(capacity));
+  }
+
+  /** Items held (at most `capacity`). */
+  get size(): number {
+    return this.held.length;
+  }
+
+  /** Entries among the shown items. */
+  get shownEntries(): number {
+    let n = 0;
+    for (const item of this.shown) if (item.kind === "entry") n++;
+    return n;
+  }
+
+  /** Entries that arrived while paused and pass the filter. */
+  get newWhilePaused(): number {
+    let n = 0;
+    for (const item of this.waiting) if (item.kind === "entry" && !item.evicted) n++;
+    return n;
+  }
+
+  /** Every held entry, oldest first (for Download). */
+  entries(): LogEntry[] {
+    const out: LogEntry[] = [];
+    for (const item of this.held) if (item.kind === "entry") out.push(item.entry);
+    return out;
+  }
+
+  /** Adds a batch in arrival order: duplicates dropped, entries placed by id, the oldest evicted past capacity. */
+  add(batch: readonly Incoming[]): Change {
+    let appended = 0;
+    let reset = false;
+    for (const incoming of batch) {
+      const item = this.place(incoming);
+      if (item === null) continue;
+      if (item === "merged") {
+        reset = true;
+        continue;
+      }
+      if (!passes(this.filter, item)) continue;
+      if (this.paused !== null) this.waiting.push(item);
+      else {
+        this.shown.push(item);
+        appended++;
+      }
+    }
+    if (reset) {
+      this.refilter();
+      return { removedFromTop: 0, appended: 0, reset: true };
+    }
+    return { removedFromTop: this.evict(), appended, reset: false };
+  }
+
+  /** Stores one incoming item; null when it is a duplicate, "merged" when it went anywhere but the end. */
+  private place(incoming: Incoming): Item | "merged" | null {
+    const last = this.held[this.held.length - 1];
+    if (incoming.kind === "gap" && last?.kind === "outage" && last.gap === null && last.after === this.lastId) {
+      // A gap announced right after a reconnect is what that outage cost.
+      last.gap = incoming.gap;
+      last.version++;
+      this.lastId = Math.max(this.lastId, incoming.gap.to);
+      return null;
+    }
+    let item: Item;
+    if (incoming.kind === "entry" && incoming.entry.id <= this.floor) return null;
+    if (incoming.kind === "entry") {
+      item = { kind: "entry", seq: this.nextSeq++, version: 0, entry: incoming.entry };
+      if (incoming.stream !== undefined) item.stream = incoming.stream;
+    } else if (incoming.kind === "gap") {
+      item = { kind: "gap", seq: this.nextSeq++, version: 0, after: this.lastId, gap: incoming.gap };
+    } else {
+      const { from, to } = incoming;
+      item = { kind: "outage", seq: this.nextSeq++, version: 0, after: this.lastId, from, to, gap: null };
+    }
+    const key = orderKey(item);
+    if (last === undefined || key > orderKey(last) || (item.kind !== "entry" && key >= orderKey(last))) {
+      this.held.push(item);
+      this.track(item);
+      return item;
+    }
+    // An entry from a backfill under another filter: find its place, unless it is already held.
+    const at = this.lowerBound(key);
+    const there = this.held[at];
+    if (there !== undefined && there.kind === "entry" && orderKey(there) === key) return null;
+    this.held.splice(at, 0, item);
+    this.track(item);
+    if (this.paused !== null) this.waitingAppendOnly = false;
+    return "merged";
+  }
+
+  private track(item: Item) {
+    if (item.kind === "entry") this.lastId = Math.max(this.lastId, item.entry.id);
+    else if (item.kind === "gap") this.lastId = Math.max(this.lastId, item.gap.to);
+  }
+
+  /** Index of the first held item whose key is at least `key`. */
+  private lowerBound(key: number): number {
+    let lo = 0;
+    let hi = this.held.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (orderKey(this.held[mid] as Item) < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Drops the oldest items past capacity; returns how many shown items left the top. */
+  private evict(): number {
+    const excess = this.held.length - this.capacity;
+    if (excess <= 0) return 0;
+    for (let i = 0; i < excess; i++) (this.held[i] as Item).evicted = true;
+    this.held.splice(0, excess);
+    let top = 0;
+    while (top < this.shown.length && (this.shown[top] as Item).evicted) top++;
+    if (top > 0) this.shown.splice(0, top);
+    if (this.waiting[0]?.evicted) this.waiting = this.waiting.filter((item) => !item.evicted);
+    return top;
+  }
+
+  /** Applies a new filter to everything held, including what arrived while paused. */
+  setFilter(filter: Filter): Change {
+    this.filter = filter;
+    this.refilter();
+    return { removedFromTop: 0, appended: 0, reset: true };
+  }
+
+  private refilter() {
+    this.shown = this.held.filter((item) => passes(this.filter, item));
+    this.waiting = [];
+    this.waitingAppendOnly = true;
+  }
+
+  pause(reason: PauseReason) {
+    if (this.paused === null || reason === "button") this.paused = reason;
+  }
+
+  /** Follows again: what arrived meanwhile is shown. */
+  resume(): Change {
+    this.paused = null;
+    if (!this.waitingAppendOnly) {
+      this.refilter();
+      return { removedFromTop: 0, appended: 0, reset: true };
+    }
+    const appended = this.waiting.length;
+    for (const item of this.waiting) this.shown.push(item);
+    this.waiting = [];
+    return { removedFromTop: 0, appended, reset: false };
+  }
+
+  /** Empties the view; the resume point stays, so nothing cleared comes back. */
+  clear(): Change {
+    for (const item of this.held) item.evicted = true;
+    this.floor = this.lastId;
+    this.held = [];
+    this.shown = [];
+    this.waiting = [];
+    this.waitingAppendOnly = true;
+    return { removedFromTop: 0, appended: 0, reset: true };
+  }
+}

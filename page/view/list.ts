@@ -1,0 +1,276 @@
+// The virtualised log: only the rows near the viewport are in the DOM (@tanstack/virtual-core keeps the
+// measured heights and the range), and while following, the newest row is fully in view after every frame.
+// Following stops only through the user's own acts (wheel, touch, keys, the scrollbar, selecting text),
+// never because layout or a measurement moved the scroll position.
+import {
+  elementScroll,
+  measureElement,
+  observeElementOffset,
+  observeElementRect,
+  Virtualizer,
+} from "@tanstack/virtual-core";
+import type { Item } from "../state";
+
+export interface ListHooks {
+  /** Builds the row of an item (any error is caught by the builder). */
+  build: (item: Item, expanded: boolean) => HTMLElement;
+  /** The user moved the view: away from the newest line, or back to it. */
+  onUserScroll: (atBottom: boolean) => void;
+}
+
+interface Mounted {
+  row: HTMLElement;
+  version: number;
+  epoch: number;
+  expanded: boolean;
+}
+
+/** Rows beyond the viewport kept in the DOM on each side, in pixels. */
+const OVERSCAN_PX = 400;
+/** A scroll event within this long of a user's act is the user's. */
+const USER_ACT_MS = 400;
+
+export class LogList {
+  private items: Item[] = [];
+  private readonly mounted = new Map<number, Mounted>();
+  private readonly virtualizer: Virtualizer<HTMLElement, HTMLElement>;
+  private frame = 0;
+  private lastUserAct = 0;
+  private draggingScrollbar = false;
+  /** Whether the view keeps the newest row in view. */
+  following = true;
+  /** The seq of the row the keyboard is on, or null. */
+  active: number | null = null;
+  /** Items shown expanded, by seq. */
+  readonly expanded = new Set<number>();
+  /** Bumped when every row must be rebuilt (a new search highlights differently). */
+  private epoch = 0;
+
+  constructor(
+    readonly scroller: HTMLElement,
+    private readonly spacer: HTMLElement,
+    private readonly hooks: ListHooks,
+  ) {
+    this.virtualizer = new Virtualizer<HTMLElement, HTMLElement>({
+      count: 0,
+      getScrollElement: () => scroller,
+      estimateSize: () => 20,
+      overscan: 8,
+      getItemKey: (index) => this.items[index]?.seq ?? -index - 1,
+      scrollToFn: elementScroll,
+      observeElementRect,
+      observeElementOffset,
+      measureElement,
+      onChange: () => this.schedule(),
+      indexAttribute: "data-index",
+    });
+    this.virtualizer._didMount();
+    this.virtualizer._willUpdate();
+    this.listen();
+  }
+
+  /** Shows `items` (the state's shown list); `removedFromTop` rows left above, so a held view keeps its place. */
+  setItems(items: Item[], removedFromTop = 0) {
+    let shift = 0;
+    if (removedFromTop > 0 && !this.following) {
+      const last = this.virtualizer.measurementsCache[removedFromTop - 1];
+      shift = last?.end ?? 0;
+    }
+    this.items = items;
+    this.virtualizer.setOptions({ ...this.virtualizer.options, count: items.length });
+    if (shift > 0) this.scroller.scrollTop = Math.max(0, this.scroller.scrollTop - shift);
+    this.schedule();
+  }
+
+  /** Rebuilds every row on the next frame (a new search or a new wrap). */
+  refresh() {
+    this.epoch++;
+    this.schedule();
+  }
+
+  follow(on: boolean) {
+    this.following = on;
+    this.schedule();
+  }
+
+  schedule() {
+    if (this.frame === 0) this.frame = requestAnimationFrame(() => this.render());
+  }
+
+  /** Renders now; called once per animation frame. */
+  render() {
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    const v = this.virtualizer;
+    v._willUpdate();
+    for (let pass = 0; pass < 4; pass++) {
+      const built = this.mount(this.indexes());
+      for (const row of built) v.measureElement(row);
+      this.place();
+      if (!this.following) break;
+      // Pin the newest row to the bottom; another pass builds rows the new position reveals.
+      const max = this.scroller.scrollHeight - this.scroller.clientHeight;
+      if (Math.abs(this.scroller.scrollTop - max) > 1) this.scroller.scrollTop = max;
+      if (built.length === 0) break;
+    }
+  }
+
+  /** Indexes to have in the DOM: the virtualizer's range, the rows at the bottom while following, the active row. */
+  private indexes(): number[] {
+    const v = this.virtualizer;
+    const count = this.items.length;
+    v.getTotalSize();
+    const set = new Set<number>();
+    if (this.following && count > 0) {
+      const m = v.measurementsCache;
+      const end = m[count - 1]?.end ?? 0;
+      const need = this.scroller.clientHeight + OVERSCAN_PX;
+      for (let i = count - 1; i >= 0; i--) {
+        set.add(i);
+        if (end - (m[i]?.start ?? 0) >= need) break;
+      }
+    } else {
+      for (const item of v.getVirtualItems()) set.add(item.index);
+    }
+    if (this.active !== null) {
+      const index = this.indexOf(this.active);
+      if (index >= 0) set.add(index);
+    }
+    return [...set].sort((a, b) => a - b);
+  }
+
+  /** Index of the shown item with this seq (shown items are ordered by seq within a refilter), or -1. */
+  indexOf(seq: number): number {
+    const items = this.items;
+    let lo = 0;
+    let hi = items.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = (items[mid] as Item).seq;
+      if (at === seq) return mid;
+      if (at < seq) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return items.findIndex((item) => item.seq === seq);
+  }
+
+  itemAt(index: number): Item | undefined {
+    return this.items[index];
+  }
+
+  get count(): number {
+    return this.items.length;
+  }
+
+  /** Puts the rows for `indexes` in the DOM, reusing built ones; returns the rows built now. */
+  private mount(indexes: number[]): HTMLElement[] {
+    const keep = new Set<number>();
+    const built: HTMLElement[] = [];
+    for (const index of indexes) {
+      const item = this.items[index];
+      if (item === undefined) continue;
+      keep.add(item.seq);
+      const expanded = this.expanded.has(item.seq);
+      let mounted = this.mounted.get(item.seq);
+      if (
+        mounted === undefined ||
+        mounted.version !== item.version ||
+        mounted.epoch !== this.epoch ||
+        mounted.expanded !== expanded
+      ) {
+        const row = this.hooks.build(item, expanded);
+        row.dataset.seq = String(item.seq);
+        row.tabIndex = -1;
+        if (mounted) {
+          const focused = mounted.row.contains(document.activeElement);
+          mounted.row.replaceWith(row);
+          if (focused) row.focus({ preventScroll: true });
+        } else this.spacer.append(row);
+        mounted = { row, version: item.version, epoch: this.epoch, expanded };
+        this.mounted.set(item.seq, mounted);
+        built.push(row);
+      }
+      mounted.row.dataset.index = String(index);
+      mounted.row.classList.toggle("active", item.seq === this.active);
+    }
+    for (const [seq, mounted] of this.mounted) {
+      if (keep.has(seq)) continue;
+      if (mounted.row.contains(document.activeElement)) this.scroller.focus({ preventScroll: true });
+      mounted.row.remove();
+      this.mounted.delete(seq);
+    }
+    return built;
+  }
+
+  /** Positions the mounted rows and sizes the spacer from the measurements. */
+  private place() {
+    const v = this.virtualizer;
+    this.spacer.style.height = `${v.getTotalSize()}px`;
+    const m = v.measurementsCache;
+    for (const { row } of this.mounted.values()) {
+      const start = m[Number(row.dataset.index)]?.start ?? 0;
+      row.style.transform = `translateY(${start}px)`;
+    }
+  }
+
+  /** The mounted row of an item, if any. */
+  rowOf(seq: number): HTMLElement | undefined {
+    return this.mounted.get(seq)?.row;
+  }
+
+  /** Scrolls so the row at `index` is in view (for the keyboard). */
+  reveal(index: number) {
+    const m = this.virtualizer.measurementsCache[index];
+    if (!m) return;
+    const top = this.scroller.scrollTop;
+    const bottom = top + this.scroller.clientHeight;
+    if (m.start < top) this.scroller.scrollTop = m.start;
+    else if (m.end > bottom) this.scroller.scrollTop = m.end - this.scroller.clientHeight;
+  }
+
+  atBottom(): boolean {
+    const s = this.scroller;
+    return s.scrollHeight - s.scrollTop - s.clientHeight < 4;
+  }
+
+  /** The user's own acts; a scroll event is only theirs shortly after one of them. */
+  private listen() {
+    const s = this.scroller;
+    const act = () => {
+      this.lastUserAct = performance.now();
+    };
+    s.addEventListener(
+      "wheel",
+      (event) => {
+        act();
+        if (event.deltaY < 0 && this.following) this.hooks.onUserScroll(false);
+      },
+      { passive: true },
+    );
+    s.addEventListener("touchstart", act, { passive: true });
+    s.addEventListener("touchmove", act, { passive: true });
+    s.addEventListener("pointerdown", (event) => {
+      // A press right of the content box is on the scrollbar.
+      if (event.offsetX > s.clientWidth) {
+        this.draggingScrollbar = true;
+        act();
+      }
+    });
+    window.addEventListener("pointerup", () => {
+      this.draggingScrollbar = false;
+    });
+    s.addEventListener("keydown", (event) => {
+      if (["PageUp", "PageDown", "ArrowUp", "ArrowDown", "Home", "End", " "].includes(event.key)) act();
+    });
+    s.addEventListener(
+      "scroll",
+      () => {
+        if (!this.draggingScrollbar && performance.now() - this.lastUserAct > USER_ACT_MS) return;
+        const bottom = this.atBottom();
+        if (bottom !== this.following) this.hooks.onUserScroll(bottom);
+        if (!this.following) this.schedule();
+      },
+      { passive: true },
+    );
+  }
+}

@@ -1,0 +1,166 @@
+// Follow mode in real Chromium: the newest line stays fully in view whatever the row heights, and only the
+// reader's own acts stop or resume following.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { launchBrowser, openPage, startViewer, waitFor } from "./harness.mjs";
+
+/** @type {Awaited<ReturnType<typeof startViewer>>} */
+let viewer;
+/** @type {import("playwright-core").Browser} */
+let browser;
+
+before(async () => {
+  viewer = await startViewer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await viewer?.stop();
+});
+
+const fresh = () => `follow-${crypto.randomUUID().slice(0, 8)}`;
+
+/** A line that is tall at any width: a stack trace, or a long wrapped message. */
+function tallLine(i) {
+  if (i % 3 === 0) {
+    const stack = [
+      "Error: failed",
+      ...Array.from({ length: 4 + (i % 5) }, (_, k) => `    at f${k} (file${k}.js:${k})`),
+    ];
+    return JSON.stringify({ level: "error", msg: `trace ${i}`, err: { stack: stack.join("\n") } });
+  }
+  return JSON.stringify({ level: "info", msg: `line ${i} ${"wrapped words ".repeat(i % 4 === 0 ? 30 : 2)}` });
+}
+
+/**
+ * Records, after every animation frame, whether the newest held line is fully in view.
+ * @param {import("playwright-core").Page} page
+ */
+async function watchFrames(page) {
+  await page.evaluate(() => {
+    const w = /** @type {any} */ (window);
+    w.frames = { total: 0, bad: [] };
+    const check = () => {
+      const log = /** @type {HTMLElement} */ (document.getElementById("log"));
+      const rows = [...log.querySelectorAll(".row")];
+      if (rows.length > 0) {
+        const newest = rows.reduce((a, b) => (Number(a.dataset.index) > Number(b.dataset.index) ? a : b));
+        const box = log.getBoundingClientRect();
+        const r = newest.getBoundingClientRect();
+        w.frames.total++;
+        if (r.top < box.top - 1 || r.bottom > box.bottom + 1) {
+          w.frames.bad.push({ top: r.top, bottom: r.bottom, boxTop: box.top, boxBottom: box.bottom });
+        }
+      }
+      w.frameLoop = requestAnimationFrame(check);
+    };
+    w.frameLoop = requestAnimationFrame(check);
+  });
+}
+
+const badge = (page) => page.textContent("#state");
+const newestText = (page) =>
+  page.evaluate(() => {
+    const rows = [...document.querySelectorAll("#log .row")];
+    const newest = rows.reduce((a, b) => (Number(a.dataset.index) > Number(b.dataset.index) ? a : b), rows[0]);
+    return newest?.querySelector(".message")?.textContent ?? null;
+  });
+
+for (const width of [1440, 375]) {
+  test(`at ${width} px, tall rows arriving for seconds keep the newest line fully in view after every frame`, async () => {
+    const stream = fresh();
+    const backfill = Array.from({ length: 300 }, (_, i) => tallLine(i));
+    await viewer.post(stream, backfill.join("\n"), "application/x-ndjson");
+    const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}`, {
+      viewport: { width, height: width === 375 ? 667 : 800 },
+    });
+    await page.waitForSelector('#state[data-state="live"]');
+    // It opens at its newest line.
+    await waitFor("the newest backfilled line", async () => (await newestText(page))?.startsWith("line 299"));
+    await watchFrames(page);
+    for (let i = 300; i < 360; i++) {
+      await viewer.post(stream, tallLine(i), "application/x-ndjson");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await waitFor("the last line", async () => (await newestText(page))?.startsWith("line 359"));
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    const frames = await page.evaluate(() => /** @type {any} */ (window).frames);
+    assert.ok(frames.total > 20, `only ${frames.total} frames were checked`);
+    assert.deepEqual(
+      frames.bad,
+      [],
+      `the newest line was not fully in view in ${frames.bad.length} of ${frames.total} frames`,
+    );
+    assert.equal(await badge(page), "live");
+    assert.equal(await page.isHidden("#jump"), true, "nobody scrolled: no jump control");
+    assert.ok((await page.locator("#log .row").count()) < 120, "only the rows near the viewport are in the DOM");
+    assert.deepEqual(errors, []);
+    await close();
+  });
+}
+
+test("the wheel stops following and the badge says paused; End, the jump control and scrolling back resume", async () => {
+  const stream = fresh();
+  await viewer.post(stream, Array.from({ length: 200 }, (_, i) => tallLine(i)).join("\n"), "application/x-ndjson");
+  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}`);
+  await page.waitForSelector('#state[data-state="live"]');
+  await waitFor(
+    "the newest line",
+    async () => (await newestText(page))?.startsWith("trace 198") || (await newestText(page))?.startsWith("line 199"),
+  );
+  await page.mouse.move(500, 400);
+  await page.mouse.wheel(0, -600);
+  await waitFor("paused", async () => (await badge(page)) === "paused");
+  assert.equal(await page.getAttribute("#pause", "aria-pressed"), "true");
+  await viewer.post(stream, "INFO while paused 1\nINFO while paused 2");
+  await waitFor("the jump control to count 2", async () =>
+    /^2 new lines/.test((await page.textContent("#jump")) ?? ""),
+  );
+  await page.keyboard.press("End");
+  await waitFor("live again", async () => (await badge(page)) === "live");
+  await waitFor("the new lines", async () => (await newestText(page)) === "INFO while paused 2");
+
+  await page.mouse.wheel(0, -400);
+  await waitFor("paused", async () => (await badge(page)) === "paused");
+  await page.click("#jump");
+  await waitFor("live after the jump control", async () => (await badge(page)) === "live");
+
+  await page.mouse.move(500, 400);
+  await page.mouse.wheel(0, -400);
+  await waitFor("paused", async () => (await badge(page)) === "paused");
+  for (let i = 0; i < 10 && (await badge(page)) === "paused"; i++) {
+    await page.mouse.wheel(0, 2000);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  await waitFor("live after scrolling back to the bottom", async () => (await badge(page)) === "live");
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test("Pause and p hold the view; selecting text stops following", async () => {
+  const stream = fresh();
+  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}`);
+  await page.waitForSelector('#state[data-state="live"]');
+  await viewer.post(stream, "one\ntwo");
+  await waitFor("two lines", async () => (await page.locator("#log .row").count()) === 2);
+  await page.keyboard.press("p");
+  assert.equal(await badge(page), "paused");
+  await viewer.post(stream, "three");
+  await waitFor("1 new line", async () => /^1 new line/.test((await page.textContent("#jump")) ?? ""));
+  assert.equal(await page.locator("#log .row").count(), 2, "a paused view holds still");
+  await page.keyboard.press("p");
+  await waitFor("three lines", async () => (await page.locator("#log .row").count()) === 3);
+  assert.equal(await badge(page), "live");
+
+  const message = page.locator("#log .row .message", { hasText: "two" });
+  const box = await message.boundingBox();
+  assert.ok(box);
+  await page.mouse.move(box.x + 1, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width - 1, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await waitFor("paused by the selection", async () => (await badge(page)) === "paused");
+  assert.deepEqual(errors, []);
+  await close();
+});
