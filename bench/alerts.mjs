@@ -8,7 +8,7 @@ import { Histogram, median } from "./stats.mjs";
 
 const QUICK = process.argv.includes("--quick");
 const SECONDS = QUICK ? 1 : 3;
-const RUNS = QUICK ? 1 : 3;
+const RUNS = QUICK ? 1 : 5;
 const PROBES = QUICK ? 10 : 100;
 const BATCH = 100;
 
@@ -67,26 +67,16 @@ function cannon(options) {
   });
 }
 
-/** Median lines/s over RUNS runs of batches of BATCH lines, after a warm-up. @param {string} url */
-async function linesPerSecond(url) {
-  const body = `${Array.from({ length: BATCH }, (_, i) => JSON.stringify({ level: "info", msg: `line ${i}`, user: "u_1", ms: i })).join("\n")}\n`;
-  const options = {
-    url,
-    method: /** @type {const} */ ("POST"),
-    headers: { "content-type": "application/x-ndjson" },
-    body,
-    connections: 4,
-  };
-  await cannon({ ...options, duration: 1 });
-  /** @type {number[]} */
-  const rates = [];
-  for (let run = 0; run < RUNS; run++) {
-    const result = await cannon(options);
-    if (result.non2xx > 0 || result.errors > 0)
-      throw new Error(`${result.non2xx} non-2xx answers, ${result.errors} errors`);
-    rates.push(result.requests.average * BATCH);
-  }
-  return median(rates);
+/** The NDJSON body of one ingest request: BATCH info lines. */
+const body = `${Array.from({ length: BATCH }, (_, i) => JSON.stringify({ level: "info", msg: `line ${i}`, user: "u_1", ms: i })).join("\n")}\n`;
+
+/** Lines/s of one run of batches of BATCH lines. @param {string} url @param {number} [duration] */
+async function linesPerSecond(url, duration = SECONDS) {
+  const headers = { "content-type": "application/x-ndjson" };
+  const result = await cannon({ url, method: "POST", headers, body, connections: 4, duration });
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${result.non2xx} non-2xx answers, ${result.errors} errors`);
+  return result.requests.average * BATCH;
 }
 
 /**
@@ -120,20 +110,31 @@ const { port } = /** @type {import("node:net").AddressInfo} */ (receiver.address
 const server = await serveBundle({ ALERT_WEBHOOK_HOSTS: `127.0.0.1:${port}`, RATE_LIMIT_PER_SECOND: "0" });
 const rows = [];
 try {
+  const configs = [0, 1, 20].map((rules) => ({
+    rules,
+    stream: `bench-alerts-${rules}-${crypto.randomUUID().slice(0, 6)}`,
+  }));
+  for (const { rules, stream } of configs) await putRules(server.url, stream, rules, `http://127.0.0.1:${port}/hook`);
   // The first stream measured would otherwise pay for the isolate's warm-up.
   log("warm-up");
-  await linesPerSecond(`${server.url}/api/streams/bench-alerts-warm-up/logs`);
-  for (const rules of [0, 1, 20]) {
-    const stream = `bench-alerts-${rules}-${crypto.randomUUID().slice(0, 6)}`;
-    await putRules(server.url, stream, rules, `http://127.0.0.1:${port}/hook`);
-    log(`${rules} rules: ingest`);
-    const rate = await linesPerSecond(`${server.url}/api/streams/${stream}/logs`);
+  await linesPerSecond(`${server.url}/api/streams/bench-alerts-warm-up/logs`, 2);
+  /** @type {Map<number, number[]>} */
+  const rates = new Map(configs.map(({ rules }) => [rules, []]));
+  // Rounds alternate the configurations, so a busy spell on the machine weighs on all of them alike.
+  for (let run = 0; run < RUNS; run++) {
+    for (const { rules, stream } of configs) {
+      log(`round ${run + 1}/${RUNS}: ${rules} rules`);
+      rates.get(rules)?.push(await linesPerSecond(`${server.url}/api/streams/${stream}/logs`));
+    }
+  }
+  for (const { rules, stream } of configs) {
     let latency = "—";
     if (rules > 0) {
       log(`${rules} rules: delivery`);
       const histogram = await deliveryLatency(server.url, stream);
       latency = `${histogram.percentile(50).toFixed(1)} / ${histogram.percentile(99).toFixed(1)} ms`;
     }
+    const rate = median(rates.get(rules) ?? []);
     rows.push(`| ${rules} | ${Math.round(rate).toLocaleString("en")} | ${latency} |`);
   }
 } finally {
@@ -141,7 +142,7 @@ try {
   receiver.close();
 }
 console.log(
-  `Ingest: ${SECONDS} s × ${RUNS} runs (median) of ${BATCH}-line NDJSON batches on 4 connections; no line matches a rule.`,
+  `Ingest: median of ${RUNS} rounds of ${SECONDS} s, configurations alternating, with ${BATCH}-line NDJSON batches on 4 connections; no line matches a rule.`,
 );
 console.log(`Delivery: ${PROBES} matching lines posted one at a time; POST sent → webhook received, "after": 0.\n`);
 console.log("| rules on the stream | ingest lines/s | delivery p50 / p99 |");
