@@ -79,11 +79,11 @@ ingestRoutes.post("/v1/logs", otlpAnswers, async (c) => {
   const names = c.var.config.otlpStreamAttributes;
   const groups = new Map<string, StreamGroup>();
   for (const resource of resources) {
+    if (resource.drafts.length === 0) continue;
     const attribute = names.find(
       (name) => typeof resource.attributes[name] === "string" && resource.attributes[name] !== "",
     );
     if (attribute === undefined) {
-      if (resource.drafts.length === 0) continue;
       throw new ClientError(
         400,
         `${resource.where}.resource has no ${names.join(" or ")} attribute to name its stream: set OTEL_SERVICE_NAME, or send to /otlp/{stream}/v1/logs`,

@@ -1,6 +1,6 @@
 import type { IngestResult } from "../../lib/types";
 import { type StreamBatch, type StreamGroup, toBatches } from "../ingest/groups";
-import type { AppendOptions } from "../stream/log-stream";
+import type { AppendOptions, AppendResult } from "../stream/log-stream";
 import { type AppContext, authorize, streamStub } from "./context";
 import { ClientError } from "./errors";
 
@@ -50,7 +50,7 @@ export async function store(c: AppContext, groups: StreamGroup[], options: Store
   return answers.map((result) => answer(result, undefined));
 }
 
-function answer(result: Awaited<ReturnType<ReturnType<typeof streamStub>["append"]>>, key: string | undefined) {
+function answer(result: AppendResult, key: string | undefined): IngestResult {
   if (result.ok) return result.result;
   if ("keyReused" in result) {
     throw new ClientError(
