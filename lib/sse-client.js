@@ -147,7 +147,9 @@ export class SseClient {
       },
     });
     const opening = new OpeningId();
-    const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+    // The cast keeps one reading of the types under the DOM, Node and Workers libraries alike.
+    const decoder = /** @type {TransformStream<Uint8Array, string>} */ (new TextDecoderStream());
+    const reader = body.pipeThrough(decoder).getReader();
     try {
       for (;;) {
         const { done, value } = await reader.read();
