@@ -58,6 +58,8 @@ viewerRoutes.get("/api/events", async (c) => {
           (readable === null || readable.some((prefix) => name.startsWith(prefix))),
       );
   };
+  // Hono serves HEAD with this GET handler: answer the headers without taking a viewer slot on any stream.
+  if (c.req.method === "HEAD") return c.body(null, 200, SSE_HEADERS);
   const view = new MergedView(resume === null ? options.tail : null);
   const client = await clientKey(c.req.raw);
   /** Subscribes to one stream; a stream found after the view started replays from its first line. */

@@ -192,13 +192,15 @@ describe("viewer slots (MAX_SUBSCRIBERS=3, MAX_SUBSCRIBERS_PER_CLIENT=2, HEARTBE
   const open = (stream: string, ip: string, method = "GET") =>
     request(`/api/streams/${stream}/events?tail=0`, { method, headers: { ...READ, "CF-Connecting-IP": ip } });
 
-  it("HEAD answers the headers and takes no slot", async () => {
+  it("HEAD answers the headers and takes no slot (one stream, or several in one view)", async () => {
     const stream = freshStream();
     for (let i = 0; i < 5; i++) {
       const head = await open(stream, `198.51.100.${i}`, "HEAD");
       expect(head.status).toBe(200);
       expect(head.headers.get("Content-Type")).toMatch(/^text\/event-stream/);
     }
+    const merged = await request(`/api/events?streams=${stream}&tail=0`, { method: "HEAD", headers: READ });
+    expect(merged.status).toBe(200);
     expect((await stats(stream)).subscribers).toBe(0);
     const viewers = await Promise.all(["203.0.113.1", "203.0.113.2", "203.0.113.3"].map((ip) => open(stream, ip)));
     expect(viewers.map((response) => response.status)).toEqual([200, 200, 200]);
