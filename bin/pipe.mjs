@@ -83,7 +83,7 @@ export async function pipe(options, warn) {
           return (await send(batch.slice(0, half))) && send(batch.slice(half));
         }
         if (response.status !== 429 && response.status < 500) {
-          warn(`the server refused a batch (${response.status}): ${text}`);
+          warn(`the server refused a batch (${response.status}): ${errorOf(text)}`);
           return false;
         }
         const retryAfter = Number(response.headers.get("Retry-After"));
@@ -138,8 +138,19 @@ function isJsonObject(line) {
   }
 }
 
+/** The `error` of a JSON error body, else the body. @param {string} text */
+function errorOf(text) {
+  try {
+    const { error } = JSON.parse(text);
+    if (typeof error === "string") return error;
+  } catch {
+    // Not JSON: the body itself says what went wrong.
+  }
+  return text.trim();
+}
+
 /** A network error's code (ECONNREFUSED) or message. @param {unknown} error */
-export function describe(error) {
+function describe(error) {
   if (!(error instanceof Error)) return String(error);
   const cause = /** @type {{ code?: unknown } | undefined} */ (error.cause);
   return typeof cause?.code === "string" ? cause.code : error.message;

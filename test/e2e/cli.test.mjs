@@ -229,6 +229,36 @@ test("tail on a terminal: levels in colour, a message's own escapes passed throu
   }
 });
 
+test("tokens: a refusal is the server's message and exit 1; --token and EDGE_TAIL_TOKEN open the stream", async () => {
+  const secured = await startViewer({ vars: { INGEST_TOKEN: "write-secret", READ_TOKEN: "read-secret" } });
+  try {
+    const stream = fresh("secured");
+    const refused = runCli(["pipe", secured.url, stream], "a line\n");
+    assert.equal(refused.code, 1, refused.stderr);
+    assert.match(refused.stderr, /refused a batch \(401\): [^{]/);
+    const piped = runCli(["pipe", secured.url, stream, "--token", "write-secret"], "INFO let in\n");
+    assert.equal(piped.code, 0, piped.stderr);
+    const unread = runCli(["tail", secured.url, stream]);
+    assert.equal(unread.code, 1, unread.stderr);
+    assert.match(unread.stderr, /refused the tail \(401\): /);
+    const child = spawn(process.execPath, [CLI, "tail", secured.url, stream], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, EDGE_TAIL_TOKEN: "read-secret" },
+    });
+    let out = "";
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+    });
+    try {
+      await waitFor("the line through the token", () => out.includes("let in"));
+    } finally {
+      child.kill();
+    }
+  } finally {
+    await secured.stop();
+  }
+});
+
 /**
  * Pipes `count` numbered lines through the CLI, `ratePerMs` at most; resolves to its stderr.
  * @param {string} stream
