@@ -6,7 +6,7 @@ import { formatTime, isoTime } from "../../lib/time.js";
 import type { LogEntry } from "../../lib/types";
 import type { EntryItem, Item, OutageItem } from "../state";
 import { ansiRuns, type Run } from "./ansi";
-import { flattenFields, safeJson } from "./fields";
+import { type FieldView, flattenFields, safeJson } from "./fields";
 
 export type Highlighter = (text: string) => Array<[number, number]>;
 
@@ -84,13 +84,15 @@ function entryRow(item: EntryItem, options: RowOptions): HTMLElement {
 
   const body = element("div", "body");
   const text = element("span", "message");
-  const clamp = !options.expanded && isLong(plain);
-  const runs = ansiRuns(clamp && message.length > CLAMPED_TEXT ? message.slice(0, CLAMPED_TEXT) : message);
-  appendRuns(text, runs, options.highlights);
+  const fields = entry.fields && typeof entry.fields === "object" ? flattenFields(entry.fields) : [];
+  const long = isLong(fields.length === 0 ? plain : `${plain}\n${fields.map((field) => field.text).join("\n")}`);
+  const clamp = !options.expanded && long;
+  const cut = (value: string) => (clamp && value.length > CLAMPED_TEXT ? value.slice(0, CLAMPED_TEXT) : value);
+  appendRuns(text, ansiRuns(cut(message)), options.highlights);
   body.append(text);
-  if (entry.fields && typeof entry.fields === "object") appendFields(body, entry.fields, options);
+  if (fields.length > 0) appendFields(body, fields, options, cut);
   if (entry.truncated) body.append(element("span", "truncated", " [truncated]"));
-  if (clamp || (options.expanded && isLong(plain))) {
+  if (long) {
     body.classList.toggle("clamped", clamp);
     const more = element("button", "more", clamp ? "show more" : "show less");
     more.type = "button";
@@ -117,14 +119,14 @@ function isLong(text: string): boolean {
   return false;
 }
 
-function appendFields(body: HTMLElement, fields: Record<string, unknown>, options: RowOptions) {
+function appendFields(body: HTMLElement, fields: FieldView[], options: RowOptions, cut: (text: string) => string) {
   const inline = element("span", "fields");
   const blocks: HTMLElement[] = [];
-  for (const field of flattenFields(fields)) {
+  for (const field of fields) {
     const key = element("span", "key", field.path.join("."));
     const value = element("span", "value");
     value.dataset.path = JSON.stringify(field.path);
-    appendRuns(value, ansiRuns(field.text), options.highlights);
+    appendRuns(value, ansiRuns(cut(field.text)), options.highlights);
     if (field.multiline) {
       const block = element("div", "block");
       block.append(key, value);
