@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { grantingTokens, matchesAny, presentedToken } from "../http/auth";
 import { readBody } from "../http/body";
-import { type AppContext, type AppEnv, streamRoute, streamStub } from "../http/context";
+import { type AppContext, type AppEnv, authorize, checkStreamName, streamRoute, streamStub } from "../http/context";
 import { ClientError } from "../http/errors";
 import { checkRuleName, parseRule, redactUrl } from "./rule";
 import type { RuleView } from "./store";
@@ -36,19 +36,20 @@ alertRoutes.delete("/api/streams/:stream/alerts/:name", streamRoute("write"), as
 });
 
 // Readers without the write right see rules with the webhook URL cut to its origin: it may hold a secret.
-alertRoutes.get("/api/streams/:stream/alerts", streamRoute("read"), async (c) => {
-  const stream = c.req.param("stream");
+alertRoutes.get("/api/streams/:stream/alerts", async (c) => {
+  const stream = checkStreamName(c.req.param("stream"));
+  const writer = await writerOrReader(c, stream);
   const rules = await streamStub(c, stream).alerts();
-  const writer = await canWrite(c, stream);
   return c.json({ alerts: rules.map((rule) => (writer ? rule : redacted(rule))) });
 });
 
-alertRoutes.get("/api/streams/:stream/alerts/:name", streamRoute("read"), async (c) => {
-  const stream = c.req.param("stream");
+alertRoutes.get("/api/streams/:stream/alerts/:name", async (c) => {
+  const stream = checkStreamName(c.req.param("stream"));
   const name = checkRuleName(c.req.param("name"));
+  const writer = await writerOrReader(c, stream);
   const rule = await streamStub(c, stream).alert(name);
   if (rule === null) throw noRule(stream, name);
-  return c.json((await canWrite(c, stream)) ? rule : redacted(rule));
+  return c.json(writer ? rule : redacted(rule));
 });
 
 // `?alert=NAME` keeps one rule's incidents; newest first.
@@ -94,9 +95,12 @@ async function jsonBody(c: AppContext): Promise<unknown> {
   }
 }
 
-async function canWrite(c: AppContext, stream: string): Promise<boolean> {
+/** True when the request may write the stream; false when it may only read it; else the read refusal (401). */
+async function writerOrReader(c: AppContext, stream: string): Promise<boolean> {
   const tokens = grantingTokens(c.var.config.auth, "write", stream);
-  return tokens === null || (await matchesAny(presentedToken(c.req.raw, "write"), tokens));
+  if (tokens === null || (await matchesAny(presentedToken(c.req.raw, "write"), tokens))) return true;
+  await authorize(c, "read", stream);
+  return false;
 }
 
 function redacted(rule: RuleView): RuleView {
