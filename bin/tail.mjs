@@ -60,7 +60,7 @@ export async function tail(options, { out, warn, color }) {
     },
     onMalformed: (event) => {
       const text = `? unreadable ${event.event} event ${event.id ?? ""}: ${event.data}`;
-      print(color ? paint(GREY, text) : stripAnsi(text));
+      print(indentBreaks(color ? paint(GREY, text) : stripAnsi(text)));
     },
     onState: (state) => {
       if (state.state === "waiting") {
@@ -91,6 +91,20 @@ export async function tail(options, { out, warn, color }) {
  * @param {boolean} color
  */
 export function formatEntry(entry, id, color) {
+  return indentBreaks(entryText(entry, id, color));
+}
+
+/**
+ * Every line after an entry's first indented, so a message with line breaks (a stack trace, or a forged
+ * "2026-… ERROR …") never reads as entries of its own.
+ * @param {string} text
+ */
+function indentBreaks(text) {
+  return text.replace(/\r\n|\r|\n|\u2028|\u2029/g, "\n  ");
+}
+
+/** @param {LogEntry} entry @param {string} id @param {boolean} color */
+function entryText(entry, id, color) {
   try {
     // Escapes in a message colour a terminal as the app meant; anywhere else they are noise.
     if (!color) return stripAnsi(lineText(entry));

@@ -188,19 +188,22 @@ test("tail keeps going past odd entries: the epoch's first millisecond, odd fiel
   const odd = [
     { time: "1970-01-01T00:00:00.001Z", msg: "at the epoch" },
     { msg: "odd fields", nested: { deep: [1, { x: null }] }, "key with space": "v w", empty: {}, big: 1e308 },
+    { msg: "first line\n2026-01-01T00:00:00.000Z ERROR forged\r\nthird" },
     { msg: "\u001b[31mred\u001b[0m and \u001b]8;;https://x.test\u0007link\u001b]8;;\u0007", colour: "\u001b[1mbold" },
   ];
   await viewer.post(stream, odd.map((line) => JSON.stringify(line)).join("\n"), "application/x-ndjson");
   const tail = startTail([stream, "--no-color"]);
   try {
-    await waitFor("the odd entries", () => tail.lines().length >= 3);
+    await waitFor("the odd entries", () => tail.lines().length >= 6);
     await viewer.post(stream, "INFO after the odd ones");
     await waitFor("the line after them", () => tail.output.stdout.includes("after the odd ones"));
     const lines = tail.lines();
-    assert.equal(lines.length, 4, tail.output.stdout);
+    assert.equal(lines.length, 7, tail.output.stdout);
     assert.match(lines[0] ?? "", /^1970-01-01T00:00:00\.001Z - at the epoch$/);
     assert.match(lines[1] ?? "", /odd fields .*nested=\{"deep":\[1,\{"x":null\}\]\}/);
-    assert.match(lines[2] ?? "", / red and link colour=bold$/);
+    assert.match(lines[2] ?? "", / - first line$/);
+    assert.deepEqual(lines.slice(3, 5), ["  2026-01-01T00:00:00.000Z ERROR forged", "  third"]);
+    assert.match(lines[5] ?? "", / red and link colour=bold$/);
     assert.equal(tail.output.stdout.includes("\u001b"), false, "an escape reached the output");
   } finally {
     tail.stop();
