@@ -264,6 +264,17 @@ describe("Loki protobuf", () => {
   });
 });
 
+describe("Content-Type", () => {
+  it("Loki refuses another type with 415 naming what it takes; OTLP too, in JSON", async () => {
+    const loki = await post("/loki/api/v1/push", "x", { "Content-Type": "text/plain" });
+    expect(loki.status).toBe(415);
+    expect((await loki.json<{ error: string }>()).error).toMatch(/application\/x-protobuf .*application\/json/);
+    const otlp = await post("/v1/logs", "x", { "Content-Type": "application/xml" });
+    expect(otlp.status).toBe(415);
+    expect(await otlp.json()).toEqual({ code: 3, message: expect.stringMatching(/application\/x-protobuf/) });
+  });
+});
+
 describe("Content-Encoding: snappy on every ingest route", () => {
   it("text, NDJSON, OTLP JSON and Loki JSON", async () => {
     const stream = freshStream();

@@ -50,6 +50,28 @@ describe("a refused request stores nothing, on any stream", () => {
     for (let i = 0; i < 10; i++) expect((await postLogs(calm)).status, `request ${i + 1}`).toBe(202);
   });
 
+  it("OTLP answers a rate-limited export with 429, Retry-After and a protobuf google.rpc.Status", async () => {
+    const stream = freshStream();
+    const send = () =>
+      request(`/otlp/${stream}/v1/logs`, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-protobuf", ...WRITE },
+        body: otlpProto([{ attributes: [], records: [{ body: { stringValue: "x" } }] }]),
+      });
+    let limited: Response | undefined;
+    for (let i = 0; i < 20 && limited === undefined; i++) {
+      const response = await send();
+      if (response.status === 429) limited = response;
+      else expect(response.status).toBe(200);
+    }
+    expect(limited?.headers.get("Content-Type")).toBe("application/x-protobuf");
+    expect(Number(limited?.headers.get("Retry-After"))).toBeGreaterThanOrEqual(1);
+    const body = new Uint8Array((await limited?.arrayBuffer()) ?? new ArrayBuffer(0));
+    // google.rpc.Status: field 1 (code) = 8, RESOURCE_EXHAUSTED; field 2, the message.
+    expect([body[0], body[1]]).toEqual([0x08, 8]);
+    expect(new TextDecoder().decode(body.subarray(4))).toMatch(/Retry-After/);
+  });
+
   it("MAX_ENTRIES counts the whole request, across streams (Loki and OTLP /v1/logs)", async () => {
     const [a, b] = [freshStream(), freshStream()];
     const lines = (n: number) => Array.from({ length: n }, (_, i): [string, string] => [nanos(), `line ${i}`]);
