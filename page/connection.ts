@@ -60,7 +60,8 @@ export class Connection {
     const lastId = this.options.lastId();
     if (resume && lastId > 0) params.set("lastEventId", String(lastId));
     if (accessToken) params.set("access_token", accessToken);
-    this.options.onState(this.wasLive ? "reconnecting" : "connecting");
+    // A deliberate reconnect with a new filter is no outage: the badge keeps its state.
+    if (resume || !this.wasLive) this.options.onState(this.wasLive ? "reconnecting" : "connecting");
     const source = new EventSource(`/api/streams/${encodeURIComponent(stream)}/events?${params}`);
     this.source = source;
     source.onopen = () => {
