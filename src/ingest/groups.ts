@@ -11,6 +11,9 @@ export interface StreamGroup {
   source: string;
 }
 
+/** Streams one request may write to: each costs the Worker a call to that stream's Durable Object. */
+export const MAX_STREAMS_PER_REQUEST = 100;
+
 /** A group checked and serialised, ready to store. */
 export interface StreamBatch {
   stream: string;
@@ -18,11 +21,17 @@ export interface StreamBatch {
 }
 
 /**
- * Applies the limits every route shares to a whole request: valid stream names wherever they came from, at
- * most `maxEntries` entries across all its streams (413), entries cut to `maxLength`. Throws before
- * anything is stored.
+ * Applies the limits every route shares to a whole request: at most MAX_STREAMS_PER_REQUEST streams, valid
+ * stream names wherever they came from, at most `maxEntries` entries across all its streams (413), entries
+ * cut to `maxLength`. Throws before anything is stored.
  */
 export function toBatches(groups: readonly StreamGroup[], limits: IngestLimits): StreamBatch[] {
+  if (groups.length > MAX_STREAMS_PER_REQUEST) {
+    throw new ClientError(
+      413,
+      `This request writes to ${groups.length} streams, at most ${MAX_STREAMS_PER_REQUEST}: split it into smaller pushes`,
+    );
+  }
   let total = 0;
   for (const group of groups) {
     // A name from a label can be as long as the body: cut (still invalid past 64) so the answer stays short.

@@ -148,6 +148,15 @@ describe("stream names from labels and attributes", () => {
     });
   }
 
+  it("a push to more than 100 streams is a 413 that stores nothing", async () => {
+    const names = Array.from({ length: 101 }, () => freshStream());
+    const body = lokiJson(names.map((stream) => ({ labels: { stream }, values: [[nowNanos(), "x"]] })));
+    const response = await post("/loki/api/v1/push", body, JSON_TYPE);
+    expect(response.status).toBe(413);
+    expect((await response.json<{ error: string }>()).error).toMatch(/101 streams, at most 100/);
+    expect(await lastId(names[0] as string)).toBe(0);
+  });
+
   it("POST /v1/logs sends each resource to the stream its service.name names", async () => {
     const [a, b] = [freshStream(), freshStream()];
     const service = (name: string) => [{ key: "service.name", value: { stringValue: name } }];
