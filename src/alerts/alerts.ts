@@ -126,10 +126,14 @@ export class Alerts {
           this.#sql.exec("UPDATE alert_rules SET trigger = ? WHERE name = ?", saved, live.name);
         }
         live.state = state;
+        let skipped = 0;
         for (const position of fired) {
-          this.#fire(live, firstId, lines, matched[position] as number, now);
-          changed = true;
+          if (this.#outstanding >= MAX_OUTSTANDING) skipped++;
+          else this.#fire(live, firstId, lines, matched[position] as number, now);
         }
+        if (skipped > 0)
+          this.#sql.exec("UPDATE alert_rules SET skipped = skipped + ? WHERE name = ?", skipped, live.name);
+        changed ||= fired.length > skipped;
       }
     }
     if (changed) this.#schedule();
@@ -138,10 +142,6 @@ export class Alerts {
 
   /** Opens an incident for the line at `index` of the commit: "before" lines now, "after" lines as they come. */
   #fire(live: LiveRule, firstId: number, lines: readonly string[], index: number, now: number): void {
-    if (this.#outstanding >= MAX_OUTSTANDING) {
-      this.#sql.exec("UPDATE alert_rules SET skipped = skipped + 1 WHERE name = ?", live.name);
-      return;
-    }
     const { rule } = live;
     const entry = lines[index] as string;
     const ring = this.ring;

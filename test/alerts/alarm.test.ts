@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
-import { Alerts } from "../../src/alerts/alerts";
+import { Alerts, MAX_OUTSTANDING } from "../../src/alerts/alerts";
 import { GIVE_UP_MS } from "../../src/alerts/delivery";
 import type { AlertRule } from "../../src/alerts/rule";
 import { RingBuffer } from "../../src/stream/ring-buffer";
@@ -139,5 +139,16 @@ it("starts evaluating when a rule is saved and stops when the last is deleted", 
     t.append("ERROR after the rule");
     expect(t.alerts.incidents(10)).toHaveLength(1);
     expect(t.alerts.delete("errors")).toBe(false);
+  });
+});
+
+it("counts firings past MAX_OUTSTANDING undelivered notifications as skipped, on the rule", async () => {
+  await runInDurableObject(stub(), async (_, state) => {
+    const t = engineIn(state);
+    t.alerts.put("s", "errors", { ...rule, after: 0 });
+    t.append(...Array.from({ length: MAX_OUTSTANDING + 5 }, (_, i) => `ERROR ${i}`));
+    expect(t.alerts.incidents(100)).toHaveLength(100);
+    expect(state.storage.sql.exec("SELECT COUNT(*) AS n FROM incidents").one().n).toBe(MAX_OUTSTANDING);
+    expect(t.alerts.rule("errors")?.skipped).toBe(5);
   });
 });
