@@ -54,7 +54,8 @@ function tail(stream: string) {
 
   const list = new LogList(log, $("rows"), {
     build: (item, expanded) => buildRow(item, { highlights, expanded }),
-    onUserScroll: (atBottom) => (atBottom ? resume() : pause("scroll")),
+    // Back at the bottom resumes, unless the reader paused on purpose (Pause, p).
+    onUserScroll: (atBottom) => (!atBottom ? pause("scroll") : state.paused !== "button" && resume()),
   });
 
   const connection = new Connection({

@@ -199,7 +199,23 @@ export class LogList {
       mounted.row.remove();
       this.mounted.delete(seq);
     }
+    this.order(indexes);
     return built;
+  }
+
+  /** Keeps the rows in the DOM in the list's order, for selections and screen readers; moves only misplaced ones. */
+  private order(indexes: number[]) {
+    let previous: HTMLElement | null = null;
+    for (const index of indexes) {
+      const item = this.items[index];
+      const row = item === undefined ? undefined : this.mounted.get(item.seq)?.row;
+      if (row === undefined) continue;
+      if (row.previousElementSibling !== previous) {
+        if (previous === null) this.spacer.prepend(row);
+        else previous.after(row);
+      }
+      previous = row;
+    }
   }
 
   /** Positions the mounted rows and sizes the spacer from the measurements. */
