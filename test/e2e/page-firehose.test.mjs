@@ -1,0 +1,91 @@
+// A firehose in real Chromium: the DOM holds only the rows near the viewport, the page holds at most `?max=`
+// lines, and a burst ends with its last line on screen. Speed is measured by `npm run bench:page`, not here.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { launchBrowser, openPage, startViewer, waitFor } from "./harness.mjs";
+
+/** @type {Awaited<ReturnType<typeof startViewer>>} */
+let viewer;
+/** @type {import("playwright-core").Browser} */
+let browser;
+
+before(async () => {
+  viewer = await startViewer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await viewer?.stop();
+});
+
+const fresh = () => `hose-${crypto.randomUUID().slice(0, 8)}`;
+
+/** The newest row in the DOM and whether it is fully in view. */
+const newest = (page) =>
+  page.evaluate(() => {
+    const log = /** @type {HTMLElement} */ (document.getElementById("log"));
+    const rows = [...log.querySelectorAll(".row")];
+    const row = rows.reduce((a, b) => (Number(a.dataset.index) > Number(b.dataset.index) ? a : b), rows[0]);
+    if (!row) return null;
+    const box = log.getBoundingClientRect();
+    const r = row.getBoundingClientRect();
+    return {
+      text: row.querySelector(".message")?.textContent,
+      inView: r.top >= box.top - 1 && r.bottom <= box.bottom + 1,
+    };
+  });
+
+test("a 20,000-line burst keeps the DOM small, holds `?max=` lines, and ends on its last line", async () => {
+  const stream = fresh();
+  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}&tail=0&max=5000`);
+  await page.waitForSelector('#state[data-state="live"]');
+  for (let batch = 0; batch < 20; batch++) {
+    const lines = Array.from({ length: 1000 }, (_, i) =>
+      JSON.stringify({ level: i % 7 === 0 ? "warn" : "info", msg: `burst line ${batch * 1000 + i}`, batch }),
+    );
+    await viewer.post(stream, lines.join("\n"), "application/x-ndjson");
+  }
+  await waitFor("the last burst line", async () => (await newest(page))?.text === "burst line 19999", 30_000);
+  assert.equal((await newest(page))?.inView, true);
+  assert.equal(await page.textContent("#matches"), "5,000 lines", "the page holds ?max= lines");
+  const rows = await page.locator("#log .row").count();
+  assert.ok(rows < 150, `${rows} rows in the DOM`);
+  const nodes = await page.evaluate(() => document.getElementsByTagName("*").length);
+  assert.ok(nodes < 2000, `${nodes} elements in the page`);
+  const ids = await page.$$eval("#log .row", (nodes) => nodes.map((node) => Number(node.dataset.id)));
+  assert.deepEqual(
+    ids,
+    ids.map((_, i) => (ids[0] ?? 0) + i),
+    "consecutive ids, in order",
+  );
+  assert.equal(ids.at(-1), 20_000);
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test("a paused view keeps its place while the ring evicts the lines above it", async () => {
+  const stream = fresh();
+  await viewer.post(stream, Array.from({ length: 300 }, (_, i) => `INFO held ${i}`).join("\n"));
+  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}&max=400`);
+  await waitFor("300 lines", async () => (await page.textContent("#matches")) === "300 lines");
+  await page.mouse.move(400, 400);
+  await page.mouse.wheel(0, -800);
+  await waitFor("paused", async () => (await page.textContent("#state")) === "paused");
+  await page.waitForTimeout(300);
+  const before = await page.evaluate(() => {
+    const log = /** @type {HTMLElement} */ (document.getElementById("log"));
+    const top = log.getBoundingClientRect().top;
+    const row = [...log.querySelectorAll(".row")].find((r) => r.getBoundingClientRect().top >= top);
+    return { text: row?.querySelector(".message")?.textContent, top: row?.getBoundingClientRect().top };
+  });
+  await viewer.post(stream, Array.from({ length: 200 }, (_, i) => `INFO new ${i}`).join("\n"));
+  await waitFor("200 new lines", async () => /^200 new lines/.test((await page.textContent("#jump")) ?? ""));
+  await page.waitForTimeout(300);
+  const row = page.locator("#log .row .message", { hasText: new RegExp(`^${before.text}$`) });
+  const box = await row.boundingBox();
+  assert.ok(box, `the row ${before.text} is still in view`);
+  assert.ok(Math.abs(box.y - (before.top ?? 0)) < 25, `it moved from ${before.top} to ${box.y}`);
+  assert.deepEqual(errors, []);
+  await close();
+});
