@@ -21,7 +21,14 @@ const CLAMP_CHARS = 480;
 /** A clamped row renders no more than this much of its message: the rest is out of sight anyway. */
 const CLAMPED_TEXT = 4000;
 
-const LEADING_WORD = /^\s*\[?([A-Za-z]+)\]?(?=$|[\s:\]|])/;
+/** How many leading words of a message may hold its level word (after a timestamp of one or two words). */
+const LEVEL_WORDS = 3;
+
+/** Whether the message shows its level already, as one of its first words: "INFO x", "[warn] x", "2026-… ERROR x". */
+function showsLevel(plain: string, level: string): boolean {
+  const words = plain.slice(0, 80).trim().split(/\s+/, LEVEL_WORDS);
+  return words.some((word) => levelOf(word.replace(/^\[|[\]:|]+$/g, "")) === level);
+}
 
 export function buildRow(item: Item, options: RowOptions): HTMLElement {
   try {
@@ -76,8 +83,7 @@ function entryRow(item: EntryItem, options: RowOptions): HTMLElement {
   const plain = stripAnsi(message);
   const label = element("span", "level");
   // The level word is shown once: a message that starts with it carries it already.
-  const leading = LEADING_WORD.exec(plain)?.[1];
-  if (level && !(leading && levelOf(leading) === level)) {
+  if (level && !showsLevel(plain, level)) {
     label.textContent = level;
     label.dataset.level = level;
   }

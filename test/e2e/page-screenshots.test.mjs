@@ -1,0 +1,103 @@
+// Refreshes docs/screenshots/ (light, dark, a phone, ANSI colours with a stack trace) from the real page.
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { after, before, test } from "node:test";
+import { launchBrowser, openPage, startViewer, waitFor } from "./harness.mjs";
+
+const SCREENSHOTS = new URL("../../docs/screenshots/", import.meta.url).pathname;
+const ESC = "\u001b";
+
+/** @type {Awaited<ReturnType<typeof startViewer>>} */
+let viewer;
+/** @type {import("playwright-core").Browser} */
+let browser;
+
+before(async () => {
+  viewer = await startViewer();
+  browser = await launchBrowser();
+  mkdirSync(SCREENSHOTS, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  await viewer?.stop();
+});
+
+const rows = (page) => page.locator("#log .row").count();
+
+test("screenshots: light and dark with a field expanded, and a phone", async () => {
+  const stream = "checkout-api";
+  const now = Date.now();
+  const lines = [
+    { level: "info", msg: "server listening", port: 8080, time: now - 9000 },
+    { level: "debug", msg: "cache warmed", keys: 1843, ms: 212, time: now - 8000 },
+    { level: "info", msg: "GET /cart 200", ms: 14, user: "u_81f2", time: now - 6000 },
+    { level: "warn", msg: "slow query", ms: 1290, sql: "SELECT * FROM orders WHERE user_id = $1", time: now - 4000 },
+    {
+      level: "error",
+      msg: "payment declined",
+      order: { id: "o_552", total: 129.9, currency: "EUR" },
+      time: now - 2000,
+    },
+    { level: "fatal", msg: "lost connection to primary database", host: "db-1", time: now - 1000 },
+  ];
+  await viewer.post(stream, lines.map((line) => JSON.stringify(line)).join("\n"), "application/x-ndjson");
+  await viewer.post(stream, "INFO plain text lines work too: no JSON needed");
+  for (const colorScheme of /** @type {const} */ (["light", "dark"])) {
+    const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}`, {
+      colorScheme,
+      viewport: { width: 1100, height: 440 },
+    });
+    await waitFor("7 rows", async () => (await rows(page)) >= 7);
+    await page.locator("#log .row", { hasText: "payment declined" }).locator(".message").click();
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#log .row.expanded .detail");
+    await page.screenshot({ path: `${SCREENSHOTS}${colorScheme}.png` });
+    assert.deepEqual(errors, []);
+    await close();
+  }
+  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}`, {
+    viewport: { width: 375, height: 667 },
+    isMobile: true,
+    hasTouch: true,
+  });
+  await waitFor("7 rows", async () => (await rows(page)) >= 7);
+  await page.screenshot({ path: `${SCREENSHOTS}mobile.png` });
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test("screenshot: ANSI colours and a stack trace", async () => {
+  const stream = "build-worker";
+  const stack = [
+    "TypeError: Cannot read properties of undefined (reading 'id')",
+    "    at chargeCard (/app/src/payments.js:41:17)",
+    "    at async checkout (/app/src/routes/checkout.js:88:5)",
+    "    at async Server.handle (/app/node_modules/router/index.js:120:9)",
+  ].join("\n");
+  await viewer.post(
+    stream,
+    [
+      `${ESC}[90m2026-11-25T20:00:01.120Z${ESC}[0m ${ESC}[32mINFO${ESC}[0m  compiled ${ESC}[1m42 modules${ESC}[0m in ${ESC}[33m1.8 s${ESC}[0m`,
+      `${ESC}[90m2026-11-25T20:00:01.305Z${ESC}[0m ${ESC}[33mWARN${ESC}[0m  ${ESC}[38;5;208mdeprecated${ESC}[0m option ${ESC}[4m--legacy-peer-deps${ESC}[24m`,
+      `${ESC}[90m2026-11-25T20:00:02.010Z${ESC}[0m ${ESC}[1;31mERROR${ESC}[0m test ${ESC}[38;2;255;95;135m✗ checkout charges the card${ESC}[0m ${ESC}[2m(12 ms)${ESC}[22m`,
+      `${ESC}[90m2026-11-25T20:00:02.011Z${ESC}[0m ${ESC}[32mINFO${ESC}[0m  ${ESC}[42;30m PASS ${ESC}[0m cart.test.js ${ESC}[3mitalic note${ESC}[23m`,
+    ].join("\n"),
+  );
+  await viewer.post(
+    stream,
+    JSON.stringify({ level: 50, msg: "request failed", route: "/checkout", err: { type: "TypeError", stack } }),
+    "application/json",
+  );
+  for (const colorScheme of /** @type {const} */ (["light", "dark"])) {
+    const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}`, {
+      colorScheme,
+      viewport: { width: 1100, height: 360 },
+    });
+    await waitFor("5 rows", async () => (await rows(page)) >= 5);
+    assert.equal(await page.evaluate(() => /[\u001b\u009b]/.test(document.body.innerText)), false);
+    await page.screenshot({ path: `${SCREENSHOTS}ansi-${colorScheme}.png` });
+    assert.deepEqual(errors, []);
+    await close();
+  }
+});
