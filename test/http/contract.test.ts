@@ -4,6 +4,7 @@ import { BinaryReader } from "@bufbuild/protobuf/wire";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { freshStream, request } from "../helpers";
+import { leaf, mutate, shapes, tree, wrong } from "./arbitraries";
 import { type Encoding, encode, lokiJson, lokiProto, otlpJson, otlpProto, snappyBlock } from "./wire";
 
 const utf8 = new TextEncoder();
@@ -73,94 +74,7 @@ const ROUTES: Route[] = [
 ];
 const ENCODINGS: Encoding[] = ["identity", "gzip", "deflate", "snappy"];
 
-// Hostile JSON: the keys the decoders look for, with values of every type, nested at random.
-const KEYS = [
-  "resourceLogs",
-  "resource",
-  "attributes",
-  "scopeLogs",
-  "logRecords",
-  "timeUnixNano",
-  "observedTimeUnixNano",
-  "body",
-  "stringValue",
-  "intValue",
-  "doubleValue",
-  "boolValue",
-  "kvlistValue",
-  "arrayValue",
-  "values",
-  "key",
-  "value",
-  "severityNumber",
-  "severityText",
-  "traceId",
-  "streams",
-  "stream",
-  "job",
-  "service.name",
-  "msg",
-  "level",
-  "time",
-  "__proto__",
-  "constructor",
-];
-const leaf = fc.oneof(
-  fc.constantFrom(null, true, 0, -1, 1e23, Number.MAX_VALUE, "", "-1", "1e23", "99999999999999999999999", ".", ".."),
-  fc.string({ maxLength: 12 }),
-  fc.integer(),
-  fc.double(),
-);
-const { tree } = fc.letrec<{ tree: unknown }>((tie) => ({
-  tree: fc.oneof(
-    { depthSize: "small", withCrossShrink: true },
-    leaf,
-    fc.array(tie("tree"), { maxLength: 4 }),
-    fc.dictionary(fc.constantFrom(...KEYS), tie("tree"), { maxKeys: 4 }),
-  ),
-}));
-
-/** Two fixed streams the structured bodies name, so a refusal can be checked to store nothing there. */
-function shapes(streams: [string, string]) {
-  const word = fc.string({ minLength: 1, maxLength: 20 });
-  const name = fc.oneof(fc.constantFrom(...streams), fc.constantFrom(".", "..", "a/b", "unknown_service:node", ""));
-  const time = fc.oneof(
-    fc.constant(String(Date.now() * 1e6)),
-    fc.constantFrom("0", "1", "18446744073709551615", "99999999999999999999"),
-    fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map(String),
-  );
-  const value = fc.oneof(
-    word.map((stringValue) => ({ stringValue })),
-    fc.boolean().map((boolValue) => ({ boolValue })),
-    fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map((n) => ({ intValue: String(n) })),
-  );
-  const record = fc.record(
-    {
-      timeUnixNano: time,
-      severityNumber: fc.integer({ min: 0, max: 30 }),
-      body: value,
-      attributes: fc.array(fc.record({ key: word, value }), { maxLength: 3 }),
-    },
-    { requiredKeys: [] },
-  );
-  const resources = fc.array(
-    fc.record({
-      attributes: name.map((n) => [{ key: "service.name", value: { stringValue: n } }]),
-      records: fc.array(record, { maxLength: 4 }),
-    }),
-    { maxLength: 3 },
-  );
-  const loki = fc.array(
-    fc.record({
-      labels: fc.record({ stream: name, env: word }),
-      values: fc.array(fc.tuple(time, fc.string({ maxLength: 40 })), { maxLength: 4 }),
-    }),
-    { maxLength: 3 },
-  );
-  return { resources, loki };
-}
-
-/** A body for `route`: structured and valid-looking, hostile JSON, random bytes, or a valid one cut short. */
+/** A body for `route`: structured and valid-looking, one with a wrong part, hostile JSON, random bytes, or cut short. */
 function bodies(route: Route, streams: [string, string]): fc.Arbitrary<Uint8Array> {
   const { resources, loki } = shapes(streams);
   const randomBytes = fc.uint8Array({ maxLength: 200 });
@@ -180,7 +94,15 @@ function bodies(route: Route, streams: [string, string]): fc.Arbitrary<Uint8Arra
   const truncated = fc
     .tuple(structured, fc.nat())
     .map(([bytes, cut]) => (bytes.length === 0 ? bytes : bytes.subarray(0, cut % bytes.length)));
-  return fc.oneof(structured, hostile, randomBytes, truncated);
+  if (route.format === "proto" || route.format === "text") return fc.oneof(structured, hostile, randomBytes, truncated);
+  const decoder = new TextDecoder();
+  const wrongPart = fc.tuple(structured, fc.nat(), wrong).map(([bytes, pick, replacement]) => {
+    const lines = decoder.decode(bytes).split("\n");
+    const at = pick % lines.length;
+    lines[at] = JSON.stringify(mutate(JSON.parse(lines[at] || "null"), pick, replacement)) ?? "null";
+    return utf8.encode(lines.join("\n"));
+  });
+  return fc.oneof(structured, wrongPart, wrongPart, hostile, randomBytes, truncated);
 }
 
 async function send(route: Route, stream: string, payload: Uint8Array, encoding: Encoding, raw: boolean) {
