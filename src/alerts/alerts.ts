@@ -263,8 +263,8 @@ export class Alerts {
     void this.storage.setAlarm(next);
   }
 
-  /** Saves a rule (a new one, or a new version that keeps the cooldown and history); false past MAX_RULES. */
-  put(stream: string, name: string, rule: AlertRule): { created: boolean } | { limit: number } {
+  /** Saves a rule (a new one, or a new version that keeps the cooldown and history); `{limit}` past MAX_RULES. */
+  put(stream: string, name: string, rule: AlertRule): { created: boolean; view: RuleView } | { limit: number } {
     const now = this.clock();
     createAlertTables(this.#sql);
     const [old] = this.#sql.exec<RuleRow>("SELECT * FROM alert_rules WHERE name = ?", name).toArray();
@@ -287,7 +287,7 @@ export class Alerts {
     );
     this.#rules = undefined;
     this.#active = true;
-    return { created: old === undefined };
+    return { created: old === undefined, view: this.rule(name) as RuleView };
   }
 
   /** Deletes a rule; its firings still complete and deliver. False when there was no such rule. */

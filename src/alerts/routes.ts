@@ -25,7 +25,7 @@ alertRoutes.put("/api/streams/:stream/alerts/:name", streamRoute("write"), async
       `The stream ${stream} already has ${saved.limit} alert rules, the most it may: delete one first`,
     );
   }
-  return c.json(await streamStub(c, stream).alert(name), saved.created ? 201 : 200);
+  return c.json(saved.view, saved.created ? 201 : 200);
 });
 
 alertRoutes.delete("/api/streams/:stream/alerts/:name", streamRoute("write"), async (c) => {

@@ -87,6 +87,16 @@ describe("alert rules over HTTP", () => {
     expect(await getJson(`/api/streams/${stream}/alerts`)).toEqual({ alerts: [] });
   });
 
+  it("keeps at most 50 rules on a stream; a replaced rule does not count twice", async () => {
+    const stream = freshStream();
+    for (let i = 0; i < 50; i++)
+      expect((await put(stream, `r${i}`, { query: "x", webhook: { url: HOOK } })).status).toBe(201);
+    const refused = await put(stream, "r50", { query: "x", webhook: { url: HOOK } });
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/already has 50 alert rules.*delete one first/);
+    expect((await put(stream, "r0", { query: "y", webhook: { url: HOOK } })).status).toBe(200);
+  });
+
   it("costs a stream without rules nothing: not even its tables", async () => {
     const stream = freshStream();
     await post(stream, "ERROR payment failed");
