@@ -20,12 +20,15 @@ const log = (message) => console.error("·", message);
  * @param {number} subscribers
  * @param {number} seconds
  * @param {number} linesPerSecond
+ * @param {(subscriber: number) => string} [queryOf] each subscriber's `?q=`, when they filter
  */
-export async function deliver(base, subscribers, seconds, linesPerSecond) {
+export async function deliver(base, subscribers, seconds, linesPerSecond, queryOf) {
   const stream = `deliver-${subscribers}-${Date.now()}`;
-  const worker = new Worker(new URL("./subscribers.mjs", import.meta.url), {
-    workerData: { url: `${base}/api/streams/${stream}/events?tail=0`, count: subscribers },
-  });
+  const url = `${base}/api/streams/${stream}/events?tail=0`;
+  const urls = Array.from({ length: subscribers }, (_, i) =>
+    queryOf === undefined ? url : `${url}&q=${encodeURIComponent(queryOf(i))}`,
+  );
+  const worker = new Worker(new URL("./subscribers.mjs", import.meta.url), { workerData: { urls } });
   /** @type {string | null} */
   let firstError = null;
   /** @type {Promise<Report>} */

@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import autocannon from "autocannon";
 import { deliver } from "./deliver.mjs";
+import { featureRows } from "./features.mjs";
 import { serveBundle } from "./serve.mjs";
 import { median } from "./stats.mjs";
 
@@ -249,6 +250,7 @@ async function main() {
   const peer = await startPeer();
   const base = server.url;
   const rows = [];
+  let featureTable = "";
   try {
     let mem;
     let peerMem;
@@ -356,6 +358,14 @@ async function main() {
         "",
       ]);
     }
+    log("queries, history, ring and merged views");
+    const features = await featureRows(base, QUICK);
+    failures += features.failures;
+    featureTable = [
+      "| Measure (edge-tail) | Result |",
+      "| --- | --- |",
+      ...features.rows.map((row) => `| ${row.join(" | ")} |`),
+    ].join("\n");
   } finally {
     peer.stop();
     await server.dispose();
@@ -367,10 +377,15 @@ async function main() {
     ...rows.map((row) => `| ${row.join(" | ")} |`),
   ].join("\n");
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-  console.log(`\n${table}\n\nMachine: ${machine}. ${new Date().toISOString()}${QUICK ? " (quick run)" : ""}`);
+  console.log(
+    `\n${table}\n\n${featureTable}\n\nMachine: ${machine}. ${new Date().toISOString()}${QUICK ? " (quick run)" : ""}`,
+  );
   if (!QUICK) {
     mkdirSync(`${ROOT}bench/results`, { recursive: true });
-    writeFileSync(`${ROOT}bench/results/latest.md`, `${table}\n\nMachine: ${machine}. ${new Date().toISOString()}\n`);
+    writeFileSync(
+      `${ROOT}bench/results/latest.md`,
+      `${table}\n\n${featureTable}\n\nMachine: ${machine}. ${new Date().toISOString()}\n`,
+    );
   }
   if (failures > 0) {
     console.error(`\n${failures} check(s) failed: see the lines marked FAIL above`);

@@ -5,7 +5,8 @@ import { parentPort, workerData } from "node:worker_threads";
 import { SseClient } from "../lib/sse-client.js";
 import { Histogram } from "./stats.mjs";
 
-const { url, count } = /** @type {{ url: string, count: number }} */ (workerData);
+const { urls } = /** @type {{ urls: string[] }} */ (workerData);
+const count = urls.length;
 const histogram = new Histogram();
 /** @type {Array<{ lastId: number, received: number, missing: number, duplicated: number, outOfOrder: number }>} */
 const subscribers = [];
@@ -21,7 +22,8 @@ function fail(message) {
   if (errors === 1) parentPort?.postMessage({ type: "error", message });
 }
 
-function subscribe() {
+/** @param {string} url */
+function subscribe(url) {
   const state = { lastId: 0, received: 0, missing: 0, duplicated: 0, outOfOrder: 0 };
   subscribers.push(state);
   let opened = false;
@@ -58,7 +60,7 @@ function subscribe() {
   client.run().catch((error) => fail(String(error)));
 }
 
-for (let i = 0; i < count; i++) subscribe();
+for (const url of urls) subscribe(url);
 
 parentPort?.on("message", async (message) => {
   if (message.type !== "stop") return;

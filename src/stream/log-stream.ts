@@ -45,6 +45,8 @@ export interface StreamStats {
   subscribers: number;
   /** SQLite rows written since the object last started. */
   rowsWritten: number;
+  /** Bytes of the object's SQLite database: the ring, its keys and anything else it stores. */
+  storageBytes: number;
   /** Requests accepted since the object last started, by wire format. */
   received: Record<string, number>;
   /** When this instance of the object started: a later value after an idle spell means it hibernated. */
@@ -188,6 +190,7 @@ export class LogStream extends DurableObject<Env> {
       capacity: this.#ring.capacity,
       subscribers: this.#liveSockets().length,
       rowsWritten: this.#ring.rowsWritten,
+      storageBytes: this.ctx.storage.sql.databaseSize,
       received: this.#received,
       startedAt: this.#startedAt,
     };
