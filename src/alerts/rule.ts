@@ -141,10 +141,16 @@ export function checkWebhookUrl(text: string, hosts: readonly string[]): string 
   return url.href;
 }
 
-/** `host` allows the scheme's default port only; `host:port` that port. */
+/** `host` allows the scheme's default port only; `host:port` that port. A listed `https://host/` counts as `host`. */
 export function hostAllowed(url: URL, hosts: readonly string[]): boolean {
   const host = url.host.toLowerCase();
-  return hosts.some((allowed) => allowed.toLowerCase() === host);
+  return hosts.some(
+    (allowed) =>
+      allowed
+        .toLowerCase()
+        .replace(/^[a-z]+:\/\//, "")
+        .replace(/\/.*$/, "") === host,
+  );
 }
 
 /** The webhook URL without what may be a secret (Slack's URLs are), for readers without the write right. */

@@ -93,6 +93,9 @@ describe("parseRule", () => {
       "https://hooks.slack.com/a",
     );
     expect(refusal(url("https://hooks.slack.com/x"), [])).toMatch(/set ALERT_WEBHOOK_HOSTS/);
+    expect(parseRule(url("https://hooks.slack.com/a"), ["https://hooks.slack.com/"], ORIGIN).webhook.url).toBe(
+      "https://hooks.slack.com/a",
+    );
   });
 });
 
