@@ -16,6 +16,7 @@ const { values } = parseArgs({
     restarts: { type: "string", default: "1" },
     "cut-every": { type: "string", default: "30" },
     "slow-for": { type: "string", default: "30" },
+    merged: { type: "string", default: "2" },
   },
 });
 const DURATION_S = Number(values.duration);
@@ -25,6 +26,7 @@ const RATE = Number(values.rate);
 const RESTARTS = Number(values.restarts);
 const CUT_EVERY_S = Number(values["cut-every"]);
 const SLOW_FOR_S = Number(values["slow-for"]);
+const MERGED = Number(values.merged);
 const TICK_MS = 100;
 
 /** @param {string} message */
@@ -81,15 +83,9 @@ async function produce(stream) {
   }
 }
 
-/** One reader of a stream through lib/sse-client.js, checking every id it is given. */
-class Subscriber {
-  /**
-   * @param {string} stream
-   * @param {{ from: number, until: number } | null} slow when it stops reading for a while
-   */
-  constructor(stream, slow) {
-    this.stream = stream;
-    this.slow = slow;
+/** One reader's accounting for one stream: every id once, in order, or announced as missed. */
+class Tracker {
+  constructor() {
     /** @type {number | null} */
     this.lastId = null;
     /** @type {number | null} */
@@ -103,15 +99,58 @@ class Subscriber {
     this.gapIds = 0;
     /** @type {Set<number>} */
     this.announced = new Set();
-    this.reconnects = 0;
     this.latency = new Histogram();
+  }
+
+  /** @param {import("../lib/types").Gap} gap */
+  onGap(gap) {
+    this.gaps++;
+    this.gapIds += gap.to - gap.from + 1;
+    for (let id = gap.from; id <= gap.to; id++) this.announced.add(id);
+    this.lastId = Math.max(this.lastId ?? 0, gap.to);
+  }
+
+  /** @param {import("../lib/types").LogEntry} entry @param {number} now */
+  onLog(entry, now) {
+    const { id } = entry;
+    if (this.firstId === null) this.firstId = id;
+    if (this.seen.has(id)) this.duplicated++;
+    else if (this.lastId !== null && id < this.lastId) this.outOfOrder++;
+    else if (this.lastId !== null && id > this.lastId + 1) {
+      for (let missed = this.lastId + 1; missed < id; missed++) if (!this.announced.has(missed)) this.missing++;
+    }
+    this.seen.add(id);
+    this.lastId = Math.max(this.lastId ?? 0, id);
+    this.latency.record(now - Number(entry.message.slice(entry.message.indexOf(":") + 1)));
+  }
+}
+
+/**
+ * One reader through lib/sse-client.js: of one stream, or of several in one merged view
+ * (`/api/events?streams=…`), where each entry names its stream and is checked against that stream alone.
+ */
+class Subscriber {
+  /**
+   * @param {string[]} streams one, or several for a merged view
+   * @param {{ from: number, until: number } | null} slow when it stops reading for a while
+   */
+  constructor(streams, slow) {
+    this.streams = streams;
+    this.merged = streams.length > 1;
+    this.slow = slow;
+    /** @type {Map<string, Tracker>} */
+    this.trackers = new Map(streams.map((stream) => [stream, new Tracker()]));
+    this.reconnects = 0;
     this.nextCut = Date.now() + Math.random() * 2 * CUT_EVERY_S * 1000;
-    this.client = new SseClient(`${viewer.url}/api/streams/${stream}/events?tail=0`, {
+    const url = this.merged
+      ? `${viewer.url}/api/events?streams=${streams.join(",")}&tail=0`
+      : `${viewer.url}/api/streams/${streams[0]}/events?tail=0`;
+    this.client = new SseClient(url, {
       signal: done.signal,
       // Quick retries: a restart of wrangler dev takes a few seconds.
       maxRetryMs: 2000,
       onLog: (entry) => this.onLog(entry),
-      onGap: (gap) => this.onGap(gap),
+      onGap: (gap) => this.#tracker(gap)?.onGap(gap),
       onState: (state) => {
         if (state.state === "waiting") this.reconnects++;
       },
@@ -127,30 +166,20 @@ class Subscriber {
     this.client.drop();
   }
 
-  /** @param {import("../lib/types").Gap} gap */
-  onGap(gap) {
-    this.gaps++;
-    this.gapIds += gap.to - gap.from + 1;
-    for (let id = gap.from; id <= gap.to; id++) this.announced.add(id);
-    this.lastId = Math.max(this.lastId ?? 0, gap.to);
+  /** @param {object} event an entry or a gap; a merged view's carry their `stream` */
+  #tracker(event) {
+    const stream = /** @type {{ stream?: string }} */ (event).stream;
+    return this.trackers.get(this.merged ? (stream ?? "") : (this.streams[0] ?? ""));
   }
 
   /**
-   * @param {import("../lib/types").LogEntry} entry
+   * @param {import("../lib/types").LogEntry & { stream?: string }} entry
    * @returns {Promise<unknown> | undefined} while this subscriber plays the slow reader, the time it stalls
    */
   onLog(entry) {
-    const { id } = entry;
-    const now = performance.timeOrigin + performance.now();
-    if (this.firstId === null) this.firstId = id;
-    if (this.seen.has(id)) this.duplicated++;
-    else if (this.lastId !== null && id < this.lastId) this.outOfOrder++;
-    else if (this.lastId !== null && id > this.lastId + 1) {
-      for (let missed = this.lastId + 1; missed < id; missed++) if (!this.announced.has(missed)) this.missing++;
-    }
-    this.seen.add(id);
-    this.lastId = Math.max(this.lastId ?? 0, id);
-    this.latency.record(now - Number(entry.message.slice(entry.message.indexOf(":") + 1)));
+    const tracker = this.#tracker(entry);
+    if (tracker === undefined) unknownStream++;
+    else tracker.onLog(entry, performance.timeOrigin + performance.now());
     if (this.slow && this.slow.from <= Date.now() && Date.now() < this.slow.until) {
       return sleep(this.slow.until - Date.now());
     }
@@ -158,13 +187,18 @@ class Subscriber {
   }
 }
 
+/** Entries a merged view delivered for a stream it did not ask for: must stay 0. */
+let unknownStream = 0;
+
 const subscribers = Array.from({ length: SUBSCRIBERS }, (_, i) => {
-  const stream = names[i % STREAMS];
+  const stream = /** @type {string} */ (names[i % STREAMS]);
   // One subscriber stops reading for a while in the middle of the run.
   const slow =
     i === 0 ? { from: Date.now() + DURATION_S * 250, until: Date.now() + DURATION_S * 250 + SLOW_FOR_S * 1000 } : null;
-  return new Subscriber(/** @type {string} */ (stream), slow);
+  return new Subscriber([stream], slow);
 });
+// Merged views of every stream, cut and restarted like the others, accounted per stream.
+for (let i = 0; i < MERGED; i++) subscribers.push(new Subscriber(names, null));
 
 log(
   `soak: ${DURATION_S} s, ${STREAMS} streams, ${SUBSCRIBERS} subscribers, ${RATE} lines/s, ${RESTARTS} restart(s) at ${viewer.url}`,
@@ -193,8 +227,9 @@ await Promise.all(producerRuns);
 // Let every subscriber catch up with the last acknowledged id, then stop.
 const finalIds = new Map(names.map((name) => [name, Math.max(0, ...(acked.get(name)?.keys() ?? []))]));
 const deadline = Date.now() + 30_000;
-while (subscribers.some((s) => (s.lastId ?? 0) < (finalIds.get(s.stream) ?? 0)) && Date.now() < deadline)
-  await sleep(100);
+const behind = () =>
+  subscribers.some((s) => [...s.trackers].some(([name, t]) => (t.lastId ?? 0) < (finalIds.get(name) ?? 0)));
+while (behind() && Date.now() < deadline) await sleep(100);
 done.abort();
 await Promise.all(subscriberRuns);
 await viewer.stop();
@@ -203,7 +238,7 @@ let failures = 0;
 const rows = [];
 for (const name of names) {
   const ids = /** @type {Map<number, number>} */ (acked.get(name));
-  const mine = subscribers.filter((s) => s.stream === name);
+  const mine = subscribers.filter((s) => s.trackers.has(name));
   const latency = new Histogram();
   let missing = 0;
   let duplicated = 0;
@@ -213,23 +248,25 @@ for (const name of names) {
   let reconnects = 0;
   let delivered = 0;
   for (const s of mine) {
+    const t = /** @type {Tracker} */ (s.trackers.get(name));
     // Every acknowledged id from the subscriber's first one on must be seen or announced as missed.
     let unseen = 0;
-    for (const id of ids.keys()) if (id >= (s.firstId ?? 1) && !s.seen.has(id) && !s.announced.has(id)) unseen++;
-    missing += Math.max(unseen, s.missing);
-    duplicated += s.duplicated;
-    outOfOrder += s.outOfOrder;
-    gaps += s.gaps;
-    gapIds += s.gapIds;
-    reconnects += s.reconnects;
-    delivered += s.seen.size;
-    latency.add(s.latency);
+    for (const id of ids.keys()) if (id >= (t.firstId ?? 1) && !t.seen.has(id) && !t.announced.has(id)) unseen++;
+    missing += Math.max(unseen, t.missing);
+    duplicated += t.duplicated;
+    outOfOrder += t.outOfOrder;
+    gaps += t.gaps;
+    gapIds += t.gapIds;
+    if (!s.merged) reconnects += s.reconnects;
+    delivered += t.seen.size;
+    latency.add(t.latency);
   }
   if (missing + duplicated + outOfOrder > 0) failures++;
+  const merged = mine.filter((s) => s.merged).length;
   rows.push([
     name,
     ids.size,
-    `${delivered} (${mine.length} × ~${Math.round(delivered / Math.max(1, mine.length))})`,
+    `${delivered} (${mine.length} × ~${Math.round(delivered / Math.max(1, mine.length))}, ${merged} of them merged views)`,
     missing,
     duplicated,
     outOfOrder,
@@ -238,6 +275,7 @@ for (const name of names) {
     `${latency.percentile(50).toFixed(1)} / ${latency.percentile(99).toFixed(1)} ms`,
   ]);
 }
+if (unknownStream > 0) failures++;
 
 const header = [
   "stream",
@@ -255,6 +293,7 @@ for (const row of rows) console.log(`| ${row.join(" | ")} |`);
 const retries = [...producerStats.values()].reduce((sum, s) => sum + s.retries, 0);
 console.log(
   `\n${DURATION_S} s, ${STREAMS} streams, ${SUBSCRIBERS} subscribers, ${RATE} lines/s, ${RESTARTS} restart(s) of wrangler dev, ` +
+    `${MERGED} merged view(s) of all streams (reconnects ${subscribers.filter((s) => s.merged).reduce((sum, s) => sum + s.reconnects, 0)}), ` +
     `producer retries ${retries}, one subscriber paused ${SLOW_FOR_S} s. ${failures === 0 ? "PASS" : "FAIL"}`,
 );
 process.exit(failures === 0 ? 0 : 1);
