@@ -104,6 +104,7 @@ describe("other routes", () => {
       subscribers: 0,
       rowsWritten: 1,
       received: { "text/plain": 1 },
+      storageBytes: expect.any(Number),
       startedAt: expect.any(Number),
     });
   });
