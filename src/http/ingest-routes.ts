@@ -94,7 +94,7 @@ ingestRoutes.post("/v1/logs", otlpAnswers, async (c) => {
     group.drafts.push(...resource.drafts);
     groups.set(stream, group);
   }
-  await store(c, [...groups.values()], { format });
+  await store(c, [...groups.values()], { format, namedByBody: true });
   return otlpSuccess(c);
 });
 
@@ -119,6 +119,6 @@ ingestRoutes.post("/loki/api/v1/push", async (c) => {
       `Loki push as "${type}" is not supported: send application/x-protobuf (Snappy-compressed) or application/json`,
     );
   }
-  await store(c, mapLokiPush(value, Date.now(), lokiStreamLabels), { format });
+  await store(c, mapLokiPush(value, Date.now(), lokiStreamLabels), { format, namedByBody: true });
   return c.body(null, 204);
 });

@@ -10,6 +10,8 @@ export interface StoreOptions {
   key?: { key: string; digest: string };
   /** The wire format, as `stats().received` counts it (with the Content-Encoding added). */
   format: string;
+  /** The body named the streams, so each one's write right is checked here (a path's was checked already). */
+  namedByBody?: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -22,7 +24,7 @@ const encoder = new TextEncoder();
 export async function store(c: AppContext, groups: StreamGroup[], options: StoreOptions): Promise<IngestResult[]> {
   const { maxEntries, maxEntryLength } = c.var.config;
   const batches = toBatches(groups, { maxEntries, maxLength: maxEntryLength });
-  for (const { stream } of batches) await authorize(c, "write", stream);
+  if (options.namedByBody) for (const { stream } of batches) await authorize(c, "write", stream);
   // Counted with its Content-Encoding ("otlp-protobuf+gzip"), so what a shipper really sent can be checked.
   const encoding = c.req.header("Content-Encoding")?.trim().toLowerCase();
   const format = encoding && encoding !== "identity" ? `${options.format}+${encoding}` : options.format;
