@@ -78,7 +78,7 @@ viewerRoutes.get("/api/events", async (c) => {
     for (const result of opened) if (!(result instanceof Response)) result.close(1000, "view refused");
     return refused;
   }
-  names.forEach((name, i) => view.add(name, opened[i] as WebSocket));
+  for (const [i, name] of names.entries()) view.add(name, opened[i] as WebSocket);
   // Prefixes follow streams that appear later, as the stream index learns of them.
   const poll =
     selection.prefixes.length === 0
