@@ -11,7 +11,7 @@ await build({
   bundle: true,
   format: "esm",
   target: "es2022",
-  minify: true,
+  minify: process.env.PAGE_MINIFY !== "0",
   sourcemap: "linked",
   legalComments: "none",
   logLevel: "warning",

@@ -35,7 +35,7 @@ export class LogList {
   private readonly mounted = new Map<number, Mounted>();
   private readonly virtualizer: Virtualizer<HTMLElement, HTMLElement>;
   private frame = 0;
-  private lastUserAct = 0;
+  private lastUserAct = Number.NEGATIVE_INFINITY;
   private draggingScrollbar = false;
   /** Whether the view keeps the newest row in view. */
   following = true;
@@ -103,15 +103,20 @@ export class LogList {
     this.frame = 0;
     const v = this.virtualizer;
     v._willUpdate();
+    let previous = "";
     for (let pass = 0; pass < 4; pass++) {
-      const built = this.mount(this.indexes());
+      const indexes = this.indexes();
+      const built = this.mount(indexes);
       for (const row of built) v.measureElement(row);
       this.place();
       if (!this.following) break;
-      // Pin the newest row to the bottom; another pass builds rows the new position reveals.
+      // Pin the newest row to the bottom; a row taller than measured still counts (scrollHeight).
       const max = this.scroller.scrollHeight - this.scroller.clientHeight;
       if (Math.abs(this.scroller.scrollTop - max) > 1) this.scroller.scrollTop = max;
-      if (built.length === 0) break;
+      // Measuring can change which rows the bottom needs; when it did not, the frame is done.
+      const key = indexes.join();
+      if (built.length === 0 || key === previous) break;
+      previous = key;
     }
   }
 
@@ -193,12 +198,16 @@ export class LogList {
       mounted.row.dataset.index = String(index);
       mounted.row.classList.toggle("active", item.seq === this.active);
     }
+    let removed = false;
     for (const [seq, mounted] of this.mounted) {
       if (keep.has(seq)) continue;
       if (mounted.row.contains(document.activeElement)) this.scroller.focus({ preventScroll: true });
       mounted.row.remove();
       this.mounted.delete(seq);
+      removed = true;
     }
+    // The virtualizer stops observing rows that left the DOM (its ref-callback protocol: null sweeps them).
+    if (removed) this.virtualizer.measureElement(null);
     this.order(indexes);
     return built;
   }
@@ -225,7 +234,7 @@ export class LogList {
     const m = v.measurementsCache;
     for (const { row } of this.mounted.values()) {
       const start = m[Number(row.dataset.index)]?.start ?? 0;
-      row.style.transform = `translateY(${start}px)`;
+      row.style.top = `${start}px`;
     }
   }
 
