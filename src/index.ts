@@ -27,7 +27,7 @@ app.use("*", async (c, next) => {
     const anyOrigin = allowedOrigins.includes("*");
     handler = cors({
       origin: anyOrigin ? "*" : (origin) => (allowedOrigins.includes(origin) ? origin : null),
-      allowMethods: ["GET", "POST", "OPTIONS"],
+      allowMethods: ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
       allowHeaders: ["Authorization", "Content-Type", "Content-Encoding", "Idempotency-Key", "Last-Event-ID"],
       exposeHeaders: ["Retry-After", "WWW-Authenticate"],
       credentials: !anyOrigin,
