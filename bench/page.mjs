@@ -22,11 +22,14 @@ function quantile(values, q) {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 }
 
-/** @param {number} ms */
+/** @param {number} value */
 const ms = (value) => `${Math.round(value)} ms`;
 const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A line as a JSON shipper sends it: a message and a few fields, some rows taller than one line. */
+/**
+ * A line as a JSON shipper sends it: a message and a few fields, some rows taller than one line.
+ * @param {number} n
+ */
 function line(n) {
   const fields = { n, route: `/api/orders/${n % 97}`, ms: n % 300, user: `u_${n % 1000}` };
   if (n % 50 === 0)
@@ -52,7 +55,7 @@ function instrument() {
   }).observe({ type: "longtask", buffered: true });
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) if (entry.name === "click") w.bench.events.push(entry.duration);
-  }).observe({ type: "event", durationThreshold: 16, buffered: true });
+  }).observe(/** @type {PerformanceObserverInit} */ ({ type: "event", durationThreshold: 16, buffered: true }));
   const frame = () => {
     w.bench.frames++;
     requestAnimationFrame(frame);
@@ -79,25 +82,44 @@ function instrument() {
  */
 const readBench = (page) => page.evaluate(() => /** @type {any} */ (window).bench);
 
-/** Long tasks that started at or after `since` (page time): the page's load is not the firehose. */
+/** @typedef {{ longtasks: [number, number][], events: number[], reached: [number, number][], frames: number }} Bench */
+/** @typedef {import("playwright-core").Browser} Browser */
+/** @typedef {import("playwright-core").Page} Page */
+/** @typedef {import("../scripts/wrangler-dev.mjs").Viewer} Viewer */
+
+/**
+ * Long tasks that started at or after `since` (page time): the page's load is not the firehose.
+ * @param {Bench} bench
+ * @param {number} since
+ */
 const longestSince = (bench, since) => {
   const tasks = bench.longtasks.filter(([start]) => start >= since);
   return { longest: Math.max(0, ...tasks.map(([, d]) => d)), count: tasks.length };
 };
+/** @param {Page} page */
 const pageNow = (page) => page.evaluate(() => performance.now());
 
-/** Time each id was first reached on screen: the first record whose highest id is at least it. */
+/**
+ * Time each id was first reached on screen: the first record whose highest id is at least it.
+ * @param {[number, number][]} reached
+ * @param {number} id
+ */
 function reachedAt(reached, id) {
   let lo = 0;
   let hi = reached.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (reached[mid][1] < id) lo = mid + 1;
+    if ((reached[mid]?.[1] ?? 0) < id) lo = mid + 1;
     else hi = mid;
   }
   return reached[lo]?.[0] ?? Number.NaN;
 }
 
+/**
+ * @param {Browser} browser
+ * @param {Viewer} viewer
+ * @param {string} stream
+ */
 async function openStream(browser, viewer, stream, query = "&tail=0") {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await page.addInitScript(instrument);
@@ -106,6 +128,11 @@ async function openStream(browser, viewer, stream, query = "&tail=0") {
   return page;
 }
 
+/**
+ * @param {Viewer} viewer
+ * @param {string} stream
+ * @param {string} body
+ */
 async function post(viewer, stream, body) {
   const response = await fetch(`${viewer.url}/api/streams/${stream}/logs`, {
     method: "POST",
@@ -116,7 +143,11 @@ async function post(viewer, stream, body) {
   return /** @type {Promise<{ firstId: number, lastId: number }>} */ (response.json());
 }
 
-/** 2,000 lines/s for 10 s, a few clicks on rows meanwhile. */
+/**
+ * 2,000 lines/s for 10 s, a few clicks on rows meanwhile.
+ * @param {Browser} browser
+ * @param {Viewer} viewer
+ */
 async function steady(browser, viewer) {
   const stream = `bench-steady-${Date.now()}`;
   const page = await openStream(browser, viewer, stream);
@@ -173,7 +204,11 @@ async function steady(browser, viewer) {
   };
 }
 
-/** 20,000 lines in 20 POSTs as fast as the server takes them. */
+/**
+ * 20,000 lines in 20 POSTs as fast as the server takes them.
+ * @param {Browser} browser
+ * @param {Viewer} viewer
+ */
 async function burst(browser, viewer) {
   const stream = `bench-burst-${Date.now()}`;
   const page = await openStream(browser, viewer, stream);
@@ -187,7 +222,7 @@ async function burst(browser, viewer) {
   }
   const deadline = Date.now() + 15_000;
   let bench = await readBench(page);
-  while (Date.now() < deadline && !(bench.reached.at(-1)?.[1] >= last.lastId)) {
+  while (Date.now() < deadline && (bench.reached.at(-1)?.[1] ?? 0) < last.lastId) {
     await sleep(50);
     bench = await readBench(page);
   }
@@ -203,7 +238,7 @@ async function burst(browser, viewer) {
 }
 
 /** 120,000 lines against the default ring of 100,000: what the page holds and the memory it takes. */
-async function hold(browser, viewer) {
+async function hold(/** @type {Browser} */ browser, /** @type {Viewer} */ viewer) {
   const stream = `bench-hold-${Date.now()}`;
   const page = await openStream(browser, viewer, stream);
   const since = await pageNow(page);

@@ -83,9 +83,11 @@ for (const width of [1440, 375]) {
       await viewer.post(stream, tallLine(i), "application/x-ndjson");
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    await waitFor("the last line", async () => (await newestText(page))?.startsWith("line 359")).catch(async (error) => {
-      throw new Error(`${error.message}; newest: ${await newestText(page)}, badge: ${await badge(page)}`);
-    });
+    await waitFor("the last line", async () => (await newestText(page))?.startsWith("line 359")).catch(
+      async (error) => {
+        throw new Error(`${error.message}; newest: ${await newestText(page)}, badge: ${await badge(page)}`);
+      },
+    );
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     const frames = await page.evaluate(() => /** @type {any} */ (window).frames);
     assert.ok(frames.total > 20, `only ${frames.total} frames were checked`);
