@@ -154,6 +154,7 @@ function tail(stream: string) {
   }
 
   function applyFilter(query: Query | null) {
+    olderExhausted = false;
     highlights = query ? query.highlights : null;
     state.setFilter({ query, level: levelOf(levelSelect.value) });
     list.setItems(state.shown);
@@ -182,12 +183,53 @@ function tail(stream: string) {
 
   /** Loads the stream's older matches through the history endpoint (the empty state's button). */
   async function searchHistory(): Promise<number> {
+    const found = await fetchHistory(null, 1000);
+    const change = state.add(found);
+    list.setItems(state.shown, change.removedFromTop);
+    list.follow(state.paused === null);
+    showCounts();
+    return found.length;
+  }
+
+  /** No line older than the oldest held one matches (the history said so); reset by a new filter. */
+  let olderExhausted = false;
+  let loadingOlder = false;
+
+  /** Scrolled up to the first line held: the lines before it come from the history, and the view stays put. */
+  async function loadOlder() {
+    const oldest = state.oldestId;
+    if (loadingOlder || olderExhausted || oldest === null || oldest <= 1) return;
+    loadingOlder = true;
+    try {
+      const found = await fetchHistory(oldest, 500);
+      if (found.length === 0) {
+        olderExhausted = true;
+        return;
+      }
+      const anchor = list.anchor();
+      const change = state.add(found);
+      list.setItems(state.shown, change.removedFromTop);
+      list.render();
+      if (anchor) list.restore(anchor);
+      showCounts();
+    } catch {
+      olderExhausted = true;
+    } finally {
+      loadingOlder = false;
+    }
+  }
+
+  /**
+   * Up to `wanted` entries matching the filter, below `start` (null: the newest), oldest first; it stops at the
+   * stream's oldest entry, or after 50 requests (each reads a bounded part of the ring).
+   */
+  async function fetchHistory(start: number | null, wanted: number): Promise<Incoming[]> {
     const q = state.filter.query?.text ?? "";
     const level = state.filter.level;
     const found: Incoming[] = [];
-    let before: number | null = null;
-    for (let requests = 0; requests < 50 && found.length < 1000; requests++) {
-      const query = new URLSearchParams({ limit: "1000" });
+    let before: number | null = start;
+    for (let requests = 0; requests < 50 && found.length < wanted; requests++) {
+      const query = new URLSearchParams({ limit: String(Math.min(1000, wanted - found.length)) });
       const full = [q, level ? `level:>=${level}` : ""].filter(Boolean).join(" ");
       if (full) query.set("q", full);
       if (before !== null) query.set("before", String(before));
@@ -200,12 +242,7 @@ function tail(stream: string) {
       if (page.next === null) break;
       before = page.next;
     }
-    found.reverse();
-    const change = state.add(found);
-    list.setItems(state.shown, change.removedFromTop);
-    list.follow(state.paused === null);
-    showCounts();
-    return found.length;
+    return found.reverse();
   }
 
   // Controls.
@@ -264,6 +301,13 @@ function tail(stream: string) {
     setActive(item.seq);
   });
   log.addEventListener("keydown", onLogKey);
+  log.addEventListener(
+    "scroll",
+    () => {
+      if (state.paused !== null && log.scrollTop < 200) void loadOlder();
+    },
+    { passive: true },
+  );
   document.addEventListener("keydown", onKey);
   document.addEventListener("selectionchange", () => {
     const selection = getSelection();

@@ -87,11 +87,12 @@ export class LogState {
     return this.held.length;
   }
 
+  /** Marks (gaps, outages) among the shown items: the rest are entries. */
+  private shownMarks = 0;
+
   /** Entries among the shown items. */
   get shownEntries(): number {
-    let n = 0;
-    for (const item of this.shown) if (item.kind === "entry") n++;
-    return n;
+    return this.shown.length - this.shownMarks;
   }
 
   /** Entries that arrived while paused and pass the filter. */
@@ -99,6 +100,12 @@ export class LogState {
     let n = 0;
     for (const item of this.waiting) if (item.kind === "entry" && !item.evicted) n++;
     return n;
+  }
+
+  /** The oldest held entry's id, or null when none is held. */
+  get oldestId(): number | null {
+    for (const item of this.held) if (item.kind === "entry") return item.entry.id;
+    return null;
   }
 
   /** Every held entry, oldest first (for Download). */
@@ -122,7 +129,7 @@ export class LogState {
       if (!passes(this.filter, item)) continue;
       if (this.paused !== null) this.waiting.push(item);
       else {
-        this.shown.push(item);
+        this.show(item);
         appended++;
       }
     }
@@ -194,7 +201,10 @@ export class LogState {
     for (let i = 0; i < excess; i++) (this.held[i] as Item).evicted = true;
     this.held.splice(0, excess);
     let top = 0;
-    while (top < this.shown.length && (this.shown[top] as Item).evicted) top++;
+    while (top < this.shown.length && (this.shown[top] as Item).evicted) {
+      if ((this.shown[top] as Item).kind !== "entry") this.shownMarks--;
+      top++;
+    }
     if (top > 0) this.shown.splice(0, top);
     if (this.waiting[0]?.evicted) this.waiting = this.waiting.filter((item) => !item.evicted);
     return top;
@@ -207,8 +217,15 @@ export class LogState {
     return { removedFromTop: 0, appended: 0, reset: true };
   }
 
+  private show(item: Item) {
+    this.shown.push(item);
+    if (item.kind !== "entry") this.shownMarks++;
+  }
+
   private refilter() {
     this.shown = this.held.filter((item) => passes(this.filter, item));
+    this.shownMarks = 0;
+    for (const item of this.shown) if (item.kind !== "entry") this.shownMarks++;
     this.waiting = [];
     this.waitingAppendOnly = true;
   }
@@ -225,7 +242,7 @@ export class LogState {
       return { removedFromTop: 0, appended: 0, reset: true };
     }
     const appended = this.waiting.length;
-    for (const item of this.waiting) this.shown.push(item);
+    for (const item of this.waiting) this.show(item);
     this.waiting = [];
     return { removedFromTop: 0, appended, reset: false };
   }
@@ -236,6 +253,7 @@ export class LogState {
     this.floor = this.lastId;
     this.held = [];
     this.shown = [];
+    this.shownMarks = 0;
     this.waiting = [];
     this.waitingAppendOnly = true;
     return { removedFromTop: 0, appended: 0, reset: true };

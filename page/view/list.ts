@@ -238,6 +238,26 @@ export class LogList {
     }
   }
 
+  /** The first row at or below the top of the view and its distance from it: a place to come back to. */
+  anchor(): { seq: number; offset: number } | null {
+    const top = this.scroller.getBoundingClientRect().top;
+    let best: { seq: number; offset: number } | null = null;
+    for (const [seq, { row }] of this.mounted) {
+      const offset = row.getBoundingClientRect().top - top;
+      if (offset >= 0 && (best === null || offset < best.offset)) best = { seq, offset };
+    }
+    return best;
+  }
+
+  /** Scrolls so the anchored row is where it was, after rows were added above it. */
+  restore(anchor: { seq: number; offset: number }) {
+    const index = this.indexOf(anchor.seq);
+    const start = this.virtualizer.measurementsCache[index]?.start;
+    if (start === undefined) return;
+    this.scroller.scrollTop = start - anchor.offset;
+    this.render();
+  }
+
   /** The mounted row of an item, if any. */
   rowOf(seq: number): HTMLElement | undefined {
     return this.mounted.get(seq)?.row;

@@ -144,3 +144,23 @@ test("on a phone: a compact header, no sideways scrolling, copy from a tapped ro
   assert.deepEqual(errors, []);
   await close();
 });
+
+test("scrolling up past the first line held loads the older lines, and the view stays where it was", async () => {
+  const stream = fresh();
+  await viewer.post(stream, Array.from({ length: 300 }, (_, i) => `INFO old line ${i}`).join("\n"));
+  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}&tail=50`);
+  await waitFor("50 lines", async () => (await page.textContent("#matches")) === "50 lines");
+  await page.mouse.move(400, 400);
+  for (let i = 0; i < 20 && (await page.textContent("#matches")) === "50 lines"; i++) {
+    await page.mouse.wheel(0, -3000);
+    await page.waitForTimeout(150);
+  }
+  await waitFor("the older lines", async () => (await page.textContent("#matches")) === "300 lines");
+  assert.equal(await page.textContent("#state"), "paused");
+  const first = page.locator("#log .row .message", { hasText: /^INFO old line 250$/ });
+  const box = await first.boundingBox();
+  const log = await page.locator("#log").boundingBox();
+  assert.ok(box && log && box.y >= log.y - 1 && box.y < log.y + log.height, "the line that was first is still in view");
+  assert.deepEqual(errors, []);
+  await close();
+});

@@ -98,3 +98,23 @@ describe("LogState", () => {
     expect(state.lastId).toBe(3);
   });
 });
+
+describe("LogState counts", () => {
+  it("counts shown entries without the marks, through eviction, pause and filters", () => {
+    const state = new LogState(4);
+    state.add([entry(1), { kind: "gap", gap: { from: 2, to: 3 } }, entry(4)]);
+    expect(state.shownEntries).toBe(2);
+    state.add([entry(5), entry(6)]);
+    expect(ids(state)).toEqual(["gap", 4, 5, 6]);
+    expect(state.shownEntries).toBe(3);
+    state.add([entry(7)]);
+    expect(state.shownEntries).toBe(4);
+    state.pause("button");
+    state.add([entry(8, "other")]);
+    expect(state.newWhilePaused).toBe(1);
+    state.resume();
+    expect(state.shownEntries).toBe(4);
+    state.setFilter({ query: query("other"), level: null });
+    expect(state.shownEntries).toBe(1);
+  });
+});
