@@ -78,8 +78,18 @@ export class LogList {
     }
     this.items = items;
     this.virtualizer.setOptions({ ...this.virtualizer.options, count: items.length });
+    this.forgetSizes();
     if (shift > 0) this.scroller.scrollTop = Math.max(0, this.scroller.scrollTop - shift);
     this.schedule();
+  }
+
+  /** Drops the measured heights of rows no longer shown, so a stream running for days keeps memory bounded. */
+  private forgetSizes() {
+    const sizes = this.virtualizer.itemSizeCache;
+    if (sizes.size <= this.items.length + 10_000) return;
+    const shown = new Set(this.items.map((item) => item.seq));
+    for (const key of sizes.keys()) if (!shown.has(key as number)) sizes.delete(key);
+    for (const seq of this.expanded) if (!shown.has(seq)) this.expanded.delete(seq);
   }
 
   /** Rebuilds every row on the next frame (a new search or a new wrap). */
