@@ -1,6 +1,7 @@
-// The page's one EventSource: connect with the filter the server applies too, resume from the last id after a
-// drop, ask for a read token when the server wants one, and report outages with their times.
-import { GAP_EVENT, LOG_EVENT } from "../lib/events.js";
+// The page's connection to its stream, through lib/sse-client.js (the same resuming reader as the CLI): it
+// resumes from the last id after a drop, asks for a read token when the server wants one, reports outages
+// with their times, and yields the main thread while it hands a large backlog to the page.
+import { SseClient, SseRefusedError } from "../lib/sse-client.js";
 import type { Gap, LogEntry } from "../lib/types";
 
 export type ConnectionState = "connecting" | "live" | "reconnecting";
@@ -26,22 +27,24 @@ export interface ServerFilter {
   level: string;
 }
 
-const RETRY_MS = 2000;
+/** Handing entries to the page pauses for a frame's other work after this long. */
+const SLICE_MS = 8;
 
 export class Connection {
-  private source: EventSource | null = null;
-  private retry: ReturnType<typeof setTimeout> | undefined;
+  private controller: AbortController | null = null;
   private filter: ServerFilter = { q: "", level: "" };
-  /** When the live connection was lost; null while connected or never connected. */
+  /** When the live connection was lost; null while connected. */
   private lostAt: number | null = null;
   private wasLive = false;
+  private sliceStart = 0;
+  private inSlice = false;
 
   constructor(private readonly options: ConnectionOptions) {}
 
-  /** First connect: asks for a token if the server wants one. */
+  /** First connect (and again after signing in). */
   start(filter: ServerFilter) {
     this.filter = filter;
-    void this.probe();
+    this.connect(true);
   }
 
   /** Reconnects with another filter: a fresh backfill of its matches, then live entries. */
@@ -51,74 +54,65 @@ export class Connection {
   }
 
   private connect(resume: boolean) {
-    clearTimeout(this.retry);
-    this.source?.close();
+    this.controller?.abort();
+    const controller = new AbortController();
+    this.controller = controller;
     const { stream, tail, accessToken } = this.options;
     const params = new URLSearchParams({ tail: String(tail) });
     if (this.filter.level) params.set("level", this.filter.level);
     if (this.filter.q) params.set("q", this.filter.q);
-    const lastId = this.options.lastId();
-    if (resume && lastId > 0) params.set("lastEventId", String(lastId));
     if (accessToken) params.set("access_token", accessToken);
+    const lastId = this.options.lastId();
     // A deliberate reconnect with a new filter is no outage: the badge keeps its state.
     if (resume || !this.wasLive) this.options.onState(this.wasLive ? "reconnecting" : "connecting");
-    const source = new EventSource(`/api/streams/${encodeURIComponent(stream)}/events?${params}`);
-    this.source = source;
-    source.onopen = () => {
-      if (this.lostAt !== null) this.options.onOutage(this.lostAt, Date.now());
-      this.lostAt = null;
-      this.wasLive = true;
-      this.options.onState("live");
-    };
-    source.addEventListener(LOG_EVENT, (event) => {
-      const entry = parse(event.data) as LogEntry | null;
-      if (entry !== null && typeof entry.id === "number") this.options.onEntry(entry);
+    const client = new SseClient(`/api/streams/${encodeURIComponent(stream)}/events?${params}`, {
+      signal: controller.signal,
+      ...(resume && lastId > 0 ? { lastEventId: String(lastId) } : {}),
+      onLog: (entry) => {
+        if (typeof entry.id === "number") this.options.onEntry(entry);
+        return this.yieldSometimes();
+      },
+      onGap: (gap) => this.options.onGap(gap),
+      onState: (state) => {
+        if (controller.signal.aborted) return;
+        if (state.state === "open") {
+          if (this.lostAt !== null) this.options.onOutage(this.lostAt, Date.now());
+          this.lostAt = null;
+          this.wasLive = true;
+          this.options.onState("live");
+        } else if (state.state === "waiting") {
+          if (this.wasLive && this.lostAt === null) this.lostAt = Date.now();
+          this.options.onState("reconnecting", `${state.reason}; retrying in ${Math.ceil(state.retryInMs / 1000)} s`);
+        }
+      },
     });
-    source.addEventListener(GAP_EVENT, (event) => {
-      const gap = parse(event.data) as Gap | null;
-      if (gap !== null && typeof gap.from === "number" && typeof gap.to === "number") this.options.onGap(gap);
-    });
-    source.onerror = () => {
-      if (this.wasLive && this.lostAt === null) this.lostAt = Date.now();
-      if (source.readyState === EventSource.CONNECTING) {
-        this.options.onState("reconnecting", "connection lost, retrying");
+    client.run().catch((error: unknown) => {
+      if (controller.signal.aborted) return;
+      if (error instanceof SseRefusedError && error.status === 401) {
+        this.options.onState("reconnecting", "a read token is needed");
+        this.options.onNeedToken();
         return;
       }
-      // The browser gave up (an HTTP error or a wrong response): find out why, then resume from the last id.
-      source.close();
-      void this.probe();
-    };
+      this.options.onState("reconnecting", error instanceof Error ? error.message : String(error));
+    });
   }
 
-  /** Connects, unless the server wants a token first; then asks for it once. */
-  async probe() {
-    const { stream, accessToken } = this.options;
-    const query = accessToken ? `?access_token=${encodeURIComponent(accessToken)}` : "";
-    let response: Response | null = null;
-    try {
-      response = await fetch(`/api/streams/${encodeURIComponent(stream)}${query}`);
-    } catch {
-      // Unreachable: handled below like any other failure.
+  /**
+   * Lets the page paint between slices of a backlog: the reader reads on once the promise settles. A slice starts
+   * with the first entry of a task and ends with that task or after SLICE_MS.
+   */
+  private yieldSometimes(): Promise<void> | undefined {
+    const now = performance.now();
+    if (!this.inSlice) {
+      this.inSlice = true;
+      this.sliceStart = now;
+      setTimeout(() => {
+        this.inSlice = false;
+      }, 0);
+      return undefined;
     }
-    if (response?.status === 401) {
-      this.options.onState("reconnecting", "a read token is needed");
-      this.options.onNeedToken();
-      return;
-    }
-    if (response?.ok) {
-      this.connect(true);
-      return;
-    }
-    const reason = response ? `server answered ${response.status}` : "server unreachable";
-    this.options.onState("reconnecting", `${reason}, retrying in ${RETRY_MS / 1000} s`);
-    this.retry = setTimeout(() => void this.probe(), RETRY_MS);
-  }
-}
-
-function parse(data: unknown): unknown {
-  try {
-    return typeof data === "string" ? JSON.parse(data) : null;
-  } catch {
-    return null;
+    if (now - this.sliceStart < SLICE_MS) return undefined;
+    this.inSlice = false;
+    return new Promise((resolve) => setTimeout(resolve, 0));
   }
 }
