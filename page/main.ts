@@ -298,7 +298,9 @@ function tail(stream: string) {
       }
     }
     if (!getSelection()?.isCollapsed) return;
-    setActive(item.seq);
+    // A first click marks the row (on a phone: shows its Copy button), a second expands it.
+    if (list.active === item.seq) toggle(item);
+    else setActive(item.seq);
   });
   log.addEventListener("keydown", onLogKey);
   log.addEventListener(

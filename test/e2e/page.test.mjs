@@ -44,6 +44,10 @@ test("lines posted over HTTP appear in order, as text, with time, the level once
   await page.keyboard.press("Enter");
   const pretty = JSON.parse((await page.textContent("#log .row .detail")) ?? "");
   assert.deepEqual(pretty, { user: "ann", n: 3 });
+  await page.keyboard.press("Enter");
+  await waitFor("the row collapsed", async () => (await page.locator("#log .row .detail").count()) === 0);
+  await page.click("#log .row:nth-child(4) .message");
+  await waitFor("a second click expands it", async () => (await page.locator("#log .row .detail").count()) === 1);
   assert.deepEqual(errors, []);
   await close();
 });
