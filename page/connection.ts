@@ -7,15 +7,18 @@ import type { Gap, LogEntry } from "../lib/types";
 export type ConnectionState = "connecting" | "live" | "reconnecting";
 
 export interface ConnectionOptions {
+  /** One stream's name, or several (names and `team-a.*` prefixes, comma-separated) for a merged view. */
   stream: string;
+  merged: boolean;
   /** Entries the server backfills on a fresh connect. */
   tail: number;
   /** A read token given in the page's URL, passed on; otherwise the sign-in cookie does the work. */
   accessToken: string | null;
-  /** The highest entry id this view holds: a reconnect resumes after it. */
-  lastId: () => number;
-  onEntry: (entry: LogEntry) => void;
-  onGap: (gap: Gap) => void;
+  /** Where a reconnect resumes: the highest entry id held (`a:12,b:40` in a merged view); "" or "0" for none. */
+  resumeFrom: () => string;
+  /** `stream` is the entry's own stream in a merged view. */
+  onEntry: (entry: LogEntry, stream?: string) => void;
+  onGap: (gap: Gap, stream?: string) => void;
   onOutage: (from: number, to: number) => void;
   onState: (state: ConnectionState, reason?: string) => void;
   onNeedToken: () => void;
@@ -47,10 +50,13 @@ export class Connection {
     this.connect(true);
   }
 
-  /** Reconnects with another filter: a fresh backfill of its matches, then live entries. */
+  /**
+   * Reconnects with another filter: a fresh backfill of its matches, then live entries. A merged view resumes
+   * instead: its entries are ordered by arrival, so an older backfilled match would have no place.
+   */
   refilter(filter: ServerFilter) {
     this.filter = filter;
-    this.connect(false);
+    this.connect(this.options.merged);
   }
 
   private connect(resume: boolean) {
@@ -62,17 +68,19 @@ export class Connection {
     if (this.filter.level) params.set("level", this.filter.level);
     if (this.filter.q) params.set("q", this.filter.q);
     if (accessToken) params.set("access_token", accessToken);
-    const lastId = this.options.lastId();
+    const from = this.options.resumeFrom();
     // A deliberate reconnect with a new filter is no outage: the badge keeps its state.
     if (resume || !this.wasLive) this.options.onState(this.wasLive ? "reconnecting" : "connecting");
-    const client = new SseClient(`/api/streams/${encodeURIComponent(stream)}/events?${params}`, {
+    if (this.options.merged) params.set("streams", stream);
+    const path = this.options.merged ? "/api/events" : `/api/streams/${encodeURIComponent(stream)}/events`;
+    const client = new SseClient(`${path}?${params}`, {
       signal: controller.signal,
-      ...(resume && lastId > 0 ? { lastEventId: String(lastId) } : {}),
+      ...(resume && from !== "" && from !== "0" ? { lastEventId: from } : {}),
       onLog: (entry) => {
-        if (typeof entry.id === "number") this.options.onEntry(entry);
+        if (typeof entry.id === "number") this.options.onEntry(entry, streamOf(entry));
         return this.yieldSometimes();
       },
-      onGap: (gap) => this.options.onGap(gap),
+      onGap: (gap) => this.options.onGap(gap, streamOf(gap)),
       onState: (state) => {
         if (controller.signal.aborted) return;
         if (state.state === "open") {
@@ -115,4 +123,10 @@ export class Connection {
     this.inSlice = false;
     return new Promise((resolve) => setTimeout(resolve, 0));
   }
+}
+
+/** The `stream` a merged view's event data carries; undefined on a single stream's events. */
+function streamOf(data: object): string | undefined {
+  const stream = (data as { stream?: unknown }).stream;
+  return typeof stream === "string" ? stream : undefined;
 }

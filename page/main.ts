@@ -3,34 +3,43 @@
 import { stripAnsi } from "../lib/ansi.js";
 import { lineText } from "../lib/format.js";
 import { levelOf } from "../lib/levels.js";
-import { isStreamName } from "../lib/names.js";
 import { fieldTerm, type Query } from "../lib/query.js";
 import type { LogEntry } from "../lib/types";
 import { Connection, type ConnectionState } from "./connection";
 import { DEFAULT_CAPACITY, type Incoming, type Item, isFiltering, LogState, type PauseReason } from "./state";
+import { wireAlerts } from "./view/alerts";
 import { copyText, flash } from "./view/clipboard";
 import { showEmpty } from "./view/empty";
 import { valueAt } from "./view/fields";
+import { showIncident } from "./view/incident";
 import { LogList } from "./view/list";
 import { buildRow } from "./view/rows";
 import { SearchBox } from "./view/search";
-import { showLanding, showSwitcher } from "./view/streams";
+import { isMerged, parseSelection, showLanding, showSwitcher } from "./view/streams";
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
 const params = new URLSearchParams(location.search);
-const stream = params.get("stream") ?? "";
+/** The stream, or streams (`a,b`, `team-a.*`: a merged view), that the URL names. */
+const selection = parseSelection(params.get("stream") ?? "");
+const incident = params.get("incident");
 
 function positive(value: string | null, fallback: number): number {
   const n = Number(value);
   return value !== null && Number.isSafeInteger(n) && n > 0 ? n : fallback;
 }
 
-if (isStreamName(stream)) tail(stream);
-else showLanding();
+if (selection === null) showLanding();
+else if (incident !== null && selection.length === 1 && !isMerged(selection)) {
+  showSwitcher(selection);
+  void showIncident(selection[0] as string, incident);
+} else tail(selection);
 
-function tail(stream: string) {
-  const state = new LogState(positive(params.get("max"), DEFAULT_CAPACITY));
+function tail(selection: string[]) {
+  const merged = isMerged(selection);
+  /** The stream's name, or the selection as the URL gives it (`a,b,team-a.*`) in a merged view. */
+  const stream = selection.join(",");
+  const state = new LogState(positive(params.get("max"), DEFAULT_CAPACITY), { merged });
   const log = $("log");
   const jump = $<HTMLButtonElement>("jump");
   const pauseButton = $<HTMLButtonElement>("pause");
@@ -48,9 +57,9 @@ function tail(stream: string) {
   $("controls").hidden = false;
   log.hidden = false;
   $("title").hidden = false;
-  $("title").textContent = `Stream ${stream}`;
-  document.title = `${stream} · edge-tail`;
-  showSwitcher(stream);
+  $("title").textContent = merged ? `Streams ${selection.join(", ")}` : `Stream ${stream}`;
+  document.title = `${selection.join(", ")} · edge-tail`;
+  showSwitcher(selection);
 
   const list = new LogList(log, $("rows"), {
     build: (item, expanded) => buildRow(item, { highlights, expanded }),
@@ -60,11 +69,13 @@ function tail(stream: string) {
 
   const connection = new Connection({
     stream,
+    merged,
     tail: Math.min(positive(params.get("tail"), 500), 10_000),
     accessToken: params.get("access_token"),
-    lastId: () => state.lastId,
-    onEntry: (entry) => enqueue({ kind: "entry", entry }),
-    onGap: (gap) => enqueue({ kind: "gap", gap }),
+    resumeFrom: () => (merged ? state.positions : String(state.lastId)),
+    onEntry: (entry, from) =>
+      enqueue(from === undefined ? { kind: "entry", entry } : { kind: "entry", entry, stream: from }),
+    onGap: (gap, from) => enqueue(from === undefined ? { kind: "gap", gap } : { kind: "gap", gap, stream: from }),
     onOutage: (from, to) => enqueue({ kind: "outage", from, to }),
     onState: (name, reason) => {
       connectionState = name;
@@ -81,6 +92,7 @@ function tail(stream: string) {
     setUrl("q", source.trim());
     applyFilter(query);
   });
+  if (!merged) wireAlerts(stream, () => search.input.value.trim());
 
   function enqueue(item: Incoming) {
     incoming.push(item);
@@ -126,6 +138,7 @@ function tail(stream: string) {
             held: state.size,
             query: $<HTMLInputElement>("q").value,
             level: state.filter.level,
+            merged,
             load: searchHistory,
           }
         : null,
@@ -181,9 +194,9 @@ function tail(stream: string) {
     history.replaceState(null, "", url);
   }
 
-  /** Loads the stream's older matches through the history endpoint (the empty state's button). */
-  async function searchHistory(): Promise<number> {
-    const found = await fetchHistory(null, 1000);
+  /** The empty state's "search all": pages through the history until some lines match, shown in place. */
+  async function searchHistory(progress: (next: number | null) => void, signal: AbortSignal): Promise<number> {
+    const found = await fetchHistory(null, 1000, { progress, signal });
     const change = state.add(found);
     list.setItems(state.shown, change.removedFromTop);
     list.follow(state.paused === null);
@@ -198,7 +211,8 @@ function tail(stream: string) {
   /** Scrolled up to the first line held: the lines before it come from the history, and the view stays put. */
   async function loadOlder() {
     const oldest = state.oldestId;
-    if (loadingOlder || olderExhausted || oldest === null || oldest <= 1) return;
+    // History is one stream's: a merged view shows what it received (the README says so).
+    if (merged || loadingOlder || olderExhausted || oldest === null || oldest <= 1) return;
     loadingOlder = true;
     try {
       const found = await fetchHistory(oldest, 500);
@@ -221,25 +235,34 @@ function tail(stream: string) {
 
   /**
    * Up to `wanted` entries matching the filter, below `start` (null: the newest), oldest first; it stops at the
-   * stream's oldest entry, or after 50 requests (each reads a bounded part of the ring).
+   * stream's oldest entry, or after 50 requests (each reads a bounded part of the ring). With `progress` (the
+   * reader asked to search everything) it stops at the first page with matches instead, and only then.
    */
-  async function fetchHistory(start: number | null, wanted: number): Promise<Incoming[]> {
+  async function fetchHistory(
+    start: number | null,
+    wanted: number,
+    search?: { progress: (next: number | null) => void; signal: AbortSignal },
+  ): Promise<Incoming[]> {
     const q = state.filter.query?.text ?? "";
     const level = state.filter.level;
     const found: Incoming[] = [];
     let before: number | null = start;
-    for (let requests = 0; requests < 50 && found.length < wanted; requests++) {
+    for (let requests = 0; (search || requests < 50) && found.length < wanted; requests++) {
       const query = new URLSearchParams({ limit: String(Math.min(1000, wanted - found.length)) });
       const full = [q, level ? `level:>=${level}` : ""].filter(Boolean).join(" ");
       if (full) query.set("q", full);
       if (before !== null) query.set("before", String(before));
       const token = params.get("access_token");
       if (token) query.set("access_token", token);
-      const response = await fetch(`/api/streams/${encodeURIComponent(stream)}/entries?${query}`);
+      const response = await fetch(
+        `/api/streams/${encodeURIComponent(stream)}/entries?${query}`,
+        search ? { signal: search.signal } : {},
+      );
       if (!response.ok) throw new Error(`the server answered ${response.status}`);
       const page = (await response.json()) as { entries: LogEntry[]; next: number | null };
       for (const entry of page.entries) found.push({ kind: "entry", entry });
-      if (page.next === null) break;
+      search?.progress(page.next);
+      if (page.next === null || (search && found.length > 0)) break;
       before = page.next;
     }
     return found.reverse();
@@ -289,6 +312,11 @@ function tail(stream: string) {
       if (value?.dataset.path) {
         const path = JSON.parse(value.dataset.path) as string[];
         search.addTerm(fieldTerm(path, valueAt(item.entry.fields, path), event.altKey || event.shiftKey));
+        return;
+      }
+      const tag = target.closest<HTMLElement>(".tag")?.dataset.stream;
+      if (tag) {
+        search.addTerm(`stream:${tag}`);
         return;
       }
       const level = target.closest<HTMLElement>(".level")?.dataset.level;

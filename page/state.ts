@@ -16,17 +16,27 @@ interface Held {
   version: number;
 }
 
-/** `stream` is set when the page shows several streams (not yet): the entry's id is its own stream's. */
+/** `stream` is set when the page shows several streams: the entry's id is its own stream's. */
 export type EntryItem = Held & { kind: "entry"; entry: LogEntry; stream?: string };
-/** Ids the server said this view will never receive; shown after the entry `after`. */
-export type GapItem = Held & { kind: "gap"; after: number; gap: Gap };
-/** The connection was lost from `from` to `to` (epoch ms); `gap` is what it cost, null for nothing. */
-export type OutageItem = Held & { kind: "outage"; after: number; from: number; to: number; gap: Gap | null };
+/** Ids the server said this view will never receive (of `stream`, in a merged view); shown after the entry `after`. */
+export type GapItem = Held & { kind: "gap"; after: number; gap: Gap; stream?: string };
+/**
+ * The connection was lost from `from` to `to` (epoch ms); `gap` is what it cost, null for nothing. In a merged
+ * view (`merged`) each stream announces its own gap, as a gap item.
+ */
+export type OutageItem = Held & {
+  kind: "outage";
+  after: number;
+  from: number;
+  to: number;
+  gap: Gap | null;
+  merged?: true;
+};
 export type Item = EntryItem | GapItem | OutageItem;
 
 export type Incoming =
   | { kind: "entry"; entry: LogEntry; stream?: string }
-  | { kind: "gap"; gap: Gap }
+  | { kind: "gap"; gap: Gap; stream?: string }
   | { kind: "outage"; from: number; to: number };
 
 /** What the view shows of the held items: a query (null for none) and a minimum level (null for all). */
@@ -77,9 +87,20 @@ export class LogState {
   private floor = 0;
   paused: PauseReason | null = null;
   filter: Filter = { query: null, level: null };
+  /** Several streams in one view: entries are keyed by (stream, id), each stream resumes from its own last id. */
+  readonly merged: boolean;
+  /** Merged view: each stream's highest entry id received, and the ids cleared by the reader. */
+  private lastIds = new Map<string, number>();
+  private floors = new Map<string, number>();
 
-  constructor(capacity = DEFAULT_CAPACITY) {
+  constructor(capacity = DEFAULT_CAPACITY, options: { merged?: boolean } = {}) {
     this.capacity = Math.max(1, Math.floor(capacity));
+    this.merged = options.merged === true;
+  }
+
+  /** A merged view's resume point, every stream's last id (`a:12,b:40`); "" before any entry. */
+  get positions(): string {
+    return [...this.lastIds].map(([name, id]) => `${name}:${id}`).join(",");
   }
 
   /** Items held (at most `capacity`). */
@@ -143,6 +164,7 @@ export class LogState {
   /** Stores one incoming item; null when it is a duplicate, "merged" when it went anywhere but the end. */
   private place(incoming: Incoming): Item | "merged" | null {
     const last = this.held[this.held.length - 1];
+    if (this.merged) return this.placeMerged(incoming);
     if (incoming.kind === "gap" && last?.kind === "outage" && last.gap === null && last.after === this.lastId) {
       // A gap announced right after a reconnect is what that outage cost.
       last.gap = incoming.gap;
@@ -175,6 +197,28 @@ export class LogState {
     this.track(item);
     if (this.paused !== null) this.waitingAppendOnly = false;
     return "merged";
+  }
+
+  /** Merged view: ids are per stream, so items keep their arrival order (the server merges backfills by time); an entry at or below its stream's last id is a duplicate. */
+  private placeMerged(incoming: Incoming): Item | null {
+    const seq = this.nextSeq++;
+    let item: Item;
+    if (incoming.kind === "entry") {
+      const stream = incoming.stream ?? "";
+      const id = incoming.entry.id;
+      if (id <= (this.lastIds.get(stream) ?? 0) || id <= (this.floors.get(stream) ?? 0)) return null;
+      this.lastIds.set(stream, id);
+      item = { kind: "entry", seq, version: 0, entry: incoming.entry, stream };
+    } else if (incoming.kind === "gap") {
+      const stream = incoming.stream ?? "";
+      this.lastIds.set(stream, Math.max(this.lastIds.get(stream) ?? 0, incoming.gap.to));
+      item = { kind: "gap", seq, version: 0, after: 0, gap: incoming.gap, stream };
+    } else {
+      const { from, to } = incoming;
+      item = { kind: "outage", seq, version: 0, after: 0, from, to, gap: null, merged: true };
+    }
+    this.held.push(item);
+    return item;
   }
 
   private track(item: Item) {
@@ -251,6 +295,7 @@ export class LogState {
   clear(): Change {
     for (const item of this.held) item.evicted = true;
     this.floor = this.lastId;
+    this.floors = new Map(this.lastIds);
     this.held = [];
     this.shown = [];
     this.shownMarks = 0;

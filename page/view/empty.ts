@@ -11,8 +11,13 @@ export interface EmptyState {
   held: number;
   query: string;
   level: Level | null;
-  /** Searches the whole stream; resolves to the number of matches found. */
-  load: () => Promise<number>;
+  /** Several streams in one view: history search is one stream's. */
+  merged: boolean;
+  /**
+   * Searches the stream's history page by page until some line matches or the oldest was searched; calls
+   * `progress` with each page's `next` (null: the oldest was searched); resolves to the number of matches.
+   */
+  load: (progress: (next: number | null) => void, signal: AbortSignal) => Promise<number>;
 }
 
 let shown = "";
@@ -41,37 +46,67 @@ export function showEmpty(empty: EmptyState | null) {
   const what = [empty.query.trim(), empty.level ? `level ≥ ${empty.level}` : ""].filter(Boolean).join(", ");
   const title = paragraph(`No line matches ${what}`, "empty-title");
   const detail = paragraph(`among the ${empty.held.toLocaleString()} lines this page holds.`, "");
-  const search = button("Search all lines in this stream", async () => {
-    search.disabled = true;
-    search.textContent = "Searching…";
+  if (empty.merged) {
+    detail.textContent +=
+      " Searching older lines works on one stream at a time: open a single stream to search all of it.";
+    section.replaceChildren(title, detail);
+    return;
+  }
+  const { load } = empty;
+  let size: StreamSize | null = null;
+  const label = () => `Search all ${size ? `${size.entries.toLocaleString()} ` : ""}lines in this stream`;
+  const search = button(label(), () => void run());
+  const cancel = button("Cancel", () => controller?.abort());
+  let controller: AbortController | null = null;
+  async function run() {
+    controller = new AbortController();
+    search.hidden = true;
+    search.after(cancel);
+    cancel.focus();
+    detail.textContent = "Searching…";
+    /** How far the search got, for the progress and a cancel. */
+    let done = "";
+    const progress = (next: number | null) => {
+      if (size === null) return;
+      const searched = next === null ? size.entries : Math.max(0, Math.min(size.entries, size.lastId - next + 1));
+      done = `${searched.toLocaleString()} of ${size.entries.toLocaleString()} lines`;
+      detail.textContent = `Searched ${done}…`;
+    };
     try {
-      const found = await empty.load();
-      if (found === 0) {
-        detail.textContent = "No line in this stream matches either.";
-        search.remove();
-      }
+      const found = await load(progress, controller.signal);
+      if (found === 0) detail.textContent = "No line in this stream matches either.";
+      cancel.remove();
     } catch (error) {
-      detail.textContent = `The search failed: ${error instanceof Error ? error.message : String(error)}`;
-      search.disabled = false;
-      search.textContent = "Search all lines in this stream";
+      const aborted = controller.signal.aborted;
+      detail.textContent = aborted
+        ? `Search cancelled${done ? ` after ${done}` : ""}.`
+        : `The search failed: ${error instanceof Error ? error.message : String(error)}`;
+      cancel.remove();
+      search.hidden = false;
+      search.focus();
     }
-  });
+  }
   section.replaceChildren(title, detail, search);
-  void streamSize(empty.stream).then((size) => {
-    if (size !== null && search.isConnected && !search.disabled) {
-      search.textContent = `Search all ${size.toLocaleString()} lines in this stream`;
-    }
+  void streamSize(empty.stream).then((found) => {
+    size = found;
+    if (search.isConnected && !search.hidden) search.textContent = label();
   });
 }
 
-async function streamSize(stream: string): Promise<number | null> {
+interface StreamSize {
+  entries: number;
+  lastId: number;
+}
+
+async function streamSize(stream: string): Promise<StreamSize | null> {
   try {
     const token = new URLSearchParams(location.search).get("access_token");
     const query = token ? `?access_token=${encodeURIComponent(token)}` : "";
     const response = await fetch(`/api/streams/${encodeURIComponent(stream)}${query}`);
     if (!response.ok) return null;
-    const body = (await response.json()) as { entries?: unknown };
-    return typeof body.entries === "number" ? body.entries : null;
+    const body = (await response.json()) as { entries?: unknown; lastId?: unknown };
+    if (typeof body.entries !== "number" || typeof body.lastId !== "number") return null;
+    return { entries: body.entries, lastId: body.lastId };
   } catch {
     return null;
   }

@@ -15,6 +15,24 @@ export interface RowOptions {
   expanded: boolean;
 }
 
+/** Stream tags take one of this many hues (styles.css: `.tag.h0`…), the same for the same name everywhere. */
+const TAG_HUES = 8;
+
+/** The hue class of a stream's tag: FNV-1a of its name. */
+export function tagClass(stream: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < stream.length; i++) hash = Math.imul(hash ^ stream.charCodeAt(i), 0x01000193);
+  return `h${(hash >>> 0) % TAG_HUES}`;
+}
+
+/** A stream's tag; clicking it in the log filters to that stream. */
+export function streamTag(stream: string): HTMLElement {
+  const tag = element("span", `tag ${tagClass(stream)}`, stream);
+  tag.dataset.stream = stream;
+  tag.title = `Show only ${stream} (adds stream:${stream})`;
+  return tag;
+}
+
 /** A row taller than this many lines, or longer than this many characters, is clamped with "show more". */
 const CLAMP_LINES = 6;
 const CLAMP_CHARS = 480;
@@ -35,10 +53,13 @@ export function buildRow(item: Item, options: RowOptions): HTMLElement {
     if (item.kind === "entry") return entryRow(item, options);
     if (item.kind === "gap") {
       const count = item.gap.to - item.gap.from + 1;
-      return markRow(
-        `⚠ ${count.toLocaleString()} line${count === 1 ? "" : "s"} missed (ids ${item.gap.from}–${item.gap.to}): they left the buffer before this view could read them`,
+      const of = item.stream === undefined ? "" : ` of ${item.stream}`;
+      const row = markRow(
+        `⚠ ${count.toLocaleString()} line${count === 1 ? "" : "s"}${of} missed (ids ${item.gap.from}–${item.gap.to}): they left the buffer before this view could read them`,
         "gap",
       );
+      if (item.stream !== undefined) row.prepend(streamTag(item.stream), " ");
+      return row;
     }
     return markRow(outageText(item), item.gap === null ? "outage" : "gap");
   } catch (error) {
@@ -48,6 +69,8 @@ export function buildRow(item: Item, options: RowOptions): HTMLElement {
 
 export function outageText(item: OutageItem): string {
   const span = `disconnected ${formatTime(item.from).slice(0, 8)}–${formatTime(item.to).slice(0, 8)}`;
+  // A merged view's streams each resume where they stopped, and each announces its own missed lines below.
+  if (item.merged) return `${span}; every stream resumed where it stopped`;
   if (item.gap === null) return `${span}, nothing missed`;
   const count = item.gap.to - item.gap.from + 1;
   return `${span}: ${count.toLocaleString()} line${count === 1 ? "" : "s"} missed (ids ${item.gap.from}–${item.gap.to}), they left the buffer meanwhile`;
@@ -95,6 +118,7 @@ function entryRow(item: EntryItem, options: RowOptions): HTMLElement {
   const clamp = !options.expanded && long;
   const cut = (value: string) => (clamp && value.length > CLAMPED_TEXT ? value.slice(0, CLAMPED_TEXT) : value);
   appendRuns(text, ansiRuns(cut(message)), options.highlights);
+  if (item.stream !== undefined) body.append(streamTag(item.stream), " ");
   body.append(text);
   if (fields.length > 0) appendFields(body, fields, options, cut);
   if (entry.truncated) body.append(element("span", "truncated", " [truncated]"));

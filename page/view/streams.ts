@@ -2,6 +2,7 @@
 // curl command that sends a first line.
 import { isStreamName, STREAM_NAME_PATTERN } from "../../lib/names.js";
 import type { StreamSummary } from "../../lib/types";
+import { streamTag } from "./rows";
 
 const $ = (id: string) => document.getElementById(id) as HTMLElement;
 
@@ -30,6 +31,25 @@ export async function fetchStreams(): Promise<StreamSummary[] | null> {
   }
 }
 
+/** A `team-a.*` prefix in a selection: name characters then `*` (a lone `*` is every stream). */
+const isPrefix = (part: string) => /^[A-Za-z0-9._-]{0,63}\*$/.test(part);
+
+/**
+ * The streams `?stream=` names: one name, or several names and `team-a.*` prefixes, comma-separated (a merged
+ * view); null when any part is neither.
+ */
+export function parseSelection(value: string): string[] | null {
+  const parts = value
+    .split(",")
+    .map((part) => part.trim())
+    .filter((part) => part !== "");
+  if (parts.length === 0 || !parts.every((part) => isStreamName(part) || isPrefix(part))) return null;
+  return [...new Set(parts)];
+}
+
+/** Whether a selection shows several streams (a prefix may stand for any number). */
+export const isMerged = (selection: string[]) => selection.length > 1 || selection.some(isPrefix);
+
 /** Fills the datalist both the picker and the switcher type ahead over. */
 function fillDatalist(streams: StreamSummary[]) {
   $("stream-list").replaceChildren(
@@ -37,30 +57,67 @@ function fillDatalist(streams: StreamSummary[]) {
   );
 }
 
-/** A form whose field names a stream: it opens that stream's page. */
+/** A form whose field names a stream, or several (`a,b`, `team-a.*`): it opens their page. */
 function wireForm(form: HTMLFormElement, input: HTMLInputElement) {
-  input.pattern = STREAM_NAME_PATTERN;
-  input.title = "1–64 characters of A-Z a-z 0-9 . _ -";
+  input.pattern = `\\s*(${STREAM_NAME_PATTERN}|[A-Za-z0-9._\\-]*\\*)(\\s*,\\s*(${STREAM_NAME_PATTERN}|[A-Za-z0-9._\\-]*\\*))*\\s*`;
+  input.title = "A stream name (1–64 characters of A-Z a-z 0-9 . _ -), or several: a,b or team-a.*";
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const name = input.value.trim();
-    if (isStreamName(name)) location.assign(streamUrl(name));
+    const selection = parseSelection(input.value);
+    if (selection) location.assign(streamUrl(selection.join(",")));
   });
 }
 
-export function showSwitcher(current: string) {
+/** The header's switcher, a checkbox list to show several streams together, and the streams shown. */
+export function showSwitcher(selection: string[]) {
   const form = $("switch") as HTMLFormElement;
   const input = $("switch-name") as HTMLInputElement;
   form.hidden = false;
-  input.value = current;
+  input.value = selection.join(",");
   input.addEventListener("focus", () => input.select());
   wireForm(form, input);
+  const several = $("several") as HTMLDetailsElement;
+  several.hidden = false;
+  const checked = new Set(selection);
+  $("several-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const names = [...several.querySelectorAll<HTMLInputElement>("input:checked")].map((box) => box.value);
+    if (names.length > 0) location.assign(streamUrl(names.join(",")));
+  });
+  several.addEventListener("toggle", () => {
+    if (several.open) several.querySelector<HTMLInputElement>("input")?.focus();
+  });
+  several.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    several.open = false;
+    several.querySelector("summary")?.focus();
+  });
+  if (isMerged(selection)) {
+    const shown = $("selection");
+    shown.hidden = false;
+    shown.replaceChildren(...selection.map(streamTag));
+  }
   const refresh = async () => {
     const streams = await fetchStreams();
-    if (streams) fillDatalist(streams);
+    if (!streams) return;
+    fillDatalist(streams);
+    for (const box of several.querySelectorAll<HTMLInputElement>("input")) {
+      if (box.checked) checked.add(box.value);
+      else checked.delete(box.value);
+    }
+    $("several-list").replaceChildren(...streams.map(({ name }) => checkbox(name, checked.has(name))));
   };
   void refresh();
   setInterval(refresh, 15_000);
+}
+
+function checkbox(name: string, checked: boolean): HTMLElement {
+  const item = document.createElement("li");
+  const label = document.createElement("label");
+  const box = Object.assign(document.createElement("input"), { type: "checkbox", value: name, checked });
+  label.append(box, ` ${name}`);
+  item.append(label);
+  return item;
 }
 
 export function showLanding() {

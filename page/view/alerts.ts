@@ -1,0 +1,178 @@
+// The stream's alert rules in a dialog: a list (last firing, its incident, its delivery; delete) and a form
+// that saves a rule for the current query. Writing needs a write token: asked for when the server answers
+// 401, kept in this module's memory only, never in storage.
+import { formatTime } from "../../lib/time.js";
+import { streamUrl } from "./streams";
+
+interface Delivery {
+  at: number;
+  ok: boolean;
+  status?: number;
+  error?: string;
+  attempts: number;
+  final: boolean;
+}
+
+interface Rule {
+  name: string;
+  query: string;
+  webhook?: { url?: string; format?: string };
+  lastFiredAt: number | null;
+  lastIncident: string | null;
+  lastDelivery: Delivery | null;
+  skipped: number;
+}
+
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+
+/** A write token the reader typed into the form; lost with the page. */
+let writeToken = "";
+
+/** The query part that carries a read token given in the page's URL. */
+function readToken(): string {
+  const token = new URLSearchParams(location.search).get("access_token");
+  return token ? `?access_token=${encodeURIComponent(token)}` : "";
+}
+
+const headers = (): Record<string, string> => (writeToken ? { Authorization: `Bearer ${writeToken}` } : {});
+
+async function errorOf(response: Response): Promise<string> {
+  const body = (await response.json().catch(() => ({}))) as { error?: unknown };
+  return typeof body.error === "string" ? body.error : `The server answered ${response.status}`;
+}
+
+/** Wires the header's Alerts button and the search's "Alert on this query" to the dialog. */
+export function wireAlerts(stream: string, currentQuery: () => string) {
+  const dialog = $<HTMLDialogElement>("alerts");
+  const form = $<HTMLFormElement>("alert-form");
+  const error = $("alert-error");
+  const base = `/api/streams/${encodeURIComponent(stream)}/alerts`;
+  const field = (name: string) => form.elements.namedItem(name) as HTMLInputElement;
+  let opener: HTMLElement | null = null;
+
+  const open = (focus: HTMLElement) => {
+    opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    error.textContent = "";
+    if (!dialog.open) dialog.showModal();
+    focus.focus();
+    void refresh();
+  };
+  $("alerts-open").hidden = false;
+  $("alert-query").hidden = false;
+  $("alerts-open").addEventListener("click", () => open($("alerts-close")));
+  $("alert-query").addEventListener("click", () => {
+    field("query").value = currentQuery();
+    open(field("name"));
+  });
+  $("alerts-close").addEventListener("click", () => dialog.close());
+  // Escape closes a modal dialog natively; focus goes back to what opened it.
+  dialog.addEventListener("close", () => opener?.focus());
+
+  async function refresh() {
+    const status = $("alert-list-status");
+    try {
+      const response = await fetch(`${base}${readToken()}`);
+      if (!response.ok) {
+        status.textContent = await errorOf(response);
+        return;
+      }
+      const { alerts } = (await response.json()) as { alerts: Rule[] };
+      $("alert-list").replaceChildren(...alerts.map(ruleItem));
+      status.textContent = alerts.length === 0 ? "No rule on this stream yet." : "";
+    } catch (caught) {
+      status.textContent = `The rules could not be read: ${caught instanceof Error ? caught.message : String(caught)}`;
+    }
+  }
+
+  function ruleItem(rule: Rule): HTMLElement {
+    const item = document.createElement("li");
+    item.dataset.name = rule.name;
+    const title = document.createElement("strong");
+    title.textContent = rule.name;
+    const query = document.createElement("code");
+    query.textContent = rule.query;
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.textContent = "Delete";
+    remove.setAttribute("aria-label", `Delete the rule ${rule.name}`);
+    remove.addEventListener("click", () => void removeRule(rule.name, remove));
+    const fired = document.createElement("p");
+    fired.className = "fired";
+    if (rule.lastFiredAt === null) fired.textContent = "Never fired.";
+    else {
+      fired.append(`Last fired ${formatTime(rule.lastFiredAt).slice(0, 8)}`);
+      if (rule.lastIncident !== null) {
+        const link = document.createElement("a");
+        const url = new URL(streamUrl(stream), location.origin);
+        url.searchParams.set("incident", rule.lastIncident);
+        link.href = `${url.pathname}${url.search}`;
+        link.textContent = "open the incident";
+        fired.append(" — ", link);
+      }
+      fired.append(`. ${deliveryText(rule.lastDelivery)}`);
+    }
+    if (rule.skipped > 0) fired.append(` ${rule.skipped} firing${rule.skipped === 1 ? "" : "s"} skipped.`);
+    item.append(title, " ", query, " ", remove, fired);
+    return item;
+  }
+
+  async function removeRule(name: string, button: HTMLButtonElement) {
+    const response = await fetch(`${base}/${encodeURIComponent(name)}`, { method: "DELETE", headers: headers() });
+    if (response.status === 401) return askToken(await errorOf(response));
+    if (!response.ok && response.status !== 404) {
+      error.textContent = await errorOf(response);
+      return;
+    }
+    button.closest("li")?.remove();
+    $("alerts-close").focus();
+    void refresh();
+  }
+
+  function askToken(message: string) {
+    $("alert-token-field").hidden = false;
+    error.textContent = `${message} — enter a write token and try again.`;
+    field("token").focus();
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (field("token").value) writeToken = field("token").value;
+    const number = (name: string) => (field(name).value === "" ? undefined : Number(field(name).value));
+    const count = number("count");
+    const seconds = number("seconds");
+    const rule = {
+      query: field("query").value,
+      ...(count !== undefined || seconds !== undefined ? { when: { count: count ?? 1, seconds: seconds ?? 0 } } : {}),
+      ...(number("cooldown") !== undefined ? { cooldownSeconds: number("cooldown") } : {}),
+      ...(number("before") !== undefined ? { before: number("before") } : {}),
+      ...(number("after") !== undefined ? { after: number("after") } : {}),
+      webhook: { url: field("url").value, format: (form.elements.namedItem("format") as HTMLSelectElement).value },
+    };
+    const name = field("name").value.trim();
+    const response = await fetch(`${base}/${encodeURIComponent(name)}`, {
+      method: "PUT",
+      headers: { "Content-Type": "application/json", ...headers() },
+      body: JSON.stringify(rule),
+    });
+    if (response.status === 401) return askToken(await errorOf(response));
+    if (!response.ok) {
+      error.textContent = await errorOf(response);
+      return;
+    }
+    error.textContent = "";
+    field("token").value = "";
+    $("alert-token-field").hidden = true;
+    await refresh();
+    $("alert-list-status").textContent = `Saved the rule ${name}.`;
+  });
+}
+
+function deliveryText(delivery: Delivery | null): string {
+  if (delivery === null) return "Not delivered yet.";
+  const tries = `${delivery.attempts} attempt${delivery.attempts === 1 ? "" : "s"}`;
+  if (delivery.ok) return `Delivered (${delivery.status ?? "ok"}, ${tries}).`;
+  const why = delivery.error ?? `status ${delivery.status}`;
+  return delivery.final
+    ? `Delivery failed for good: ${why} (${tries}).`
+    : `Delivery failing: ${why} (${tries}); retrying.`;
+}

@@ -1,0 +1,62 @@
+// `/?stream=NAME&incident=ID`: what an alert captured, the lines before and after the matching one, built by
+// the log's own row renderer; the match is marked, focused and announced.
+import { formatTime } from "../../lib/time.js";
+import type { LogEntry } from "../../lib/types";
+import type { EntryItem } from "../state";
+import { buildRow } from "./rows";
+import { streamUrl } from "./streams";
+
+interface Incident {
+  id: string;
+  alert: string;
+  firedAt: number;
+  entry: LogEntry;
+  before: LogEntry[];
+  after: LogEntry[];
+  state: string;
+}
+
+const $ = (id: string) => document.getElementById(id) as HTMLElement;
+
+export async function showIncident(stream: string, id: string) {
+  const section = $("incident");
+  section.hidden = false;
+  document.title = `Incident ${id} · ${stream} · edge-tail`;
+  ($("incident-live") as HTMLAnchorElement).href = streamUrl(stream);
+  const title = $("incident-title");
+  const detail = $("incident-detail");
+  title.textContent = `Incident ${id} on ${stream}`;
+  const token = new URLSearchParams(location.search).get("access_token");
+  const query = token ? `?access_token=${encodeURIComponent(token)}` : "";
+  let response: Response;
+  try {
+    response = await fetch(`/api/streams/${encodeURIComponent(stream)}/incidents/${encodeURIComponent(id)}${query}`);
+  } catch (error) {
+    detail.textContent = `The incident could not be read: ${error instanceof Error ? error.message : String(error)}`;
+    return;
+  }
+  if (response.status === 404) {
+    detail.textContent = "This incident has expired (incidents are kept for 7 days), or never existed.";
+    title.focus();
+    return;
+  }
+  if (!response.ok) {
+    const body = (await response.json().catch(() => ({}))) as { error?: unknown };
+    detail.textContent = typeof body.error === "string" ? body.error : `The server answered ${response.status}`;
+    return;
+  }
+  const incident = (await response.json()) as Incident;
+  detail.textContent = `The rule ${incident.alert} fired at ${formatTime(incident.firedAt).slice(0, 12)} on line ${incident.entry.id} (${incident.state}): ${incident.before.length} line${incident.before.length === 1 ? "" : "s"} before it, ${incident.after.length} after.`;
+  let seq = 0;
+  const row = (entry: LogEntry) => {
+    const item: EntryItem = { kind: "entry", seq: ++seq, version: 0, entry };
+    return buildRow(item, { highlights: null, expanded: false });
+  };
+  const match = row(incident.entry);
+  match.classList.add("match");
+  match.tabIndex = -1;
+  match.setAttribute("aria-current", "true");
+  match.setAttribute("aria-label", `The matching line: ${match.textContent ?? ""}`);
+  $("incident-rows").replaceChildren(...incident.before.map(row), match, ...incident.after.map(row));
+  match.focus();
+}

@@ -1,0 +1,130 @@
+// Several streams in one view, in real Chromium: one connection to /api/events, each line tagged with its
+// stream in a colour of its name, a tag click filters, and a restart of the server resumes every stream with
+// no line repeated or lost.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { launchBrowser, openPage, startViewer, waitFor } from "./harness.mjs";
+
+/** @type {Awaited<ReturnType<typeof startViewer>>} */
+let viewer;
+/** @type {import("playwright-core").Browser} */
+let browser;
+
+before(async () => {
+  viewer = await startViewer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await viewer?.stop();
+});
+
+const fresh = (name = "merged") => `${name}-${crypto.randomUUID().slice(0, 8)}`;
+
+/** page/view/rows.ts's hue of a stream's tag (FNV-1a, 8 hues): two test streams must differ to tell apart. */
+const hue = (/** @type {string} */ stream) => {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < stream.length; i++) hash = Math.imul(hash ^ stream.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % 8;
+};
+
+/** @param {import("playwright-core").Page} page @returns {Promise<Array<[string, string]>>} stream and message */
+const rows = (page) =>
+  page.$$eval("#log .row.entry", (nodes) =>
+    nodes.map((node) => [
+      node.querySelector(".tag")?.textContent ?? "",
+      node.querySelector(".message")?.textContent ?? "",
+    ]),
+  );
+
+test("a merged view shows both streams' lines over one connection, tagged in a colour that stays", async () => {
+  const a = fresh("alpha");
+  let b = fresh("beta");
+  while (hue(b) === hue(a)) b = fresh("beta");
+  await viewer.post(a, "INFO a one\nINFO a two");
+  await viewer.post(b, "WARN b one");
+  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${a},${b}`);
+  /** @type {string[]} */
+  const events = [];
+  page.on("request", (request) => {
+    if (request.url().includes("/events")) events.push(request.url());
+  });
+  await page.reload();
+  await waitFor("three lines", async () => (await rows(page)).length === 3);
+  assert.deepEqual((await rows(page)).map(([stream]) => stream).sort(), [a, a, b].sort());
+  await viewer.post(b, "ERROR b two");
+  await viewer.post(a, "INFO a three");
+  await waitFor("five lines", async () => (await rows(page)).length === 5);
+  assert.equal(events.length, 1, `one connection for both streams: ${events.join(" ")}`);
+  assert.match(events[0] ?? "", /\/api\/events\?.*streams=/);
+  assert.equal(await page.textContent("#title"), `Streams ${a}, ${b}`);
+  assert.deepEqual(await page.$$eval("#selection .tag", (nodes) => nodes.map((node) => node.textContent)), [a, b]);
+
+  // The same stream has the same colour on every line and in the header; the two streams' differ.
+  const colours = await page.$$eval("#log .tag, #selection .tag", (nodes) =>
+    nodes.map((node) => [node.textContent, getComputedStyle(node).backgroundColor]),
+  );
+  const byStream = new Map();
+  for (const [stream, colour] of colours) {
+    if (byStream.has(stream)) assert.equal(byStream.get(stream), colour, `${stream} keeps its colour`);
+    byStream.set(stream, colour);
+  }
+  assert.equal(byStream.size, 2);
+
+  // A click on a tag filters to its stream.
+  await page.locator("#log .row", { hasText: "b one" }).locator(".tag").click();
+  await waitFor("b's lines only", async () => (await rows(page)).length === 2);
+  assert.equal(await page.inputValue("#q"), `stream:${b}`);
+  assert.deepEqual(
+    (await rows(page)).map(([, message]) => message),
+    ["WARN b one", "ERROR b two"],
+  );
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test("a prefix shows every stream under it, also one that appears later", async () => {
+  const team = fresh("team");
+  await viewer.post(`${team}.api`, "INFO from api");
+  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${team}.*`);
+  await waitFor("the api line", async () => (await rows(page)).length === 1);
+  await viewer.post(`${team}.web`, "INFO from web");
+  await waitFor("the new stream's line", async () => (await rows(page)).length === 2, 30_000);
+  assert.deepEqual(
+    (await rows(page)).map(([stream]) => stream),
+    [`${team}.api`, `${team}.web`],
+  );
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test("after a restart of the server both streams resume with no line repeated or missing", async () => {
+  const a = fresh("ra");
+  const b = fresh("rb");
+  await viewer.post(a, "INFO a 1\nINFO a 2");
+  await viewer.post(b, "INFO b 1");
+  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${a},${b}`);
+  await waitFor("three lines", async () => (await rows(page)).length === 3);
+  await waitFor("live", async () => (await page.textContent("#state")) === "live");
+  await viewer.restart();
+  // Lines sent while the page reconnects: it must get each once.
+  await viewer.post(a, "INFO a 3\nINFO a 4");
+  await viewer.post(b, "INFO b 2");
+  await waitFor("the lines sent meanwhile", async () => (await rows(page)).length === 6, 30_000);
+  await viewer.post(b, "INFO b 3");
+  await waitFor("every line", async () => (await rows(page)).length === 7, 30_000);
+  const messages = (await rows(page)).map(([stream, message]) => `${stream === a ? "A" : "B"} ${message}`);
+  assert.deepEqual([...messages].sort(), [
+    "A INFO a 1",
+    "A INFO a 2",
+    "A INFO a 3",
+    "A INFO a 4",
+    "B INFO b 1",
+    "B INFO b 2",
+    "B INFO b 3",
+  ]);
+  assert.match((await page.textContent("#log .row.mark")) ?? "", /every stream resumed where it stopped/);
+  assert.deepEqual(errors, []);
+  await close();
+});
