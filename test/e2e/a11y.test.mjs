@@ -1,5 +1,6 @@
 // axe-core in real Chromium on every state of the page a reader meets: the landing page, a stream, a paused
-// stream and an expanded row, in light and dark, at 1440 and 375 px. No serious or critical violation.
+// stream, an expanded row, several streams in one view, the alerts dialog and an incident, in light and dark,
+// at 1440 and 375 px. No serious or critical violation.
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { after, before, test } from "node:test";
@@ -12,11 +13,21 @@ let viewer;
 /** @type {import("playwright-core").Browser} */
 let browser;
 const stream = `a11y-${crypto.randomUUID().slice(0, 8)}`;
+/** Streams shown with `stream` in the merged view: every hue of the tags' palette among them. */
+const others = Array.from({ length: 12 }, (_, i) => `${stream}-${i}`);
 const ESC = "\u001b";
 
 before(async () => {
-  viewer = await startViewer();
+  // Port 9 (discard) on loopback: the rule's incident exists whether or not its webhook answers.
+  viewer = await startViewer({ vars: { ALERT_WEBHOOK_HOSTS: "127.0.0.1:9" } });
   browser = await launchBrowser();
+  const rule = await fetch(`${viewer.url}/api/streams/${stream}/alerts/payments`, {
+    method: "PUT",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ query: "payment declined", before: 3, after: 1, webhook: { url: "http://127.0.0.1:9/" } }),
+  });
+  assert.equal(rule.status, 201, await rule.text());
+  for (const [i, name] of others.entries()) await viewer.post(name, `WARN line ${i} of ${name}`);
   const now = Date.now();
   const lines = [
     { level: "info", msg: "server listening", port: 8080, time: now - 9000 },
@@ -69,6 +80,23 @@ const states = {
     await opened.page.click("#pause");
     await viewer.post(stream, "INFO while paused");
     await opened.page.waitForSelector("#jump:not([hidden])");
+    return opened;
+  },
+  merged: async () => {
+    const opened = await openPage(browser, `${viewer.url}/?stream=${[stream, ...others].join(",")}`);
+    await waitFor("the rows", async () => (await opened.page.locator("#log .row .tag").count()) >= 19);
+    return opened;
+  },
+  alerts: async () => {
+    const opened = await openPage(browser, `${viewer.url}/?stream=${stream}`);
+    await opened.page.click("#alerts-open");
+    await waitFor("the rule", async () => /Last fired/.test((await opened.page.textContent("#alert-list")) ?? ""));
+    return opened;
+  },
+  incident: async () => {
+    const { incidents } = await (await fetch(`${viewer.url}/api/streams/${stream}/incidents`)).json();
+    const opened = await openPage(browser, `${viewer.url}/?stream=${stream}&incident=${incidents[0].id}`);
+    await opened.page.waitForSelector("#incident .row.match");
     return opened;
   },
   expanded: async () => {

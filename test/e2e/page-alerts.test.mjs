@@ -126,3 +126,42 @@ test("an incident that is gone says it expired", async () => {
   assert.deepEqual(errors, []);
   await close();
 });
+
+test("writing a rule asks for a write token when the server wants one, and keeps it out of storage", async () => {
+  const secured = await startViewer({
+    vars: { READ_TOKEN: "let-me-read", INGEST_TOKEN: "let-me-write", ALERT_WEBHOOK_HOSTS: new URL(hook).host },
+  });
+  try {
+    const stream = fresh();
+    await fetch(`${secured.url}/api/streams/${stream}/logs`, {
+      method: "POST",
+      headers: { "Content-Type": "text/plain", Authorization: "Bearer let-me-write" },
+      body: "INFO started",
+    });
+    const { page, errors, close } = await openPage(
+      browser,
+      `${secured.url}/?stream=${stream}&access_token=let-me-read&q=boom`,
+    );
+    await page.click("#alert-query");
+    await page.fill("#alert-form [name=name]", "boom");
+    await page.fill("#alert-form [name=url]", hook);
+    await page.click("#alert-form button[type=submit]");
+    await page.waitForSelector("#alert-token-field:not([hidden])");
+    assert.match((await page.textContent("#alert-error")) ?? "", /write token/);
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("name")), "token");
+    await page.fill("#alert-form [name=token]", "let-me-write");
+    await page.click("#alert-form button[type=submit]");
+    await waitFor("the rule listed", async () => (await page.locator("#alert-list li[data-name=boom]").count()) === 1);
+    assert.equal(await page.inputValue("#alert-form [name=token]"), "", "the field is emptied");
+    const stored = await page.evaluate(() => [
+      localStorage.length,
+      sessionStorage.length,
+      document.cookie.includes("let-me-write"),
+    ]);
+    assert.deepEqual(stored, [0, 0, false]);
+    assert.deepEqual(errors, []);
+    await close();
+  } finally {
+    await secured.stop();
+  }
+});
