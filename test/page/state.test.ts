@@ -118,3 +118,45 @@ describe("LogState counts", () => {
     expect(state.shownEntries).toBe(1);
   });
 });
+
+describe("LogState, several streams", () => {
+  const from = (stream: string, id: number): Incoming => ({
+    kind: "entry",
+    stream,
+    entry: { id, time: 1_700_000_000_000, level: "info", message: `${stream} ${id}` },
+  });
+  const keys = (state: LogState) =>
+    state.shown.map((item) => (item.kind === "entry" ? `${item.stream}:${item.entry.id}` : item.kind));
+
+  it("keys entries by stream and id, keeps arrival order, and resumes each stream from its own last id", () => {
+    const state = new LogState(10, { merged: true });
+    state.add([from("a", 1), from("b", 1), from("a", 2), from("b", 1), from("a", 2)]);
+    expect(keys(state)).toEqual(["a:1", "b:1", "a:2"]);
+    expect(state.positions).toBe("a:2,b:1");
+  });
+
+  it("marks each stream's gap on its own, and an outage without claiming nothing was missed", () => {
+    const state = new LogState(10, { merged: true });
+    state.add([
+      from("a", 1),
+      { kind: "outage", from: 1, to: 2 },
+      { kind: "gap", gap: { from: 2, to: 4 }, stream: "a" },
+    ]);
+    expect(keys(state)).toEqual(["a:1", "outage", "gap"]);
+    const [, outage, gap] = state.shown;
+    expect(outage?.kind === "outage" && outage.merged).toBe(true);
+    expect(gap?.kind === "gap" && gap.stream).toBe("a");
+    expect(state.positions).toBe("a:4");
+  });
+
+  it("filters by stream with the query language, and a clear keeps every stream's cleared lines away", () => {
+    const state = new LogState(10, { merged: true });
+    state.add([from("a", 1), from("b", 1)]);
+    state.setFilter({ query: query("stream:b"), level: null });
+    expect(keys(state)).toEqual(["b:1"]);
+    state.setFilter({ query: null, level: null });
+    state.clear();
+    state.add([from("a", 1), from("b", 2)]);
+    expect(keys(state)).toEqual(["b:2"]);
+  });
+});
