@@ -1,4 +1,5 @@
-// Refreshes docs/screenshots/ (light, dark, a phone, ANSI colours with a stack trace) from the real page.
+// Refreshes docs/screenshots/ (light, dark, a phone, ANSI colours with a stack trace, several streams in one
+// view, an incident) from the real page.
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { after, before, test } from "node:test";
@@ -13,7 +14,8 @@ let viewer;
 let browser;
 
 before(async () => {
-  viewer = await startViewer();
+  // Port 9 (discard) on loopback: an incident exists whether or not its webhook answers.
+  viewer = await startViewer({ vars: { ALERT_WEBHOOK_HOSTS: "127.0.0.1:9" } });
   browser = await launchBrowser();
   mkdirSync(SCREENSHOTS, { recursive: true });
 });
@@ -103,4 +105,75 @@ test("screenshot: ANSI colours and a stack trace", async () => {
     assert.deepEqual(errors, []);
     await close();
   }
+});
+
+test("screenshot: three streams in one view, each line tagged", async () => {
+  const now = Date.now();
+  const streams = {
+    "web-edge": ["GET /cart 200 14 ms", "GET /checkout 200 31 ms", "POST /pay 502 3004 ms"],
+    "shop-api": ["cart loaded for u_81f2", "WARN slow query 1290 ms", "ERROR upstream payments timed out"],
+    payments: ["charge started o_552", "ERROR card network unreachable", "INFO retry 1 scheduled"],
+  };
+  let offset = 9000;
+  for (let i = 0; i < 3; i++) {
+    for (const [stream, lines] of Object.entries(streams)) {
+      const line = /** @type {string} */ (lines[i]);
+      const level = line.startsWith("ERROR") ? "error" : line.startsWith("WARN") ? "warn" : "info";
+      const msg = line.replace(/^(ERROR|WARN|INFO) /, "");
+      await viewer.post(stream, JSON.stringify({ level, msg, time: now - offset }), "application/json");
+      offset -= 900;
+    }
+  }
+  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=web-edge,shop-api,payments`, {
+    viewport: { width: 1100, height: 360 },
+  });
+  await waitFor("9 rows", async () => (await rows(page)) >= 9);
+  await page.screenshot({ path: `${SCREENSHOTS}merged.png` });
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test("screenshot: an incident, the matching line marked among the lines around it", async () => {
+  const stream = "orders";
+  const rule = await fetch(`${viewer.url}/api/streams/${stream}/alerts/declines`, {
+    method: "PUT",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({
+      query: "level:error declined",
+      before: 4,
+      after: 3,
+      webhook: { url: "http://127.0.0.1:9/" },
+    }),
+  });
+  assert.equal(rule.status, 201, await rule.text());
+  const now = Date.now();
+  const lines = [
+    { level: "info", msg: "GET /orders/o_548 200", ms: 12 },
+    { level: "info", msg: "order created", order: "o_552", total: 129.9 },
+    { level: "debug", msg: "fraud score computed", order: "o_552", score: 0.12 },
+    { level: "info", msg: "charging card", order: "o_552", psp: "acme-pay" },
+    { level: "error", msg: "payment declined", order: "o_552", reason: "insufficient_funds" },
+    { level: "info", msg: "customer notified", order: "o_552", channel: "email" },
+    { level: "info", msg: "GET /orders/o_553 200", ms: 9 },
+    { level: "warn", msg: "retry budget low", psp: "acme-pay", left: 3 },
+  ];
+  await viewer.post(
+    stream,
+    lines.map((line, i) => JSON.stringify({ ...line, time: now - 8000 + i * 700 })).join("\n"),
+    "application/x-ndjson",
+  );
+  /** @type {string} */
+  let id = "";
+  await waitFor("the incident", async () => {
+    const { incidents } = await (await fetch(`${viewer.url}/api/streams/${stream}/incidents`)).json();
+    id = incidents[0]?.id ?? "";
+    return id !== "";
+  });
+  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}&incident=${id}`, {
+    viewport: { width: 1100, height: 400 },
+  });
+  await page.waitForSelector("#incident .row.match");
+  await page.screenshot({ path: `${SCREENSHOTS}incident.png` });
+  assert.deepEqual(errors, []);
+  await close();
 });
