@@ -451,7 +451,9 @@ function tail(selection: string[]) {
       .join("\n");
     const link = document.createElement("a");
     link.href = URL.createObjectURL(new Blob([lines ? `${lines}\n` : ""], { type: "application/x-ndjson" }));
-    link.download = `${stream}-${new Date().toISOString().replace(/[:.]/g, "-")}.ndjson`;
+    // A merged view's name (`a,team-b.*`) made fit for a file name.
+    const name = stream.replace(/[^A-Za-z0-9._-]+/g, "_");
+    link.download = `${name}-${new Date().toISOString().replace(/[:.]/g, "-")}.ndjson`;
     link.click();
     setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
   }

@@ -32,6 +32,10 @@ export function showEmpty(empty: EmptyState | null) {
     section.replaceChildren();
     return;
   }
+  if (!empty.filtering && empty.merged) {
+    section.replaceChildren(paragraph("No lines yet in these streams.", "empty-title"));
+    return;
+  }
   if (!empty.filtering) {
     const command = curlCommand(empty.stream);
     const code = document.createElement("code");

@@ -22,11 +22,12 @@ after(async () => {
 const fresh = () => `hose-${crypto.randomUUID().slice(0, 8)}`;
 
 /** The newest row in the DOM and whether it is fully in view. */
-const newest = (page) =>
+const newest = (/** @type {import("playwright-core").Page} */ page) =>
   page.evaluate(() => {
     const log = /** @type {HTMLElement} */ (document.getElementById("log"));
-    const rows = [...log.querySelectorAll(".row")];
-    const row = rows.reduce((a, b) => (Number(a.dataset.index) > Number(b.dataset.index) ? a : b), rows[0]);
+    const rows = [...log.querySelectorAll(".row")].filter((row) => row instanceof HTMLElement);
+    const row =
+      rows.length === 0 ? null : rows.reduce((a, b) => (Number(a.dataset.index) > Number(b.dataset.index) ? a : b));
     if (!row) return null;
     const box = log.getBoundingClientRect();
     const r = row.getBoundingClientRect();

@@ -22,6 +22,7 @@ after(async () => {
 const fresh = () => `follow-${crypto.randomUUID().slice(0, 8)}`;
 
 /** A line that is tall at any width: a stack trace, or a long wrapped message. */
+/** @param {number} i */
 function tallLine(i) {
   if (i % 3 === 0) {
     const stack = [
@@ -43,7 +44,7 @@ async function watchFrames(page) {
     w.frames = { total: 0, bad: [] };
     const check = () => {
       const log = /** @type {HTMLElement} */ (document.getElementById("log"));
-      const rows = [...log.querySelectorAll(".row")];
+      const rows = [...log.querySelectorAll(".row")].filter((row) => row instanceof HTMLElement);
       if (rows.length > 0) {
         const newest = rows.reduce((a, b) => (Number(a.dataset.index) > Number(b.dataset.index) ? a : b));
         const box = log.getBoundingClientRect();
@@ -59,11 +60,12 @@ async function watchFrames(page) {
   });
 }
 
-const badge = (page) => page.textContent("#state");
-const newestText = (page) =>
+const badge = (/** @type {import("playwright-core").Page} */ page) => page.textContent("#state");
+const newestText = (/** @type {import("playwright-core").Page} */ page) =>
   page.evaluate(() => {
-    const rows = [...document.querySelectorAll("#log .row")];
-    const newest = rows.reduce((a, b) => (Number(a.dataset.index) > Number(b.dataset.index) ? a : b), rows[0]);
+    const rows = [...document.querySelectorAll("#log .row")].filter((row) => row instanceof HTMLElement);
+    const newest =
+      rows.length === 0 ? null : rows.reduce((a, b) => (Number(a.dataset.index) > Number(b.dataset.index) ? a : b));
     return newest?.querySelector(".message")?.textContent ?? null;
   });
 

@@ -23,7 +23,7 @@ const fresh = () => `history-${crypto.randomUUID().slice(0, 8)}`;
 const messages = (/** @type {import("playwright-core").Page} */ page) =>
   page.$$eval("#log .row .message", (nodes) => nodes.map((node) => node.textContent));
 
-/** Posts `count` filler lines in batches of 5,000. */
+/** Posts `count` filler lines in batches of 5,000. @param {string} stream @param {number} count */
 async function filler(stream, count) {
   for (let sent = 0; sent < count; sent += 5000) {
     const n = Math.min(5000, count - sent);

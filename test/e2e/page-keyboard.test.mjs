@@ -20,7 +20,7 @@ after(async () => {
 });
 
 const fresh = () => `keys-${crypto.randomUUID().slice(0, 8)}`;
-const activeText = (page) =>
+const activeText = (/** @type {import("playwright-core").Page} */ page) =>
   page.evaluate(() => document.activeElement?.querySelector(".message")?.textContent ?? document.activeElement?.id);
 
 test("the log is one tab stop; arrows move a visibly marked row, Enter expands it, c copies it", async () => {
@@ -37,7 +37,7 @@ test("the log is one tab stop; arrows move a visibly marked row, Enter expands i
   const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}`);
   await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: viewer.url });
   await waitFor("3 rows", async () => (await page.locator("#log .row").count()) === 3);
-  await page.focus("#download");
+  await page.focus("#alerts-open"); // the header's last control
   await page.keyboard.press("Tab");
   assert.equal(await page.evaluate(() => document.activeElement?.id), "log");
   await page.keyboard.press("ArrowDown");

@@ -21,7 +21,7 @@ after(async () => {
 
 const fresh = () => `lines-${crypto.randomUUID().slice(0, 8)}`;
 const ESC = "\u001b";
-const rowCount = (page) => page.locator("#log .row").count();
+const rowCount = (/** @type {import("playwright-core").Page} */ page) => page.locator("#log .row").count();
 
 test("ANSI SGR styles are rendered, every other escape sequence is dropped, and no escape byte is shown", async () => {
   const stream = fresh();
@@ -136,6 +136,7 @@ test("entries no page could show whole still render, with a fallback, and the li
   const body = `retry: 100\n\n${odd.map((entry) => `id: ${entry.id}\nevent: log\ndata: ${JSON.stringify(entry)}\n\n`).join("")}`;
   const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
   const page = await context.newPage();
+  /** @type {Error[]} */
   const errors = [];
   page.on("pageerror", (error) => errors.push(error));
   await page.route("**/api/streams/*/events*", async (route) => {

@@ -21,9 +21,11 @@ after(async () => {
 });
 
 const fresh = () => `nav-${crypto.randomUUID().slice(0, 8)}`;
-const messages = (page) => page.$$eval("#log .row .message", (nodes) => nodes.map((node) => node.textContent));
+const messages = (/** @type {import("playwright-core").Page} */ page) =>
+  page.$$eval("#log .row .message", (nodes) => nodes.map((node) => node.textContent));
 
 /** Runs a shell-quoted curl command as the reader would paste it (single quotes only). */
+/** @param {string} command */
 function runCurl(command) {
   const args = [...command.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? "");
   assert.equal(args.shift(), "curl");

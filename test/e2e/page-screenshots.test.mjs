@@ -25,7 +25,7 @@ after(async () => {
   await viewer?.stop();
 });
 
-const rows = (page) => page.locator("#log .row").count();
+const rows = (/** @type {import("playwright-core").Page} */ page) => page.locator("#log .row").count();
 
 test("screenshots: light and dark with a field expanded, and a phone", async () => {
   const stream = "checkout-api";

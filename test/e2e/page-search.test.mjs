@@ -21,7 +21,8 @@ after(async () => {
 });
 
 const fresh = () => `search-${crypto.randomUUID().slice(0, 8)}`;
-const messages = (page) => page.$$eval("#log .row .message", (nodes) => nodes.map((node) => node.textContent));
+const messages = (/** @type {import("playwright-core").Page} */ page) =>
+  page.$$eval("#log .row .message", (nodes) => nodes.map((node) => node.textContent));
 
 /** A dpkg log: 32 of its 40 lines name libc6. */
 const dpkg = Array.from({ length: 40 }, (_, i) =>
@@ -31,6 +32,7 @@ const dpkg = Array.from({ length: 40 }, (_, i) =>
 );
 
 /** Records the `q` of every events request the page makes. */
+/** @param {import("playwright-core").Page} page */
 function recordQueries(page) {
   /** @type {string[]} */
   const sent = [];

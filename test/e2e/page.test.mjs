@@ -20,7 +20,8 @@ after(async () => {
 });
 
 const fresh = () => `e2e-${crypto.randomUUID().slice(0, 8)}`;
-const messages = (page) => page.$$eval("#log .row .message", (nodes) => nodes.map((node) => node.textContent));
+const messages = (/** @type {import("playwright-core").Page} */ page) =>
+  page.$$eval("#log .row .message", (nodes) => nodes.map((node) => node.textContent));
 
 test("lines posted over HTTP appear in order, as text, with time, the level once, and fields", async () => {
   const stream = fresh();
