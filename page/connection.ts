@@ -56,10 +56,11 @@ export class Connection {
    */
   refilter(filter: ServerFilter) {
     this.filter = filter;
-    this.connect(this.options.merged);
+    this.connect(this.options.merged, true);
   }
 
-  private connect(resume: boolean) {
+  /** `deliberate`: the reader changed the filter, no outage. */
+  private connect(resume: boolean, deliberate = false) {
     this.controller?.abort();
     const controller = new AbortController();
     this.controller = controller;
@@ -70,7 +71,7 @@ export class Connection {
     if (accessToken) params.set("access_token", accessToken);
     const from = this.options.resumeFrom();
     // A deliberate reconnect with a new filter is no outage: the badge keeps its state.
-    if (resume || !this.wasLive) this.options.onState(this.wasLive ? "reconnecting" : "connecting");
+    if ((resume && !deliberate) || !this.wasLive) this.options.onState(this.wasLive ? "reconnecting" : "connecting");
     if (this.options.merged) params.set("streams", stream);
     const path = this.options.merged ? "/api/events" : `/api/streams/${encodeURIComponent(stream)}/events`;
     const client = new SseClient(`${path}?${params}`, {
