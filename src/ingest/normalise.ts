@@ -1,5 +1,5 @@
 // The mapping every decoder shares: a JSON object becomes message, level, time and fields.
-import { type Level, levelOf } from "../../lib/levels.js";
+import { levelOf } from "../../lib/levels.js";
 import { MAX_TIME } from "../../lib/time.js";
 import { ClientError } from "../http/errors";
 import type { EntryDraft } from "../stream/stored";
@@ -7,47 +7,78 @@ import type { EntryDraft } from "../stream/stored";
 /** Deeper fields are refused: they cost stack on every encode and decode and are never readable. */
 export const MAX_DEPTH = 32;
 
-const MESSAGE_KEYS = ["message", "msg", "text", "log"];
-const LEVEL_KEYS = ["level", "severity", "lvl"];
-const TIME_KEYS = ["time", "timestamp", "ts", "@timestamp"];
+// Each known key's rank within its role: the lowest rank present is taken, as `message` before `msg`.
+const MESSAGE_RANK: Record<string, number> = { message: 0, msg: 1, text: 2, log: 3 };
+const LEVEL_RANK: Record<string, number> = { level: 0, severity: 1, lvl: 2 };
+const TIME_RANK: Record<string, number> = { time: 0, timestamp: 1, ts: 2, "@timestamp": 3 };
 
-/** Maps a JSON object to a draft: well-known keys become message, level and time; the rest are fields. */
+/**
+ * Maps a JSON object to a draft: well-known keys become message, level and time; the rest are fields. One
+ * pass over the keys finds the known ones and checks the depth of the values that are objects.
+ */
 export function fromObject(value: unknown, where: string, now: number): EntryDraft {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new ClientError(400, `Expected a JSON object in ${where}, got ${describe(value)}`);
   }
-  checkDepth(value, where);
-  // The parsed object is ours alone, so it becomes the fields without a copy.
-  const fields = value as Record<string, unknown>;
-  const has = (key: string) => Object.hasOwn(fields, key);
-  const messageKey = MESSAGE_KEYS.find(has);
-  const message = messageKey === undefined ? "" : asText(fields[messageKey]);
-  if (messageKey !== undefined) delete fields[messageKey];
-
-  let level: Level | null = null;
-  const levelKey = LEVEL_KEYS.find(has);
-  if (levelKey !== undefined) {
-    level = levelOf(fields[levelKey]);
-    // An unknown level stays in fields, so nothing the client sent is lost.
-    if (level !== null) delete fields[levelKey];
-  }
-
-  let time = now;
-  const timeKey = TIME_KEYS.find(has);
-  if (timeKey !== undefined) {
-    const parsed = timeOf(fields[timeKey]);
-    if (parsed !== null && isSaneTime(parsed, now)) {
-      time = parsed;
-      delete fields[timeKey];
+  const object = value as Record<string, unknown>;
+  let messageKey: string | undefined;
+  let levelKey: string | undefined;
+  let timeKey: string | undefined;
+  let keys = 0;
+  for (const key in object) {
+    keys++;
+    const child = object[key];
+    if (typeof child === "object" && child !== null && depthExceeds(child, MAX_DEPTH - 1)) depthError(where);
+    const m = MESSAGE_RANK[key];
+    if (m !== undefined && Object.hasOwn(MESSAGE_RANK, key)) {
+      if (messageKey === undefined || m < (MESSAGE_RANK[messageKey] as number)) messageKey = key;
+      continue;
+    }
+    const l = LEVEL_RANK[key];
+    if (l !== undefined && Object.hasOwn(LEVEL_RANK, key)) {
+      if (levelKey === undefined || l < (LEVEL_RANK[levelKey] as number)) levelKey = key;
+      continue;
+    }
+    const t = TIME_RANK[key];
+    if (t !== undefined && Object.hasOwn(TIME_RANK, key)) {
+      if (timeKey === undefined || t < (TIME_RANK[timeKey] as number)) timeKey = key;
     }
   }
-
-  const draft: EntryDraft = { time, level, message };
-  for (const _ in fields) {
-    draft.fields = fields;
-    break;
+  const message = messageKey === undefined ? "" : asText(object[messageKey]);
+  // An unknown level stays in fields, so nothing the client sent is lost.
+  const level = levelKey === undefined ? null : levelOf(object[levelKey]);
+  if (level === null) levelKey = undefined;
+  let time = now;
+  if (timeKey !== undefined) {
+    const parsed = timeOf(object[timeKey]);
+    if (parsed !== null && isSaneTime(parsed, now)) time = parsed;
+    else timeKey = undefined;
   }
+  const draft: EntryDraft = { time, level, message };
+  const taken = (messageKey === undefined ? 0 : 1) + (levelKey === undefined ? 0 : 1) + (timeKey === undefined ? 0 : 1);
+  if (keys > taken) draft.fields = taken === 0 ? object : without(object, messageKey, levelKey, timeKey);
   return draft;
+}
+
+/**
+ * The parsed object without the keys taken as message, level and time. A fresh object rather than `delete`,
+ * which would leave the parsed one in V8's slow dictionary mode for the stringify that follows.
+ */
+function without(
+  object: Record<string, unknown>,
+  a: string | undefined,
+  b: string | undefined,
+  c: string | undefined,
+): Record<string, unknown> {
+  const rest: Record<string, unknown> = {};
+  for (const key in object) {
+    if (key === a || key === b || key === c) continue;
+    // Assigning __proto__ would set the prototype: define it as the own property JSON.parse made it.
+    if (key === "__proto__")
+      Object.defineProperty(rest, key, { value: object[key], enumerable: true, writable: true, configurable: true });
+    else rest[key] = object[key];
+  }
+  return rest;
 }
 
 /** How far ahead of the time of receipt an entry's time may be: clocks drift, but not by days. */
@@ -61,11 +92,9 @@ export function isSaneTime(ms: number, now: number): boolean {
   return ms > 0 && ms <= now + MAX_FUTURE_MS;
 }
 
-/** Throws a 400 naming `where` when `value` nests deeper than MAX_DEPTH. */
-export function checkDepth(value: unknown, where: string): void {
-  if (depthExceeds(value, MAX_DEPTH)) {
-    throw new ClientError(400, `JSON nested deeper than ${MAX_DEPTH} levels in ${where}: flatten the object`);
-  }
+/** A 400 naming `where`, for a value that nests deeper than MAX_DEPTH. */
+function depthError(where: string): never {
+  throw new ClientError(400, `JSON nested deeper than ${MAX_DEPTH} levels in ${where}: flatten the object`);
 }
 
 function depthExceeds(value: unknown, budget: number): boolean {

@@ -1,0 +1,89 @@
+// `npm run profile`: the Worker's own per-request code for an NDJSON body (body read, decode, serialise to the
+// stored batch), timed in Node on the esbuild-bundled TypeScript (the ingest code is runtime-free), and a
+// `.cpuprofile` of it to open in Chrome DevTools (Performance → Load profile). `--out <file>` names it.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { build } from "esbuild";
+import { median } from "./stats.mjs";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+
+// What the POST /api/streams/{stream}/logs handler runs for a body, minus the Durable Object call.
+const ENTRY = `
+import { readBody } from "./src/http/body";
+import { decoderFor } from "./src/ingest/formats";
+import { toBatches } from "./src/ingest/groups";
+const utf8 = new TextDecoder();
+export async function handle(body, contentType) {
+  const request = new Request("http://bench/api/streams/s/logs", { method: "POST", body, headers: { "content-type": contentType } });
+  const text = utf8.decode(await readBody(request, 10 * 1024 * 1024));
+  const drafts = decoderFor(contentType)(text, Date.now());
+  return toBatches([{ stream: "s", drafts, source: "the path" }], { maxEntries: 10000, maxLength: 16384 });
+}
+`;
+
+/** The bench's NDJSON body of `lines` lines (the same as bench/run.mjs sends). @param {number} lines */
+export const ndjson = (lines) =>
+  `${Array.from({ length: lines }, (_, i) => JSON.stringify({ level: "info", msg: `line ${i}`, user: "u_1", ms: i })).join("\n")}\n`;
+
+/** @returns {Promise<(body: string, contentType: string) => Promise<unknown>>} */
+async function loadHandler() {
+  const out = await build({
+    stdin: { contents: ENTRY, resolveDir: ROOT, loader: "ts" },
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    write: false,
+    logLevel: "silent",
+  });
+  // A file rather than a data: URL, so the profile names the functions' source.
+  const file = join(mkdtempSync(join(tmpdir(), "edge-tail-profile-")), "ingest.mjs");
+  writeFileSync(file, out.outputFiles[0]?.text ?? "");
+  const module = await import(pathToFileURL(file).href);
+  return module.handle;
+}
+
+/**
+ * Milliseconds of the Worker's own code per request for a `lines`-line NDJSON body: median of `runs` timed
+ * batches of requests after a warm-up (one thread, so wall time is CPU time).
+ * @param {number} lines @param {number} [runs]
+ */
+export async function workerMsPerBody(lines, runs = 7) {
+  const handle = await loadHandler();
+  const body = ndjson(lines);
+  const reps = Math.max(5, Math.round(200_000 / lines));
+  for (let i = 0; i < reps; i++) await handle(body, "application/x-ndjson");
+  /** @type {number[]} */
+  const times = [];
+  for (let run = 0; run < runs; run++) {
+    const start = performance.now();
+    for (let i = 0; i < reps; i++) await handle(body, "application/x-ndjson");
+    times.push((performance.now() - start) / reps);
+  }
+  return median(times);
+}
+
+async function main() {
+  const outAt = process.argv.indexOf("--out");
+  const file = (outAt > 0 ? process.argv[outAt + 1] : undefined) ?? join(tmpdir(), "edge-tail-ingest.cpuprofile");
+  for (const lines of [1, 1000, 10000]) {
+    console.log(`Worker CPU per ${lines}-line NDJSON body: ${(await workerMsPerBody(lines)).toFixed(3)} ms`);
+  }
+  const handle = await loadHandler();
+  const body = ndjson(1000);
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: 100 });
+  await session.post("Profiler.start");
+  const until = performance.now() + 3000;
+  while (performance.now() < until) await handle(body, "application/x-ndjson");
+  const { profile } = await session.post("Profiler.stop");
+  writeFileSync(file, JSON.stringify(profile));
+  console.log(`3 s of 1,000-line bodies profiled: ${file} (open in Chrome DevTools)`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();
