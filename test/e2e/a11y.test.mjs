@@ -85,6 +85,8 @@ const states = {
   merged: async () => {
     const opened = await openPage(browser, `${viewer.url}/?stream=${[stream, ...others].join(",")}`);
     await waitFor("the rows", async () => (await opened.page.locator("#log .row .tag").count()) >= 19);
+    await opened.page.click("#several summary");
+    await opened.page.waitForSelector("#several-list input");
     return opened;
   },
   alerts: async () => {

@@ -128,3 +128,30 @@ test("after a restart of the server both streams resume with no line repeated or
   assert.deepEqual(errors, []);
   await close();
 });
+
+test("the switcher's Several… list opens the ticked streams together; Escape closes it", async () => {
+  const a = fresh("pick");
+  const b = fresh("pick");
+  await viewer.post(a, "INFO from a");
+  await viewer.post(b, "INFO from b");
+  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${a}`);
+  await waitFor("a's line", async () => (await page.locator("#log .row").count()) === 1);
+  assert.equal(await page.locator("#log .tag").count(), 0, "a single stream's lines carry no tag");
+  await page.click("#several summary");
+  await waitFor("the stream list", async () => (await page.locator(`#several-list input[value="${b}"]`).count()) === 1);
+  assert.ok(await page.isChecked(`#several-list input[value="${a}"]`), "the stream shown is ticked");
+  await page.keyboard.press("Escape");
+  assert.equal(await page.getAttribute("#several", "open"), null);
+  assert.equal(await page.evaluate(() => document.activeElement?.tagName), "SUMMARY");
+  await page.click("#several summary");
+  await page.check(`#several-list input[value="${b}"]`);
+  await page.click("#several-form button[type=submit]");
+  await waitFor("both streams", async () => (await rows(page)).length === 2);
+  assert.deepEqual((new URL(page.url()).searchParams.get("stream") ?? "").split(",").sort(), [a, b].sort());
+  assert.deepEqual(
+    (await rows(page)).map(([stream]) => stream),
+    [a, b],
+  );
+  assert.deepEqual(errors, []);
+  await close();
+});
