@@ -11,7 +11,8 @@ let viewer;
 let browser;
 
 before(async () => {
-  viewer = await startViewer();
+  // A small ring: lines sent while a view is away can leave it, and the view must say which stream missed them.
+  viewer = await startViewer({ vars: { RING_SIZE: "50", RATE_LIMIT_PER_SECOND: "0" } });
   browser = await launchBrowser();
 });
 
@@ -152,6 +153,36 @@ test("the switcher's Several… list opens the ticked streams together; Escape c
     (await rows(page)).map(([stream]) => stream),
     [a, b],
   );
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test("lines one stream lost while the view was away are marked as that stream's gap", async () => {
+  const a = fresh("ga");
+  const b = fresh("gb");
+  await viewer.post(a, "INFO a 1");
+  await viewer.post(b, "INFO b 1");
+  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${a},${b}`, {
+    // Tall enough for every row to be in the DOM.
+    viewport: { width: 1100, height: 2400 },
+  });
+  await waitFor("two lines", async () => (await rows(page)).length === 2);
+  await waitFor("live", async () => (await page.textContent("#state")) === "live");
+  // The view stays away (its reconnections refused) while 60 lines go to a: ids 2–11 leave the 50-line ring.
+  await page.route("**/api/events?**", (route) => route.abort());
+  await viewer.restart();
+  await viewer.post(a, Array.from({ length: 60 }, (_, i) => `INFO a fill ${i + 2}`).join("\n"));
+  await viewer.post(b, "INFO b 2");
+  await page.unroute("**/api/events?**");
+  await waitFor("the lines after the gap", async () => (await page.textContent("#matches")) === "53 lines", 60_000);
+  const marks = await page.$$eval("#log .row.mark", (nodes) => nodes.map((node) => node.textContent));
+  assert.equal(marks.length, 2, marks.join(" | "));
+  assert.match(marks.find((text) => text?.includes("disconnected")) ?? "", /every stream resumed where it stopped/);
+  assert.equal(
+    marks.find((text) => text?.includes("missed")),
+    `${a} ⚠ 10 lines of ${a} missed (ids 2–11): they left the buffer before this view could read them`,
+  );
+  assert.equal(await page.locator("#log .row.gap .tag").textContent(), a);
   assert.deepEqual(errors, []);
   await close();
 });
