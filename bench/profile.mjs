@@ -66,6 +66,90 @@ export async function workerMsPerBody(lines, runs = 7) {
   return median(times);
 }
 
+/**
+ * A CPU profiler on workerd's inspector (serveBundle's `inspectorPort`), attached to the Worker's isolate,
+ * which also runs its Durable Objects.
+ * @param {number} port
+ */
+export async function inspectWorkerd(port) {
+  /** @type {{ title: string, webSocketDebuggerUrl: string }[]} */
+  const targets = await (await fetch(`http://127.0.0.1:${port}/json`)).json();
+  const target = targets.find((t) => t.title.includes("edge-tail")) ?? targets[0];
+  if (target === undefined) throw new Error(`no inspector target on port ${port}`);
+  const socket = new WebSocket(target.webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => {
+    socket.addEventListener("open", resolve);
+    socket.addEventListener("error", reject);
+  });
+  let id = 0;
+  /** @type {Map<number, (result: any) => void>} */
+  const pending = new Map();
+  socket.addEventListener("message", (event) => {
+    const message = JSON.parse(String(event.data));
+    pending.get(message.id)?.(message.result);
+    pending.delete(message.id);
+  });
+  /** @param {string} method @param {object} [params] @returns {Promise<any>} */
+  const post = (method, params = {}) =>
+    new Promise((resolve) => {
+      pending.set(++id, resolve);
+      socket.send(JSON.stringify({ id, method, params }));
+    });
+  await post("Profiler.enable");
+  await post("Profiler.setSamplingInterval", { interval: 200 });
+  return {
+    start: () => post("Profiler.start"),
+    /** @returns {Promise<CpuProfile>} */
+    async stop() {
+      const { profile } = await post("Profiler.stop");
+      socket.close();
+      return profile;
+    },
+  };
+}
+
+/**
+ * @typedef {{ nodes: { id: number, callFrame: { functionName: string }, children?: number[] }[],
+ *   samples: number[], startTime: number, endTime: number }} CpuProfile
+ */
+
+// Frames that only run in the Durable Object: its RPC methods, the group commit and the broadcast.
+const OBJECT_FRAMES = new Set(["append", "admit", "refund", "#commit", "#committed", "broadcast", "webSocketMessage"]);
+
+/**
+ * Milliseconds of a workerd profile spent in the Worker's JavaScript, in the Durable Object's (any sample
+ * under one of OBJECT_FRAMES), and in the runtime outside JavaScript (HTTP, RPC, GC: not split by side).
+ * @param {CpuProfile} profile
+ */
+export function splitSides(profile) {
+  /** @type {Map<number, number>} */
+  const parent = new Map();
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  /** @type {Map<number, "worker" | "object" | "runtime" | "idle">} */
+  const side = new Map();
+  const sideOf = (/** @type {number} */ id) => {
+    const known = side.get(id);
+    if (known !== undefined) return known;
+    const name = byId.get(id)?.callFrame.functionName ?? "";
+    /** @type {"worker" | "object" | "runtime" | "idle"} */
+    let result = "worker";
+    if (name === "(idle)") result = "idle";
+    else if (name === "(program)" || name === "(garbage collector)") result = "runtime";
+    else {
+      for (let at = /** @type {number | undefined} */ (id); at !== undefined; at = parent.get(at)) {
+        if (OBJECT_FRAMES.has(byId.get(at)?.callFrame.functionName ?? "")) result = "object";
+      }
+    }
+    side.set(id, result);
+    return result;
+  };
+  const msPerSample = (profile.endTime - profile.startTime) / 1000 / profile.samples.length;
+  const ms = { worker: 0, object: 0, runtime: 0, idle: 0 };
+  for (const sample of profile.samples) ms[sideOf(sample)] += msPerSample;
+  return ms;
+}
+
 async function main() {
   const outAt = process.argv.indexOf("--out");
   const file = (outAt > 0 ? process.argv[outAt + 1] : undefined) ?? join(tmpdir(), "edge-tail-ingest.cpuprofile");

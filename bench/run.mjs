@@ -3,10 +3,12 @@
 import { execFileSync, fork } from "node:child_process";
 import { setMaxListeners } from "node:events";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { cpus, totalmem } from "node:os";
 import autocannon from "autocannon";
 import { deliver } from "./deliver.mjs";
 import { featureRows } from "./features.mjs";
+import { inspectWorkerd, splitSides, workerMsPerBody } from "./profile.mjs";
 import { serveBundle } from "./serve.mjs";
 import { median } from "./stats.mjs";
 
@@ -244,9 +246,52 @@ const fmt = (n, digits = 0) =>
 /** @param {number} n */
 const ms = (n) => (Number.isFinite(n) ? `${n.toFixed(1)} ms` : "–");
 
+/** @returns {Promise<number>} a port free now */
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0));
+    });
+  });
+}
+
+/**
+ * CPU per 1,000 lines on each side, from a workerd profile while 1,000-line batches are posted.
+ * @param {string} base @param {number} inspectorPort
+ */
+async function cpuPerThousandLines(base, inspectorPort) {
+  const stream = `profiled-${Date.now()}`;
+  const profiler = await inspectWorkerd(inspectorPort);
+  await profiler.start();
+  await cannon({
+    url: `${base}/api/streams/${stream}/logs`,
+    method: "POST",
+    headers: { "content-type": "application/x-ndjson" },
+    body: ndjson(1000),
+    connections: 4,
+  });
+  const sides = splitSides(await profiler.stop());
+  const thousands = (await stats(base, stream)).lastId / 1000;
+  return {
+    worker: sides.worker / thousands,
+    object: sides.object / thousands,
+    runtime: sides.runtime / thousands,
+  };
+}
+
 async function main() {
   log(`bench ${QUICK ? "(quick)" : ""}: bundling and starting workerd`);
-  const server = await serveBundle({ RATE_LIMIT_PER_SECOND: "0", MAX_SUBSCRIBERS: "100000", HEARTBEAT_MS: "15000" });
+  const inspectorPort = await freePort();
+  const server = await serveBundle(
+    {
+      RATE_LIMIT_PER_SECOND: "0",
+      MAX_SUBSCRIBERS: "100000",
+      MAX_SUBSCRIBERS_PER_CLIENT: "100000",
+      HEARTBEAT_MS: "15000",
+    },
+    { inspectorPort },
+  );
   const peer = await startPeer();
   const base = server.url;
   const rows = [];
@@ -277,6 +322,24 @@ async function main() {
       rows.push([`Ingest, ${batch}-line batches: requests/s`, fmt(ours.rps), fmt(theirs.rps)]);
       rows.push([`Ingest, ${batch}-line batches: lines/s`, fmt(ours.linesPerSecond), fmt(theirs.linesPerSecond)]);
     }
+    log("CPU per side: a workerd profile of 1000-line batches, and the Worker's code timed alone");
+    const cpu = await cpuPerThousandLines(base, inspectorPort);
+    rows.push([
+      "CPU per 1,000 lines in 1000-line batches (workerd profile): Worker / Durable Object / runtime outside JS",
+      `${cpu.worker.toFixed(2)} ms / ${cpu.object.toFixed(2)} ms / ${cpu.runtime.toFixed(2)} ms`,
+      "",
+    ]);
+    rows.push([
+      "Lines/s one stream's Durable Object sustains, estimated (1 s ÷ its CPU per line)",
+      fmt(Math.round(1_000_000 / cpu.object / 1000) * 1000),
+      "",
+    ]);
+    const [perBody1k, perBody10k] = [await workerMsPerBody(1000), await workerMsPerBody(10_000)];
+    rows.push([
+      "Worker CPU per request, 1,000-line / 10,000-line NDJSON body (body read, decode, batch; timed in Node)",
+      `${perBody1k.toFixed(2)} ms / ${perBody10k.toFixed(2)} ms`,
+      "",
+    ]);
     rows.push([
       "Single-line ingest as a fraction of the ceiling",
       fmt(ingest1 / ceiling, 2),

@@ -9,10 +9,12 @@ import { unstable_getMiniflareWorkerOptions } from "wrangler";
 const ROOT = new URL("..", import.meta.url).pathname;
 
 /**
- * Bundles with `wrangler deploy --dry-run` and starts it; `vars` override wrangler.toml's.
+ * Bundles with `wrangler deploy --dry-run` and starts it; `vars` override wrangler.toml's. With
+ * `inspectorPort`, workerd's V8 inspector listens there (for a CPU profile, see bench/profile.mjs).
  * @param {Record<string, string>} [vars]
+ * @param {{ inspectorPort?: number }} [options]
  */
-export async function serveBundle(vars = {}) {
+export async function serveBundle(vars = {}, { inspectorPort } = {}) {
   // Inside the project: workerd refuses module paths that leave its root.
   const outdir = join(ROOT, "bench", ".build");
   execFileSync("wrangler", ["deploy", "--dry-run", "--outdir", outdir], { cwd: ROOT, stdio: "ignore" });
@@ -28,6 +30,7 @@ export async function serveBundle(vars = {}) {
     bindings: { .../** @type {Record<string, string>} */ (workerOptions.bindings), ...vars },
     host: "127.0.0.1",
     port: 0,
+    ...(inspectorPort === undefined ? {} : { inspectorPort }),
   });
   const mf = new Miniflare(process.env.BENCH_MEMORY ? options : { ...options, resourcePersistencePath: persist });
   const url = (await mf.ready).origin;
