@@ -56,7 +56,11 @@ export async function showIncident(stream: string, id: string) {
   match.classList.add("match");
   match.tabIndex = -1;
   match.setAttribute("aria-current", "true");
-  match.setAttribute("aria-label", `The matching line: ${match.textContent ?? ""}`);
+  // Named for screen readers as the match, in the text itself: the row's own text follows.
+  const said = document.createElement("span");
+  said.className = "visually-hidden";
+  said.textContent = "The matching line: ";
+  match.querySelector(".body")?.prepend(said);
   $("incident-rows").replaceChildren(...incident.before.map(row), match, ...incident.after.map(row));
   match.focus();
 }
