@@ -429,6 +429,9 @@ async function main() {
       "| --- | --- |",
       ...features.rows.map((row) => `| ${row.join(" | ")} |`),
     ].join("\n");
+    log("query evaluation per entry (lib/query.js, the evaluator the object, the page and the CLI share)");
+    const entries = QUICK ? ["--entries", "5000", "--rounds", "1"] : [];
+    featureTable += `\n\n${execFileSync(process.execPath, [`${ROOT}bench/query.mjs`, ...entries], { encoding: "utf8" }).trim()}`;
   } finally {
     peer.stop();
     await server.dispose();
