@@ -1,7 +1,9 @@
 // What the browser and CLI tests share: the real viewer (`wrangler dev`, started by scripts/wrangler-dev.mjs),
 // Debian's Chromium, and a reader of a stream's entries.
+import { after, before } from "node:test";
 import { chromium } from "playwright-core";
 import { SseClient } from "../../lib/sse-client.js";
+import { startViewer } from "../../scripts/wrangler-dev.mjs";
 
 export { freePort, startViewer, waitFor } from "../../scripts/wrangler-dev.mjs";
 
@@ -20,6 +22,29 @@ export function launchBrowser() {
   const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
   return chromium.launch({ executablePath, args: CHROMIUM_FLAGS });
 }
+
+/**
+ * One `wrangler dev` and one Chromium for a test file: started before its tests, stopped after them. Read
+ * `.viewer` and `.browser` inside the tests.
+ * @param {Parameters<typeof startViewer>[0]} [options]
+ */
+export function viewerAndBrowser(options) {
+  const run =
+    /** @type {{ viewer: Awaited<ReturnType<typeof startViewer>>, browser: import("playwright-core").Browser }} */ ({});
+  before(async () => {
+    run.viewer = await startViewer(options);
+    run.browser = await launchBrowser();
+  });
+  after(async () => {
+    await run.browser?.close();
+    await run.viewer?.stop();
+  });
+  return run;
+}
+
+/** The messages of the rows the page shows, top to bottom. @param {import("playwright-core").Page} page */
+export const rowMessages = (page) =>
+  page.$$eval("#log .row .message", (nodes) => nodes.map((node) => node.textContent));
 
 /**
  * Reads a stream's buffered entries over SSE until `count` have arrived (or `ms` pass).

@@ -1,23 +1,10 @@
 // A firehose in real Chromium: the DOM holds only the rows near the viewport, the page holds at most `?max=`
 // lines, and a burst ends with its last line on screen. Speed is measured by `npm run bench:page`, not here.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { launchBrowser, openPage, startViewer, waitFor } from "./harness.mjs";
+import { test } from "node:test";
+import { openPage, viewerAndBrowser, waitFor } from "./harness.mjs";
 
-/** @type {Awaited<ReturnType<typeof startViewer>>} */
-let viewer;
-/** @type {import("playwright-core").Browser} */
-let browser;
-
-before(async () => {
-  viewer = await startViewer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await viewer?.stop();
-});
+const run = viewerAndBrowser();
 
 const fresh = () => `hose-${crypto.randomUUID().slice(0, 8)}`;
 
@@ -39,13 +26,13 @@ const newest = (/** @type {import("playwright-core").Page} */ page) =>
 
 test("a 20,000-line burst keeps the DOM small, holds `?max=` lines, and ends on its last line", async () => {
   const stream = fresh();
-  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}&tail=0&max=5000`);
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}&tail=0&max=5000`);
   await page.waitForSelector('#state[data-state="live"]');
   for (let batch = 0; batch < 20; batch++) {
     const lines = Array.from({ length: 1000 }, (_, i) =>
       JSON.stringify({ level: i % 7 === 0 ? "warn" : "info", msg: `burst line ${batch * 1000 + i}`, batch }),
     );
-    await viewer.post(stream, lines.join("\n"), "application/x-ndjson");
+    await run.viewer.post(stream, lines.join("\n"), "application/x-ndjson");
   }
   await waitFor("the last burst line", async () => (await newest(page))?.text === "burst line 19999", 30_000);
   assert.equal((await newest(page))?.inView, true);
@@ -67,8 +54,8 @@ test("a 20,000-line burst keeps the DOM small, holds `?max=` lines, and ends on 
 
 test("a paused view keeps its place while the ring evicts the lines above it", async () => {
   const stream = fresh();
-  await viewer.post(stream, Array.from({ length: 300 }, (_, i) => `INFO held ${i}`).join("\n"));
-  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}&max=400`);
+  await run.viewer.post(stream, Array.from({ length: 300 }, (_, i) => `INFO held ${i}`).join("\n"));
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}&max=400`);
   await waitFor("300 lines", async () => (await page.textContent("#matches")) === "300 lines");
   await page.mouse.move(400, 400);
   await page.mouse.wheel(0, -800);
@@ -80,7 +67,7 @@ test("a paused view keeps its place while the ring evicts the lines above it", a
     const row = [...log.querySelectorAll(".row")].find((r) => r.getBoundingClientRect().top >= top);
     return { text: row?.querySelector(".message")?.textContent, top: row?.getBoundingClientRect().top };
   });
-  await viewer.post(stream, Array.from({ length: 200 }, (_, i) => `INFO new ${i}`).join("\n"));
+  await run.viewer.post(stream, Array.from({ length: 200 }, (_, i) => `INFO new ${i}`).join("\n"));
   await waitFor("200 new lines", async () => /^200 new lines/.test((await page.textContent("#jump")) ?? ""));
   await page.waitForTimeout(300);
   const row = page.locator("#log .row .message", { hasText: new RegExp(`^${before.text}$`) });

@@ -1,23 +1,10 @@
 // Follow mode in real Chromium: the newest line stays fully in view whatever the row heights, and only the
 // reader's own acts stop or resume following.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { launchBrowser, openPage, startViewer, waitFor } from "./harness.mjs";
+import { test } from "node:test";
+import { openPage, viewerAndBrowser, waitFor } from "./harness.mjs";
 
-/** @type {Awaited<ReturnType<typeof startViewer>>} */
-let viewer;
-/** @type {import("playwright-core").Browser} */
-let browser;
-
-before(async () => {
-  viewer = await startViewer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await viewer?.stop();
-});
+const run = viewerAndBrowser();
 
 const fresh = () => `follow-${crypto.randomUUID().slice(0, 8)}`;
 
@@ -73,8 +60,8 @@ for (const width of [1440, 375]) {
   test(`at ${width} px, tall rows arriving for seconds keep the newest line fully in view after every frame`, async () => {
     const stream = fresh();
     const backfill = Array.from({ length: 300 }, (_, i) => tallLine(i));
-    await viewer.post(stream, backfill.join("\n"), "application/x-ndjson");
-    const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}`, {
+    await run.viewer.post(stream, backfill.join("\n"), "application/x-ndjson");
+    const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`, {
       viewport: { width, height: width === 375 ? 667 : 800 },
     });
     await page.waitForSelector('#state[data-state="live"]');
@@ -82,7 +69,7 @@ for (const width of [1440, 375]) {
     await waitFor("the newest backfilled line", async () => (await newestText(page))?.startsWith("line 299"));
     await watchFrames(page);
     for (let i = 300; i < 360; i++) {
-      await viewer.post(stream, tallLine(i), "application/x-ndjson");
+      await run.viewer.post(stream, tallLine(i), "application/x-ndjson");
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     await waitFor("the last line", async () => (await newestText(page))?.startsWith("line 359")).catch(
@@ -108,8 +95,8 @@ for (const width of [1440, 375]) {
 
 test("the wheel stops following and the badge says paused; End, the jump control and scrolling back resume", async () => {
   const stream = fresh();
-  await viewer.post(stream, Array.from({ length: 200 }, (_, i) => tallLine(i)).join("\n"), "application/x-ndjson");
-  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}`);
+  await run.viewer.post(stream, Array.from({ length: 200 }, (_, i) => tallLine(i)).join("\n"), "application/x-ndjson");
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`);
   await page.waitForSelector('#state[data-state="live"]');
   await waitFor(
     "the newest line",
@@ -119,7 +106,7 @@ test("the wheel stops following and the badge says paused; End, the jump control
   await page.mouse.wheel(0, -600);
   await waitFor("paused", async () => (await badge(page)) === "paused");
   assert.equal(await page.getAttribute("#pause", "aria-pressed"), "true");
-  await viewer.post(stream, "INFO while paused 1\nINFO while paused 2");
+  await run.viewer.post(stream, "INFO while paused 1\nINFO while paused 2");
   await waitFor("the jump control to count 2", async () =>
     /^2 new lines/.test((await page.textContent("#jump")) ?? ""),
   );
@@ -146,13 +133,13 @@ test("the wheel stops following and the badge says paused; End, the jump control
 
 test("Pause and p hold the view; selecting text stops following", async () => {
   const stream = fresh();
-  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}`);
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`);
   await page.waitForSelector('#state[data-state="live"]');
-  await viewer.post(stream, "one\ntwo");
+  await run.viewer.post(stream, "one\ntwo");
   await waitFor("two lines", async () => (await page.locator("#log .row").count()) === 2);
   await page.keyboard.press("p");
   assert.equal(await badge(page), "paused");
-  await viewer.post(stream, "three");
+  await run.viewer.post(stream, "three");
   await waitFor("1 new line", async () => /^1 new line/.test((await page.textContent("#jump")) ?? ""));
   assert.equal(await page.locator("#log .row").count(), 2, "a paused view holds still");
   await page.keyboard.press("p");

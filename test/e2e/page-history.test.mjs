@@ -1,43 +1,28 @@
 // History search from the empty state, in real Chromium: a rare line outside the loaded window is found by
 // paging the stream's history, with progress, and shown in place.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { launchBrowser, openPage, startViewer, waitFor } from "./harness.mjs";
+import { test } from "node:test";
+import { openPage, rowMessages, viewerAndBrowser, waitFor } from "./harness.mjs";
 
-/** @type {Awaited<ReturnType<typeof startViewer>>} */
-let viewer;
-/** @type {import("playwright-core").Browser} */
-let browser;
-
-before(async () => {
-  viewer = await startViewer({ vars: { RATE_LIMIT_PER_SECOND: "0" } });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await viewer?.stop();
-});
+const run = viewerAndBrowser({ vars: { RATE_LIMIT_PER_SECOND: "0" } });
 
 const fresh = () => `history-${crypto.randomUUID().slice(0, 8)}`;
-const messages = (/** @type {import("playwright-core").Page} */ page) =>
-  page.$$eval("#log .row .message", (nodes) => nodes.map((node) => node.textContent));
 
 /** Posts `count` filler lines in batches of 5,000. @param {string} stream @param {number} count */
 async function filler(stream, count) {
   for (let sent = 0; sent < count; sent += 5000) {
     const n = Math.min(5000, count - sent);
-    await viewer.post(stream, Array.from({ length: n }, (_, i) => `INFO filler ${sent + i}`).join("\n"));
+    await run.viewer.post(stream, Array.from({ length: n }, (_, i) => `INFO filler ${sent + i}`).join("\n"));
   }
 }
 
 test("search all finds a rare line outside the loaded window, with progress, and shows it in place", async () => {
   const stream = fresh();
-  await viewer.post(stream, "ERROR the rare unicorn line");
+  await run.viewer.post(stream, "ERROR the rare unicorn line");
   // More than one history request reads (20,000 entries): the search has to page, and reports it.
   await filler(stream, 45_000);
-  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}&tail=20`);
-  await waitFor("the loaded window", async () => (await messages(page)).length === 20);
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}&tail=20`);
+  await waitFor("the loaded window", async () => (await rowMessages(page)).length === 20);
   // The server's backfill for a query reads its newest 20,000 entries: the rare line is beyond them.
   await page.fill("#q", "unicorn");
   await page.waitForSelector("#empty:not([hidden])");
@@ -63,8 +48,8 @@ test("search all finds a rare line outside the loaded window, with progress, and
     if (request.url().includes("/entries?")) requests.push(request.url());
   });
   await button.click();
-  await waitFor("the rare line", async () => (await messages(page)).length === 1, 30_000);
-  assert.deepEqual(await messages(page), ["ERROR the rare unicorn line"]);
+  await waitFor("the rare line", async () => (await rowMessages(page)).length === 1, 30_000);
+  assert.deepEqual(await rowMessages(page), ["ERROR the rare unicorn line"]);
   assert.equal(await page.textContent("#matches"), "1 of 21 match");
   assert.ok(requests.length >= 2, `the search paged: ${requests.length} request(s)`);
   assert.ok(
@@ -78,7 +63,7 @@ test("search all finds a rare line outside the loaded window, with progress, and
 test("search all can be cancelled; a merged view says history is one stream's", async () => {
   const stream = fresh();
   await filler(stream, 45_000);
-  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}&tail=20&q=nowhere`);
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}&tail=20&q=nowhere`);
   const button = page.locator("#empty button", { hasText: "Search all" });
   await waitFor("the stream's size", async () => /45,000/.test((await button.textContent()) ?? ""));
   // Hold the history's answers until the search is cancelled.
@@ -94,7 +79,7 @@ test("search all can be cancelled; a merged view says history is one stream's", 
   assert.ok(await button.isVisible(), "the search can be started again");
   await close();
 
-  const merged = await openPage(browser, `${viewer.url}/?stream=${stream},${fresh()}&q=nowhere`);
+  const merged = await openPage(run.browser, `${run.viewer.url}/?stream=${stream},${fresh()}&q=nowhere`);
   await merged.page.waitForSelector("#empty:not([hidden])");
   assert.match((await merged.page.textContent("#empty")) ?? "", /one stream at a time/);
   assert.equal(await merged.page.locator("#empty button").count(), 0);

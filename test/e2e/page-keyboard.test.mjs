@@ -1,23 +1,10 @@
 // The keyboard, copying and screen readers in real Chromium: the log is one tab stop with a visibly marked
 // row, selections copy text only, and assistive technology hears state changes, not every line.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { launchBrowser, openPage, startViewer, waitFor } from "./harness.mjs";
+import { test } from "node:test";
+import { openPage, viewerAndBrowser, waitFor } from "./harness.mjs";
 
-/** @type {Awaited<ReturnType<typeof startViewer>>} */
-let viewer;
-/** @type {import("playwright-core").Browser} */
-let browser;
-
-before(async () => {
-  viewer = await startViewer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await viewer?.stop();
-});
+const run = viewerAndBrowser();
 
 const fresh = () => `keys-${crypto.randomUUID().slice(0, 8)}`;
 const activeText = (/** @type {import("playwright-core").Page} */ page) =>
@@ -25,7 +12,7 @@ const activeText = (/** @type {import("playwright-core").Page} */ page) =>
 
 test("the log is one tab stop; arrows move a visibly marked row, Enter expands it, c copies it", async () => {
   const stream = fresh();
-  await viewer.post(
+  await run.viewer.post(
     stream,
     [
       JSON.stringify({ level: "info", msg: "first" }),
@@ -34,8 +21,8 @@ test("the log is one tab stop; arrows move a visibly marked row, Enter expands i
     ].join("\n"),
     "application/x-ndjson",
   );
-  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}`);
-  await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: viewer.url });
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`);
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: run.viewer.url });
   await waitFor("3 rows", async () => (await page.locator("#log .row").count()) === 3);
   await page.focus("#alerts-open"); // the header's last control
   await page.keyboard.press("Tab");
@@ -68,9 +55,9 @@ test("the log is one tab stop; arrows move a visibly marked row, Enter expands i
 
 test("a selection over several rows copies their text only, in order, without the controls' labels", async () => {
   const stream = fresh();
-  await viewer.post(stream, "INFO alpha\nWARN bravo\nERROR charlie");
-  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}`);
-  await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: viewer.url });
+  await run.viewer.post(stream, "INFO alpha\nWARN bravo\nERROR charlie");
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`);
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: run.viewer.url });
   await waitFor("3 rows", async () => (await page.locator("#log .row").count()) === 3);
   const from = await page.locator("#log .row .message", { hasText: "alpha" }).boundingBox();
   const to = await page.locator("#log .row .message", { hasText: "charlie" }).boundingBox();
@@ -90,9 +77,9 @@ test("a selection over several rows copies their text only, in order, without th
 
 test("screen readers hear state changes, not every line", async () => {
   const stream = fresh();
-  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}`);
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`);
   await page.waitForSelector('#state[data-state="live"]');
-  await viewer.post(stream, "INFO one\nINFO two");
+  await run.viewer.post(stream, "INFO one\nINFO two");
   await waitFor("2 rows", async () => (await page.locator("#log .row").count()) === 2);
   const live = await page.evaluate(() => {
     const log = /** @type {HTMLElement} */ (document.getElementById("log"));

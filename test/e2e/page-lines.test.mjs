@@ -1,23 +1,10 @@
 // Real-world lines in real Chromium: ANSI styles, multi-line messages and stack traces, long lines, and entries
 // odd enough to have broken the page before: none of them may stop the lines after it.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { launchBrowser, openPage, startViewer, waitFor } from "./harness.mjs";
+import { test } from "node:test";
+import { openPage, viewerAndBrowser, waitFor } from "./harness.mjs";
 
-/** @type {Awaited<ReturnType<typeof startViewer>>} */
-let viewer;
-/** @type {import("playwright-core").Browser} */
-let browser;
-
-before(async () => {
-  viewer = await startViewer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await viewer?.stop();
-});
+const run = viewerAndBrowser();
 
 const fresh = () => `lines-${crypto.randomUUID().slice(0, 8)}`;
 const ESC = "\u001b";
@@ -28,8 +15,8 @@ test("ANSI SGR styles are rendered, every other escape sequence is dropped, and 
   const line =
     `${ESC}[31mERROR${ESC}[0m disk ${ESC}[1;38;5;208mfull${ESC}[0m ${ESC}[38;2;10;200;30mgreen${ESC}[0m ` +
     `${ESC}[3mit${ESC}[23m ${ESC}[4mu${ESC}[24m ${ESC}[2mdim${ESC}[22m${ESC}]0;window title${ESC}\\${ESC}[2K${ESC}[1;1Hend`;
-  await viewer.post(stream, `${line}\nINFO plain`);
-  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}&level=error`);
+  await run.viewer.post(stream, `${line}\nINFO plain`);
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}&level=error`);
   await waitFor("the coloured line", async () => (await rowCount(page)) === 1);
   const message = page.locator("#log .row .message").first();
   assert.equal(await message.textContent(), "ERROR disk full green it u dimend");
@@ -59,7 +46,7 @@ test("ANSI SGR styles are rendered, every other escape sequence is dropped, and 
 test("multi-line messages and stack traces in fields read as lines; long rows are clamped with show more", async () => {
   const stream = fresh();
   const stack = "Error: boom\n    at handler (server.js:10:5)\n    at process (node:internal:1:1)";
-  await viewer.post(
+  await run.viewer.post(
     stream,
     [
       JSON.stringify({ level: "info", msg: "first line\nsecond line" }),
@@ -68,7 +55,7 @@ test("multi-line messages and stack traces in fields read as lines; long rows ar
     ].join("\n"),
     "application/x-ndjson",
   );
-  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}`, {
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`, {
     viewport: { width: 375, height: 667 },
   });
   await waitFor("three rows", async () => (await rowCount(page)) === 3);
@@ -95,8 +82,8 @@ test("multi-line messages and stack traces in fields read as lines; long rows ar
 
 test("the wrap toggle keeps long lines on one line and is kept in the URL", async () => {
   const stream = fresh();
-  await viewer.post(stream, `INFO ${"long words ".repeat(40)}`);
-  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}`);
+  await run.viewer.post(stream, `INFO ${"long words ".repeat(40)}`);
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`);
   await waitFor("the row", async () => (await rowCount(page)) === 1);
   const height = async () => (await page.locator("#log .row").boundingBox())?.height ?? 0;
   assert.ok((await height()) > 30, "wrapped by default");
@@ -112,8 +99,8 @@ test("the wrap toggle keeps long lines on one line and is kept in the URL", asyn
 
 test("a line's own leading timestamp is the time shown", async () => {
   const stream = fresh();
-  await viewer.post(stream, "2026-01-02T03:04:05.678Z status installed libc6:amd64 2.36-9");
-  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}`);
+  await run.viewer.post(stream, "2026-01-02T03:04:05.678Z status installed libc6:amd64 2.36-9");
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`);
   await waitFor("the row", async () => (await rowCount(page)) === 1);
   assert.equal(await page.getAttribute("#log .row time", "datetime"), "2026-01-02T03:04:05.678Z");
   assert.deepEqual(errors, []);
@@ -122,7 +109,7 @@ test("a line's own leading timestamp is the time shown", async () => {
 
 test("entries no page could show whole still render, with a fallback, and the lines after them keep coming", async () => {
   const stream = fresh();
-  await viewer.post(stream, "one\ntwo\nthree\nfour");
+  await run.viewer.post(stream, "one\ntwo\nthree\nfour");
   // The first connection gets odd but well-formed entries (what a future or buggy server might send); then the
   // page reconnects to the real one, resuming after id 4.
   let served = false;
@@ -134,7 +121,7 @@ test("entries no page could show whole still render, with a fallback, and the li
     { id: 4, time: Date.now(), level: null, message: "odd fields", fields: { deep, "": null, "a.b": { "": 1 } } },
   ];
   const body = `retry: 100\n\n${odd.map((entry) => `id: ${entry.id}\nevent: log\ndata: ${JSON.stringify(entry)}\n\n`).join("")}`;
-  const context = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+  const context = await run.browser.newContext({ viewport: { width: 1100, height: 700 } });
   const page = await context.newPage();
   /** @type {Error[]} */
   const errors = [];
@@ -144,10 +131,10 @@ test("entries no page could show whole still render, with a fallback, and the li
     served = true;
     await route.fulfill({ status: 200, headers: { "Content-Type": "text/event-stream" }, body });
   });
-  await page.goto(`${viewer.url}/?stream=${stream}`);
+  await page.goto(`${run.viewer.url}/?stream=${stream}`);
   await waitFor("the odd entries", async () => (await rowCount(page)) === 4);
   await waitFor("live", async () => (await page.textContent("#state")) === "live");
-  await viewer.post(stream, "after the odd ones");
+  await run.viewer.post(stream, "after the odd ones");
   const texts = () => page.$$eval("#log .row", (rows) => rows.map((row) => row.textContent ?? ""));
   await waitFor("the next line", async () => (await texts()).some((text) => text.includes("after the odd ones")));
   const shown = (await texts()).filter((text) => !text.startsWith("disconnected"));

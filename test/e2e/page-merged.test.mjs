@@ -2,24 +2,11 @@
 // stream in a colour of its name, a tag click filters, and a restart of the server resumes every stream with
 // no line repeated or lost.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { launchBrowser, openPage, startViewer, waitFor } from "./harness.mjs";
+import { test } from "node:test";
+import { openPage, viewerAndBrowser, waitFor } from "./harness.mjs";
 
-/** @type {Awaited<ReturnType<typeof startViewer>>} */
-let viewer;
-/** @type {import("playwright-core").Browser} */
-let browser;
-
-before(async () => {
-  // A small ring: lines sent while a view is away can leave it, and the view must say which stream missed them.
-  viewer = await startViewer({ vars: { RING_SIZE: "50", RATE_LIMIT_PER_SECOND: "0" } });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await viewer?.stop();
-});
+// A small ring: lines sent while a view is away can leave it, and the view must say which stream missed them.
+const run = viewerAndBrowser({ vars: { RING_SIZE: "50", RATE_LIMIT_PER_SECOND: "0" } });
 
 const fresh = (name = "merged") => `${name}-${crypto.randomUUID().slice(0, 8)}`;
 
@@ -43,9 +30,9 @@ test("a merged view shows both streams' lines over one connection, tagged in a c
   const a = fresh("alpha");
   let b = fresh("beta");
   while (hue(b) === hue(a)) b = fresh("beta");
-  await viewer.post(a, "INFO a one\nINFO a two");
-  await viewer.post(b, "WARN b one");
-  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${a},${b}`);
+  await run.viewer.post(a, "INFO a one\nINFO a two");
+  await run.viewer.post(b, "WARN b one");
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${a},${b}`);
   /** @type {string[]} */
   const events = [];
   page.on("request", (request) => {
@@ -54,8 +41,8 @@ test("a merged view shows both streams' lines over one connection, tagged in a c
   await page.reload();
   await waitFor("three lines", async () => (await rows(page)).length === 3);
   assert.deepEqual((await rows(page)).map(([stream]) => stream).sort(), [a, a, b].sort());
-  await viewer.post(b, "ERROR b two");
-  await viewer.post(a, "INFO a three");
+  await run.viewer.post(b, "ERROR b two");
+  await run.viewer.post(a, "INFO a three");
   await waitFor("five lines", async () => (await rows(page)).length === 5);
   assert.equal(events.length, 1, `one connection for both streams: ${events.join(" ")}`);
   assert.match(events[0] ?? "", /\/api\/events\?.*streams=/);
@@ -87,10 +74,10 @@ test("a merged view shows both streams' lines over one connection, tagged in a c
 
 test("a prefix shows every stream under it, also one that appears later", async () => {
   const team = fresh("team");
-  await viewer.post(`${team}.api`, "INFO from api");
-  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${team}.*`);
+  await run.viewer.post(`${team}.api`, "INFO from api");
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${team}.*`);
   await waitFor("the api line", async () => (await rows(page)).length === 1);
-  await viewer.post(`${team}.web`, "INFO from web");
+  await run.viewer.post(`${team}.web`, "INFO from web");
   await waitFor("the new stream's line", async () => (await rows(page)).length === 2, 30_000);
   assert.deepEqual(
     (await rows(page)).map(([stream]) => stream),
@@ -103,17 +90,17 @@ test("a prefix shows every stream under it, also one that appears later", async 
 test("after a restart of the server both streams resume with no line repeated or missing", async () => {
   const a = fresh("ra");
   const b = fresh("rb");
-  await viewer.post(a, "INFO a 1\nINFO a 2");
-  await viewer.post(b, "INFO b 1");
-  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${a},${b}`);
+  await run.viewer.post(a, "INFO a 1\nINFO a 2");
+  await run.viewer.post(b, "INFO b 1");
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${a},${b}`);
   await waitFor("three lines", async () => (await rows(page)).length === 3);
   await waitFor("live", async () => (await page.textContent("#state")) === "live");
-  await viewer.restart();
+  await run.viewer.restart();
   // Lines sent while the page reconnects: it must get each once.
-  await viewer.post(a, "INFO a 3\nINFO a 4");
-  await viewer.post(b, "INFO b 2");
+  await run.viewer.post(a, "INFO a 3\nINFO a 4");
+  await run.viewer.post(b, "INFO b 2");
   await waitFor("the lines sent meanwhile", async () => (await rows(page)).length === 6, 30_000);
-  await viewer.post(b, "INFO b 3");
+  await run.viewer.post(b, "INFO b 3");
   await waitFor("every line", async () => (await rows(page)).length === 7, 30_000);
   const messages = (await rows(page)).map(([stream, message]) => `${stream === a ? "A" : "B"} ${message}`);
   assert.deepEqual([...messages].sort(), [
@@ -133,9 +120,9 @@ test("after a restart of the server both streams resume with no line repeated or
 test("the switcher's Several… list opens the ticked streams together; Escape closes it", async () => {
   const a = fresh("pick");
   const b = fresh("pick");
-  await viewer.post(a, "INFO from a");
-  await viewer.post(b, "INFO from b");
-  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${a}`);
+  await run.viewer.post(a, "INFO from a");
+  await run.viewer.post(b, "INFO from b");
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${a}`);
   await waitFor("a's line", async () => (await page.locator("#log .row").count()) === 1);
   assert.equal(await page.locator("#log .tag").count(), 0, "a single stream's lines carry no tag");
   await page.click("#several summary");
@@ -160,9 +147,9 @@ test("the switcher's Several… list opens the ticked streams together; Escape c
 test("lines one stream lost while the view was away are marked as that stream's gap", async () => {
   const a = fresh("ga");
   const b = fresh("gb");
-  await viewer.post(a, "INFO a 1");
-  await viewer.post(b, "INFO b 1");
-  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${a},${b}`, {
+  await run.viewer.post(a, "INFO a 1");
+  await run.viewer.post(b, "INFO b 1");
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${a},${b}`, {
     // Tall enough for every row to be in the DOM.
     viewport: { width: 1100, height: 2400 },
   });
@@ -170,9 +157,9 @@ test("lines one stream lost while the view was away are marked as that stream's 
   await waitFor("live", async () => (await page.textContent("#state")) === "live");
   // The view stays away (its reconnections refused) while 60 lines go to a: ids 2–11 leave the 50-line ring.
   await page.route("**/api/events?**", (route) => route.abort());
-  await viewer.restart();
-  await viewer.post(a, Array.from({ length: 60 }, (_, i) => `INFO a fill ${i + 2}`).join("\n"));
-  await viewer.post(b, "INFO b 2");
+  await run.viewer.restart();
+  await run.viewer.post(a, Array.from({ length: 60 }, (_, i) => `INFO a fill ${i + 2}`).join("\n"));
+  await run.viewer.post(b, "INFO b 2");
   await page.unroute("**/api/events?**");
   await waitFor("the lines after the gap", async () => (await page.textContent("#matches")) === "53 lines", 60_000);
   const marks = await page.$$eval("#log .row.mark", (nodes) => nodes.map((node) => node.textContent));

@@ -2,27 +2,12 @@
 // page on a phone.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { after, before, test } from "node:test";
-import { launchBrowser, openPage, startViewer, waitFor } from "./harness.mjs";
+import { test } from "node:test";
+import { openPage, rowMessages, viewerAndBrowser, waitFor } from "./harness.mjs";
 
-/** @type {Awaited<ReturnType<typeof startViewer>>} */
-let viewer;
-/** @type {import("playwright-core").Browser} */
-let browser;
-
-before(async () => {
-  viewer = await startViewer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await viewer?.stop();
-});
+const run = viewerAndBrowser();
 
 const fresh = () => `nav-${crypto.randomUUID().slice(0, 8)}`;
-const messages = (/** @type {import("playwright-core").Page} */ page) =>
-  page.$$eval("#log .row .message", (nodes) => nodes.map((node) => node.textContent));
 
 /** Runs a shell-quoted curl command as the reader would paste it (single quotes only). */
 /** @param {string} command */
@@ -34,19 +19,19 @@ function runCurl(command) {
 
 test("the landing page lists the streams, opens one, and says how to send a first line", async () => {
   const stream = fresh();
-  await viewer.post(stream, "INFO listed");
-  const { page, errors, close } = await openPage(browser, `${viewer.url}/`);
+  await run.viewer.post(stream, "INFO listed");
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/`);
   await page.waitForSelector("#landing:not([hidden])");
   const command = (await page.textContent("#landing-curl")) ?? "";
   assert.equal(
     command,
-    `curl -H 'Content-Type: text/plain' --data-binary 'INFO hello from curl' ${viewer.url}/api/streams/my-app/logs`,
+    `curl -H 'Content-Type: text/plain' --data-binary 'INFO hello from curl' ${run.viewer.url}/api/streams/my-app/logs`,
   );
   const link = page.locator("#stream-links a", { hasText: stream });
   await waitFor("the stream in the list", async () => (await link.count()) === 1, 15_000);
   await link.click();
   await page.waitForSelector("#log .row");
-  assert.deepEqual(await messages(page), ["INFO listed"]);
+  assert.deepEqual(await rowMessages(page), ["INFO listed"]);
   assert.match(page.url(), new RegExp(`[?&]stream=${stream}`));
   await page.click("#home");
   await page.waitForSelector("#landing:not([hidden])");
@@ -60,9 +45,9 @@ test("the landing page lists the streams, opens one, and says how to send a firs
 test("the header's switcher types ahead over the stream list and opens another stream", async () => {
   const one = fresh();
   const two = fresh();
-  await viewer.post(one, "INFO in one");
-  await viewer.post(two, "INFO in two");
-  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${one}`);
+  await run.viewer.post(one, "INFO in one");
+  await run.viewer.post(two, "INFO in two");
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${one}`);
   await page.waitForSelector("#log .row");
   assert.equal(await page.inputValue("#switch-name"), one);
   await waitFor(
@@ -77,23 +62,23 @@ test("the header's switcher types ahead over the stream list and opens another s
   await page.press("#switch-name", "Enter");
   await page.waitForURL(new RegExp(`[?&]stream=${two}`));
   await page.waitForSelector("#log .row");
-  assert.deepEqual(await messages(page), ["INFO in two"]);
+  assert.deepEqual(await rowMessages(page), ["INFO in two"]);
   assert.deepEqual(errors, []);
   await close();
 });
 
 test("a stream with no lines says so and shows the exact command that sends one; it works", async () => {
   const stream = fresh();
-  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}`);
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`);
   await page.waitForSelector("#empty:not([hidden])");
   assert.match((await page.textContent("#empty")) ?? "", /^No lines yet — send one:/);
   const command = (await page.textContent("#empty code")) ?? "";
   assert.equal(
     command,
-    `curl -H 'Content-Type: text/plain' --data-binary 'INFO hello from curl' ${viewer.url}/api/streams/${stream}/logs`,
+    `curl -H 'Content-Type: text/plain' --data-binary 'INFO hello from curl' ${run.viewer.url}/api/streams/${stream}/logs`,
   );
   runCurl(command);
-  await waitFor("the line sent with it", async () => (await messages(page)).length === 1);
+  await waitFor("the line sent with it", async () => (await rowMessages(page)).length === 1);
   assert.equal(await page.isHidden("#empty"), true);
   assert.deepEqual(errors, []);
   await close();
@@ -101,18 +86,18 @@ test("a stream with no lines says so and shows the exact command that sends one;
 
 test("on a phone: a compact header, no sideways scrolling, copy from a tapped row, and a jump control that never covers the newest line", async () => {
   const stream = fresh();
-  await viewer.post(
+  await run.viewer.post(
     stream,
     Array.from({ length: 80 }, (_, i) => `INFO phone line ${i} with some words to wrap`).join("\n"),
   );
-  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}`, {
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`, {
     viewport: { width: 375, height: 667 },
     hasTouch: true,
     isMobile: true,
   });
-  await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: viewer.url });
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: run.viewer.url });
   await waitFor("the newest line", async () =>
-    (await messages(page)).includes("INFO phone line 79 with some words to wrap"),
+    (await rowMessages(page)).includes("INFO phone line 79 with some words to wrap"),
   );
   const header = await page.locator("header").boundingBox();
   assert.ok(header && header.height <= 667 * 0.3, `the header takes ${header?.height}px of 667`);
@@ -130,7 +115,7 @@ test("on a phone: a compact header, no sideways scrolling, copy from a tapped ro
 
   // Paused at the bottom: the jump control sits below the newest line, not over it.
   await page.click("#pause");
-  await viewer.post(stream, "INFO phone line 80 while paused");
+  await run.viewer.post(stream, "INFO phone line 80 while paused");
   await page.waitForSelector("#jump:not([hidden])");
   await page.mouse.move(200, 400);
   await page.mouse.wheel(0, 5000);
@@ -149,8 +134,8 @@ test("on a phone: a compact header, no sideways scrolling, copy from a tapped ro
 
 test("scrolling up past the first line held loads the older lines, and the view stays where it was", async () => {
   const stream = fresh();
-  await viewer.post(stream, Array.from({ length: 300 }, (_, i) => `INFO old line ${i}`).join("\n"));
-  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}&tail=50`);
+  await run.viewer.post(stream, Array.from({ length: 300 }, (_, i) => `INFO old line ${i}`).join("\n"));
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}&tail=50`);
   await waitFor("50 lines", async () => (await page.textContent("#matches")) === "50 lines");
   await page.mouse.move(400, 400);
   for (let i = 0; i < 20 && (await page.textContent("#matches")) === "50 lines"; i++) {

@@ -1,28 +1,13 @@
 // Search in real Chromium: one query language over everything the page holds and over the server's backfill,
 // with the same meaning; never a half-typed query on the wire.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { parseQuery } from "../../lib/query.js";
-import { launchBrowser, openPage, startViewer, waitFor } from "./harness.mjs";
+import { openPage, rowMessages, viewerAndBrowser, waitFor } from "./harness.mjs";
 
-/** @type {Awaited<ReturnType<typeof startViewer>>} */
-let viewer;
-/** @type {import("playwright-core").Browser} */
-let browser;
-
-before(async () => {
-  viewer = await startViewer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await viewer?.stop();
-});
+const run = viewerAndBrowser();
 
 const fresh = () => `search-${crypto.randomUUID().slice(0, 8)}`;
-const messages = (/** @type {import("playwright-core").Page} */ page) =>
-  page.$$eval("#log .row .message", (nodes) => nodes.map((node) => node.textContent));
 
 /** A dpkg log: 32 of its 40 lines name libc6. */
 const dpkg = Array.from({ length: 40 }, (_, i) =>
@@ -45,28 +30,28 @@ function recordQueries(page) {
 
 test("a regex matches over every line the page holds and over the server's backfill alike", async () => {
   const stream = fresh();
-  await viewer.post(stream, dpkg.join("\n"));
-  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}`);
-  await waitFor("40 lines", async () => (await messages(page)).length === 40);
+  await run.viewer.post(stream, dpkg.join("\n"));
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`);
+  await waitFor("40 lines", async () => (await rowMessages(page)).length === 40);
   await page.fill("#q", "libc6");
-  await waitFor("32 word matches", async () => (await messages(page)).length === 32);
+  await waitFor("32 word matches", async () => (await rowMessages(page)).length === 32);
   await page.fill("#q", "/libc6:(amd64|i386)/");
-  await waitFor("32 regex matches", async () => (await messages(page)).length === 32);
+  await waitFor("32 regex matches", async () => (await rowMessages(page)).length === 32);
   assert.equal(await page.textContent("#matches"), "32 of 40 match");
   await waitFor(
     "the regex's highlights",
     async () => (await page.locator("#log mark").first().textContent()) === "libc6:amd64",
   );
   await page.fill("#q", "/LIBC6/i -/2\\.36-1\\d/");
-  await waitFor("the narrowed matches", async () => (await messages(page)).length === 24);
+  await waitFor("the narrowed matches", async () => (await rowMessages(page)).length === 24);
 
   const fromServer = await openPage(
-    browser,
-    `${viewer.url}/?stream=${stream}&q=${encodeURIComponent("/libc6:(amd64|i386)/")}`,
+    run.browser,
+    `${run.viewer.url}/?stream=${stream}&q=${encodeURIComponent("/libc6:(amd64|i386)/")}`,
   );
-  await waitFor("32 backfilled matches", async () => (await messages(fromServer.page)).length === 32);
+  await waitFor("32 backfilled matches", async () => (await rowMessages(fromServer.page)).length === 32);
   assert.deepEqual(
-    await messages(fromServer.page),
+    await rowMessages(fromServer.page),
     dpkg.filter((line) => line.includes("libc6")),
   );
   assert.deepEqual(errors, []);
@@ -77,19 +62,19 @@ test("a regex matches over every line the page holds and over the server's backf
 
 test("half-typed queries are never sent; an invalid one is explained next to the box", async () => {
   const stream = fresh();
-  await viewer.post(stream, "INFO payment accepted\nINFO pay later\nWARN refund");
-  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}`);
+  await run.viewer.post(stream, "INFO payment accepted\nINFO pay later\nWARN refund");
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`);
   const sent = recordQueries(page);
-  await waitFor("3 lines", async () => (await messages(page)).length === 3);
+  await waitFor("3 lines", async () => (await rowMessages(page)).length === 3);
   await page.locator("#q").pressSequentially("/pay(ment", { delay: 40 });
   await waitFor("the error", async () => ((await page.textContent("#q-error")) ?? "").length > 0);
   assert.match((await page.textContent("#q-error")) ?? "", /^Invalid query at position \d+: /);
   assert.equal(await page.getAttribute("#q", "aria-invalid"), "true");
   assert.match((await page.getAttribute("#q", "aria-describedby")) ?? "", /\bq-error\b/);
   assert.ok(await page.isVisible("#q-error"), "the message is visible text, not a tooltip");
-  assert.equal((await messages(page)).length, 3, "an invalid query filters nothing");
+  assert.equal((await rowMessages(page)).length, 3, "an invalid query filters nothing");
   await page.locator("#q").pressSequentially(")/", { delay: 40 });
-  await waitFor("the valid query applied", async () => (await messages(page)).length === 1);
+  await waitFor("the valid query applied", async () => (await rowMessages(page)).length === 1);
   assert.equal(await page.textContent("#q-error"), "");
   await waitFor("the query sent", async () => sent.some((q) => q !== ""));
   for (const q of sent) assert.ok(parseQuery(q).ok, `an invalid query was sent: ${q}`);
@@ -98,7 +83,7 @@ test("half-typed queries are never sent; an invalid one is explained next to the
 
   // Escape clears the filter, not only the box.
   await page.press("#q", "Escape");
-  await waitFor("every line again", async () => (await messages(page)).length === 3);
+  await waitFor("every line again", async () => (await rowMessages(page)).length === 3);
   assert.equal(await page.inputValue("#q"), "");
   assert.doesNotMatch(page.url(), /[?&]q=/);
   assert.deepEqual(errors, []);
@@ -107,17 +92,20 @@ test("half-typed queries are never sent; an invalid one is explained next to the
 
 test("a filter changed while paused shows the matching lines, those that came meanwhile too", async () => {
   const stream = fresh();
-  await viewer.post(stream, "INFO alpha one\nINFO beta");
-  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}`);
-  await waitFor("2 lines", async () => (await messages(page)).length === 2);
+  await run.viewer.post(stream, "INFO alpha one\nINFO beta");
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`);
+  await waitFor("2 lines", async () => (await rowMessages(page)).length === 2);
   await page.click("#pause");
-  await viewer.post(stream, "INFO alpha two");
+  await run.viewer.post(stream, "INFO alpha two");
   await waitFor("1 new line", async () => /^1 new line/.test((await page.textContent("#jump")) ?? ""));
   await page.fill("#q", "alpha");
-  await waitFor("both alpha lines", async () => (await messages(page)).join("|") === "INFO alpha one|INFO alpha two");
+  await waitFor(
+    "both alpha lines",
+    async () => (await rowMessages(page)).join("|") === "INFO alpha one|INFO alpha two",
+  );
   assert.equal(await page.textContent("#state"), "paused");
   await page.selectOption("#level", "warn");
-  await waitFor("no line", async () => (await messages(page)).length === 0);
+  await waitFor("no line", async () => (await rowMessages(page)).length === 0);
   assert.match((await page.textContent("#empty")) ?? "", /No line matches alpha, level ≥ warn/);
   assert.deepEqual(errors, []);
   await close();
@@ -125,7 +113,7 @@ test("a filter changed while paused shows the matching lines, those that came me
 
 test("clicking a field value or a level adds a term; with Alt, a negated one", async () => {
   const stream = fresh();
-  await viewer.post(
+  await run.viewer.post(
     stream,
     [
       { level: "info", msg: "GET /a", status: 200, user: { plan: "pro plan" } },
@@ -136,21 +124,21 @@ test("clicking a field value or a level adds a term; with Alt, a negated one", a
       .join("\n"),
     "application/x-ndjson",
   );
-  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}`);
-  await waitFor("3 lines", async () => (await messages(page)).length === 3);
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`);
+  await waitFor("3 lines", async () => (await rowMessages(page)).length === 3);
   await page.locator("#log .row", { hasText: "GET /a" }).locator(".value", { hasText: "pro plan" }).click();
-  await waitFor("the plan's lines", async () => (await messages(page)).length === 2);
+  await waitFor("the plan's lines", async () => (await rowMessages(page)).length === 2);
   assert.equal(await page.inputValue("#q"), 'user.plan:"pro plan"');
   await page
     .locator("#log .row", { hasText: "GET /a" })
     .locator(".value", { hasText: "200" })
     .click({ modifiers: ["Alt"] });
-  await waitFor("one line", async () => (await messages(page)).length === 1);
+  await waitFor("one line", async () => (await rowMessages(page)).length === 1);
   assert.equal(await page.inputValue("#q"), 'user.plan:"pro plan" -status:200');
   await page.press("#q", "Escape");
-  await waitFor("3 lines", async () => (await messages(page)).length === 3);
+  await waitFor("3 lines", async () => (await rowMessages(page)).length === 3);
   await page.locator("#log .row", { hasText: "GET /b" }).locator(".level").click();
-  await waitFor("warn and above", async () => (await messages(page)).length === 2);
+  await waitFor("warn and above", async () => (await rowMessages(page)).length === 2);
   assert.equal(await page.inputValue("#q"), "level:>=warn");
   assert.deepEqual(errors, []);
   await close();
@@ -158,8 +146,8 @@ test("clicking a field value or a level adds a term; with Alt, a negated one", a
 
 test("a search with no match says so and offers to search the whole stream", async () => {
   const stream = fresh();
-  await viewer.post(stream, "INFO one\nINFO two");
-  const { page, errors, close } = await openPage(browser, `${viewer.url}/?stream=${stream}&q=nowhere`);
+  await run.viewer.post(stream, "INFO one\nINFO two");
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}&q=nowhere`);
   await page.waitForSelector("#empty:not([hidden])");
   assert.match((await page.textContent("#empty")) ?? "", /No line matches nowhere/);
   const button = page.locator("#empty button");

@@ -1,28 +1,15 @@
 // With READ_TOKEN set, the page asks for the token once, keeps it in a cookie, and then tails as usual.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { launchBrowser, startViewer, waitFor } from "./harness.mjs";
+import { test } from "node:test";
+import { viewerAndBrowser, waitFor } from "./harness.mjs";
 
-/** @type {Awaited<ReturnType<typeof startViewer>>} */
-let viewer;
-/** @type {import("playwright-core").Browser} */
-let browser;
-
-before(async () => {
-  viewer = await startViewer({ vars: { READ_TOKEN: "let-me-read", INGEST_TOKEN: "let-me-write" } });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await viewer?.stop();
-});
+const run = viewerAndBrowser({ vars: { READ_TOKEN: "let-me-read", INGEST_TOKEN: "let-me-write" } });
 
 test("the page asks for a read token once, then shows the stream", async () => {
   const stream = `signin-${crypto.randomUUID().slice(0, 8)}`;
-  const context = await browser.newContext();
+  const context = await run.browser.newContext();
   const page = await context.newPage();
-  await page.goto(`${viewer.url}/?stream=${stream}`);
+  await page.goto(`${run.viewer.url}/?stream=${stream}`);
   await page.waitForSelector("#signin:not([hidden])");
   await page.fill("#token", "wrong");
   await page.click("#signin button");
@@ -30,7 +17,7 @@ test("the page asks for a read token once, then shows the stream", async () => {
   await page.fill("#token", "let-me-read");
   await page.click("#signin button");
   await page.waitForSelector('#state[data-state="live"]');
-  const response = await fetch(`${viewer.url}/api/streams/${stream}/logs`, {
+  const response = await fetch(`${run.viewer.url}/api/streams/${stream}/logs`, {
     method: "POST",
     headers: { "Content-Type": "text/plain", Authorization: "Bearer let-me-write" },
     body: "secret line",
@@ -43,7 +30,7 @@ test("the page asks for a read token once, then shows the stream", async () => {
 
   // A second tab of the same browser needs no token.
   const again = await context.newPage();
-  await again.goto(`${viewer.url}/?stream=${stream}`);
+  await again.goto(`${run.viewer.url}/?stream=${stream}`);
   await again.waitForSelector("#log .row");
   assert.equal(await again.isHidden("#signin"), true);
   await context.close();
