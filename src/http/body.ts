@@ -1,3 +1,4 @@
+import { concatBytes } from "./bytes";
 import { ClientError } from "./errors";
 import { snappyDecompress } from "./snappy";
 
@@ -67,14 +68,7 @@ async function readAll(
     if (error instanceof ClientError) throw error;
     throw new ClientError(400, `The ${encoding} body could not be decoded: ${(error as Error).message}`);
   }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
+  return concatBytes(chunks, size);
 }
 
 /** The 413 for a body over `maxBytes` after decompression. */
@@ -83,4 +77,9 @@ export function tooLarge(maxBytes: number): ClientError {
     413,
     `Body larger than ${maxBytes} bytes (after decompression): split the batch into smaller requests`,
   );
+}
+
+/** A Content-Type's media type, lower-cased and without parameters ("" when there is none). */
+export function mediaTypeOf(contentType: string | null | undefined): string {
+  return (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
 }

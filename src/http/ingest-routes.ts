@@ -6,7 +6,7 @@ import { mapLokiPush } from "../ingest/loki";
 import { decodeLokiPushRequest } from "../ingest/loki-proto";
 import { mapOtlpResources, type OtlpResource } from "../ingest/otlp";
 import { decodeOtlpLogsRequest } from "../ingest/otlp-proto";
-import { readBody } from "./body";
+import { mediaTypeOf, readBody } from "./body";
 import { type AppContext, type AppEnv, authorize, streamRoute } from "./context";
 import { ClientError } from "./errors";
 import { isProtobuf, otlpAnswers, otlpSuccess } from "./otlp-answers";
@@ -17,10 +17,6 @@ const utf8 = new TextDecoder();
 /** Reads the body (gzip, deflate or snappy welcome) as text; invalid UTF-8 becomes U+FFFD rather than an error. */
 async function bodyText(c: AppContext): Promise<string> {
   return utf8.decode(await readBody(c.req.raw, c.var.config.maxBodyBytes));
-}
-
-function mediaType(c: AppContext): string {
-  return (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
 }
 
 /** The routes that take log lines in. */
@@ -36,7 +32,7 @@ ingestRoutes.post("/api/streams/:stream/logs", streamRoute("write"), async (c) =
   const text = await bodyText(c);
   // Parsed and serialised here, so the Durable Object only stores the batch and prefixes ids.
   const drafts = decode(text, Date.now());
-  const format = mediaType(c);
+  const format = mediaTypeOf(c.req.header("Content-Type"));
   const keyed = key === undefined ? undefined : { key, digest: await bodyDigest(format, text) };
   const [result] = await store(c, [{ stream, drafts, source: "the path" }], { key: keyed, format });
   return c.json(result, 202);
@@ -50,7 +46,7 @@ async function otlpResources(c: AppContext): Promise<{ resources: OtlpResource[]
     const bytes = await readBody(c.req.raw, c.var.config.maxBodyBytes);
     return { resources: mapOtlpResources(decodeOtlpLogsRequest(bytes), now), format: "otlp-protobuf" };
   }
-  if (mediaType(c) === "application/json") {
+  if (mediaTypeOf(type) === "application/json") {
     const value = parseJsonText(await bodyText(c), "the OTLP JSON body");
     return { resources: mapOtlpResources(value, now), format: "otlp-json" };
   }
@@ -102,7 +98,7 @@ ingestRoutes.post("/v1/logs", otlpAnswers, async (c) => {
 ingestRoutes.post("/loki/api/v1/push", async (c) => {
   // Authorisation comes before the body is parsed: the token must at least be a write token.
   await authorize(c, "write");
-  const type = mediaType(c);
+  const type = mediaTypeOf(c.req.header("Content-Type"));
   const { maxBodyBytes, lokiStreamLabels } = c.var.config;
   let value: unknown;
   let format: string;

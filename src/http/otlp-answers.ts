@@ -1,11 +1,12 @@
 import type { MiddlewareHandler } from "hono";
 import { encodeExportLogsServiceResponse, encodeRpcStatus } from "../ingest/otlp-proto";
+import { mediaTypeOf } from "./body";
 import type { AppContext, AppEnv } from "./context";
 import { ClientError } from "./errors";
 
 /** Whether an OTLP request (and so its answer) is protobuf; anything else is answered in JSON. */
 export function isProtobuf(contentType: string | null | undefined): boolean {
-  const mediaType = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  const mediaType = mediaTypeOf(contentType);
   return mediaType === "application/x-protobuf" || mediaType === "application/protobuf";
 }
 

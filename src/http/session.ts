@@ -1,4 +1,4 @@
-import { readBody } from "./body";
+import { mediaTypeOf, readBody } from "./body";
 import type { AppContext } from "./context";
 import { ClientError } from "./errors";
 
@@ -19,8 +19,7 @@ export async function sessionToken(c: AppContext): Promise<string> {
   if ((site !== undefined && site !== "same-origin" && site !== "none") || (origin !== undefined && origin !== own)) {
     throw new ClientError(403, `Sign-in is only accepted from this viewer's own page (${own}), not from another site`);
   }
-  const type = (c.req.header("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase();
-  if (type !== "application/json") {
+  if (mediaTypeOf(c.req.header("Content-Type")) !== "application/json") {
     throw new ClientError(415, 'Send the token as JSON: Content-Type: application/json and {"token": "…"}');
   }
   let body: unknown;

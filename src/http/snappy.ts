@@ -1,3 +1,4 @@
+import { concatBytes } from "./bytes";
 import { ClientError } from "./errors";
 
 /** The framing format's stream identifier chunk: type 0xff, length 6, "sNaPpY". */
@@ -151,11 +152,5 @@ function decompressFramed(input: Uint8Array, maxBytes: number): Uint8Array {
     }
     // Types 0x80 to 0xfe are skippable (0xfe is padding).
   }
-  const out = new Uint8Array(total);
-  let outPos = 0;
-  for (const part of parts) {
-    out.set(part, outPos);
-    outPos += part.length;
-  }
-  return out;
+  return concatBytes(parts, total);
 }

@@ -1,3 +1,4 @@
+import { mediaTypeOf } from "../http/body";
 import { ClientError } from "../http/errors";
 import type { EntryDraft } from "../stream/stored";
 import { parseJson, parseNdjson } from "./json";
@@ -17,7 +18,7 @@ const DECODERS: Record<string, Decoder> = {
 
 /** The decoder for a Content-Type of `POST /api/streams/{stream}/logs`; a 415 naming the accepted types. */
 export function decoderFor(contentType: string | null | undefined): Decoder {
-  const mediaType = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  const mediaType = mediaTypeOf(contentType);
   const decoder = DECODERS[mediaType];
   if (decoder) return decoder;
   throw new ClientError(
