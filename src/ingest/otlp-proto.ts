@@ -4,12 +4,12 @@ import { ProtoReader, ProtoWriter } from "./protobuf";
 // Field numbers: opentelemetry-proto, collector/logs/v1/logs_service.proto, logs/v1/logs.proto,
 // common/v1/common.proto and resource/v1/resource.proto.
 
-interface KeyValue {
+export interface KeyValue {
   key?: string;
   value?: AnyValue;
 }
 
-interface AnyValue {
+export interface AnyValue {
   stringValue?: string;
   boolValue?: boolean;
   intValue?: string;
@@ -19,7 +19,7 @@ interface AnyValue {
   kvlistValue?: { values?: KeyValue[] };
 }
 
-interface LogRecord {
+export interface LogRecord {
   timeUnixNano?: string;
   observedTimeUnixNano?: string;
   severityNumber?: number;
@@ -33,13 +33,13 @@ interface LogRecord {
   eventName?: string;
 }
 
-interface ScopeLogs {
+export interface ScopeLogs {
   scope?: { name?: string; version?: string; attributes?: KeyValue[]; droppedAttributesCount?: number };
   logRecords?: LogRecord[];
   schemaUrl?: string;
 }
 
-interface ResourceLogs {
+export interface ResourceLogs {
   resource?: { attributes?: KeyValue[]; droppedAttributesCount?: number };
   scopeLogs?: ScopeLogs[];
   schemaUrl?: string;

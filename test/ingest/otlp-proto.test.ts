@@ -6,48 +6,20 @@ import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } f
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ClientError } from "../../src/http/errors";
-import { decodeOtlpLogsRequest, encodeExportLogsServiceResponse, encodeRpcStatus } from "../../src/ingest/otlp-proto";
+import {
+  type AnyValue,
+  decodeOtlpLogsRequest,
+  encodeExportLogsServiceResponse,
+  encodeRpcStatus,
+  type KeyValue,
+  type LogRecord,
+  type ResourceLogs,
+  type ScopeLogs,
+} from "../../src/ingest/otlp-proto";
 
 // The JSON shapes, encoded here field by field with @bufbuild/protobuf's BinaryWriter (field numbers from
 // opentelemetry-proto), so each generated object is also the expected decoding.
-interface AnyValue {
-  stringValue?: string;
-  boolValue?: boolean;
-  intValue?: string;
-  doubleValue?: number;
-  bytesValue?: string;
-  arrayValue?: { values?: AnyValue[] };
-  kvlistValue?: { values?: KeyValue[] };
-}
-interface KeyValue {
-  key?: string;
-  value?: AnyValue;
-}
-interface LogRecord {
-  timeUnixNano?: string;
-  observedTimeUnixNano?: string;
-  severityNumber?: number;
-  severityText?: string;
-  body?: AnyValue;
-  attributes?: KeyValue[];
-  droppedAttributesCount?: number;
-  flags?: number;
-  traceId?: string;
-  spanId?: string;
-  eventName?: string;
-}
-interface ScopeLogs {
-  scope?: { name?: string; version?: string; attributes?: KeyValue[]; droppedAttributesCount?: number };
-  logRecords?: LogRecord[];
-  schemaUrl?: string;
-}
-interface Request {
-  resourceLogs?: {
-    resource?: { attributes?: KeyValue[]; droppedAttributesCount?: number };
-    scopeLogs?: ScopeLogs[];
-    schemaUrl?: string;
-  }[];
-}
+type Request = { resourceLogs?: ResourceLogs[] };
 
 const LD = WireType.LengthDelimited;
 const fromHex = (hex: string) => Uint8Array.from(hex.match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
