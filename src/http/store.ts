@@ -54,7 +54,7 @@ export async function store(c: AppContext, groups: StreamGroup[], options: Store
 
 function answer(result: AppendResult, key: string | undefined): IngestResult {
   if (result.ok) return result.result;
-  if ("keyReused" in result) {
+  if (result.refused === "key-reused") {
     throw new ClientError(
       422,
       `Idempotency-Key ${JSON.stringify(key)} was used for a different batch in the last 15 minutes: send each new batch with a fresh key, and reuse a key only to resend the same batch`,

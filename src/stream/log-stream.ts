@@ -20,8 +20,8 @@ import { type Attachment, Subscribers } from "./subscribers";
  */
 export type AppendResult =
   | { ok: true; result: IngestResult }
-  | { ok: false; retryAfterMs: number }
-  | { ok: false; keyReused: true };
+  | { ok: false; refused: "rate"; retryAfterMs: number }
+  | { ok: false; refused: "key-reused" };
 
 /** How the Worker hands a batch over. */
 export interface AppendOptions {
@@ -94,10 +94,10 @@ export class LogStream extends DurableObject<Env> {
     if (known) {
       const same = known.digest === null || options.digest === undefined || known.digest === options.digest;
       if (options.admitted) this.#bucket?.refund();
-      return same ? { ok: true, result: await known.result } : { ok: false, keyReused: true };
+      return same ? { ok: true, result: await known.result } : { ok: false, refused: "key-reused" };
     }
     const wait = options.admitted ? 0 : this.admit();
-    if (wait > 0) return { ok: false, retryAfterMs: wait };
+    if (wait > 0) return { ok: false, refused: "rate", retryAfterMs: wait };
     if (options.format !== undefined) this.#received[options.format] = (this.#received[options.format] ?? 0) + 1;
     if (batch.count === 0) return { ok: true, result: { accepted: 0, firstId: null, lastId: null } };
     return { ok: true, result: await this.#commits.add(batch, options.digest ?? null) };
