@@ -23,10 +23,19 @@ interface Mounted {
   version: number;
   epoch: number;
   expanded: boolean;
+  /** What the row's attributes and style say now, so a frame writes only what changed. */
+  index: number;
+  top: number;
+  active: boolean;
 }
 
-/** Rows beyond the viewport kept in the DOM on each side, in pixels. */
-const OVERSCAN_PX = 400;
+/** Rows kept in the DOM beyond the viewport while following, in pixels (above it: new rows arrive below). */
+const FOLLOW_OVERSCAN_PX = 400;
+/**
+ * A frame builds rows beyond the viewport only while it has built fewer than this many: under a firehose nearly
+ * every visible row is new each frame, and building unseen ones as well would make the frame much longer.
+ */
+const FRAME_BUILD_BUDGET = 50;
 /** A scroll event within this long of a user's act is the user's. */
 const USER_ACT_MS = 400;
 
@@ -35,6 +44,8 @@ export class LogList {
   private readonly mounted = new Map<number, Mounted>();
   private readonly virtualizer: Virtualizer<HTMLElement, HTMLElement>;
   private frame = 0;
+  /** Rows built in the frame being rendered. */
+  private builtThisFrame = 0;
   private lastUserAct = Number.NEGATIVE_INFINITY;
   private draggingScrollbar = false;
   /** Whether the view keeps the newest row in view. */
@@ -113,10 +124,12 @@ export class LogList {
     this.frame = 0;
     const v = this.virtualizer;
     v._willUpdate();
+    this.builtThisFrame = 0;
     let previous = "";
     for (let pass = 0; pass < 4; pass++) {
       const indexes = this.indexes();
       const built = this.mount(indexes);
+      this.builtThisFrame += built.length;
       for (const row of built) v.measureElement(row);
       this.place();
       if (!this.following) break;
@@ -139,10 +152,15 @@ export class LogList {
     if (this.following && count > 0) {
       const m = v.measurementsCache;
       const end = m[count - 1]?.end ?? 0;
-      const need = this.scroller.clientHeight + OVERSCAN_PX;
+      const view = this.scroller.clientHeight;
+      let spare = FRAME_BUILD_BUDGET - this.builtThisFrame;
       for (let i = count - 1; i >= 0; i--) {
+        const unbuilt = !this.mounted.has(this.items[i]?.seq ?? Number.NaN);
+        const unseen = end - (m[i]?.end ?? 0) >= view;
+        if (unbuilt && unseen && spare <= 0) break;
+        if (unbuilt) spare--;
         set.add(i);
-        if (end - (m[i]?.start ?? 0) >= need) break;
+        if (end - (m[i]?.start ?? 0) >= view + FOLLOW_OVERSCAN_PX) break;
       }
     } else {
       for (const item of v.getVirtualItems()) set.add(item.index);
@@ -201,12 +219,19 @@ export class LogList {
           mounted.row.replaceWith(row);
           if (focused) row.focus({ preventScroll: true });
         } else this.spacer.append(row);
-        mounted = { row, version: item.version, epoch: this.epoch, expanded };
+        mounted = { row, version: item.version, epoch: this.epoch, expanded, index: -1, top: -1, active: false };
         this.mounted.set(item.seq, mounted);
         built.push(row);
       }
-      mounted.row.dataset.index = String(index);
-      mounted.row.classList.toggle("active", item.seq === this.active);
+      if (mounted.index !== index) {
+        mounted.index = index;
+        mounted.row.dataset.index = String(index);
+      }
+      const active = item.seq === this.active;
+      if (mounted.active !== active) {
+        mounted.active = active;
+        mounted.row.classList.toggle("active", active);
+      }
     }
     let removed = false;
     for (const [seq, mounted] of this.mounted) {
@@ -242,9 +267,11 @@ export class LogList {
     const v = this.virtualizer;
     this.spacer.style.height = `${v.getTotalSize()}px`;
     const m = v.measurementsCache;
-    for (const { row } of this.mounted.values()) {
-      const start = m[Number(row.dataset.index)]?.start ?? 0;
-      row.style.top = `${start}px`;
+    for (const mounted of this.mounted.values()) {
+      const start = m[mounted.index]?.start ?? 0;
+      if (mounted.top === start) continue;
+      mounted.top = start;
+      mounted.row.style.top = `${start}px`;
     }
   }
 

@@ -153,18 +153,17 @@ function appendFields(body: HTMLElement, fields: FieldView[], options: RowOption
   const inline = element("span", "fields");
   const blocks: HTMLElement[] = [];
   for (const field of fields) {
-    const key = element("span", "key", field.path.join("."));
+    const name = field.path.join(".");
     const value = element("span", "value");
     value.dataset.path = JSON.stringify(field.path);
     appendRuns(value, ansiRuns(cut(field.text)), options.highlights);
     if (field.multiline) {
       const block = element("div", "block");
-      block.append(key, value);
+      block.append(element("span", "key", name), value);
       blocks.push(block);
     } else {
-      const pair = element("span", "pair");
-      pair.append(key, "=", value);
-      inline.append(" ", pair);
+      // The key as text, not an element: a row of fields stays a few nodes for the firehose to build.
+      inline.append(` ${name}=`, value);
     }
   }
   if (inline.childNodes.length > 0) body.append(inline);
