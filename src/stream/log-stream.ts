@@ -202,8 +202,9 @@ export class LogStream extends DurableObject<Env> {
    */
   override fetch(request: Request): Response {
     const max = this.#config.maxSubscribers;
-    const live = this.#liveSockets();
-    if (live.length >= max) {
+    // The raw counts bound the live ones: only near a limit are the attachments read (that read is O(viewers)).
+    const live = this.ctx.getWebSockets().length < max ? null : this.#liveSockets();
+    if (live !== null && live.length >= max) {
       return Response.json(
         { error: `This stream already has ${max} viewers, its limit: close a tab or retry later` },
         { status: 503, headers: { "Retry-After": "10" } },
@@ -211,7 +212,8 @@ export class LogStream extends DurableObject<Env> {
     }
     const clientTag = `client:${request.headers.get(CLIENT_HEADER) ?? "unknown"}`;
     const perClient = this.#config.maxSubscribersPerClient;
-    if (live.filter((socket) => this.ctx.getTags(socket).includes(clientTag)).length >= perClient) {
+    const mine = this.ctx.getWebSockets(clientTag);
+    if (mine.length >= perClient && (live ?? this.#liveSockets()).filter((s) => mine.includes(s)).length >= perClient) {
       return Response.json(
         {
           error: `You already have ${perClient} viewers of this stream open, the limit per client (MAX_SUBSCRIBERS_PER_CLIENT): close a tab or retry later`,
