@@ -49,6 +49,28 @@ function line(n) {
   });
 }
 
+/** Enough of Chrome's trace to see every main-thread task, whatever its length. */
+const TRACE_CATEGORIES = ["toplevel", "devtools.timeline", "disabled-by-default-devtools.timeline"];
+
+/**
+ * Durations (ms) of the renderer main thread's tasks in a Chrome trace: the thread that ran the page's frames.
+ * @param {Buffer} buffer
+ */
+function mainThreadTasks(buffer) {
+  /** @type {{ traceEvents: { name: string, ph: string, pid: number, tid: number, dur?: number }[] }} */
+  const { traceEvents } = JSON.parse(buffer.toString());
+  /** @type {Map<string, number>} */
+  const frames = new Map();
+  for (const event of traceEvents) {
+    const thread = `${event.pid}:${event.tid}`;
+    if (event.name === "FireAnimationFrame") frames.set(thread, (frames.get(thread) ?? 0) + 1);
+  }
+  const main = [...frames].sort((a, b) => b[1] - a[1])[0]?.[0];
+  return traceEvents
+    .filter((e) => e.ph === "X" && e.name === "RunTask" && `${e.pid}:${e.tid}` === main)
+    .map((e) => (e.dur ?? 0) / 1000);
+}
+
 /** In the page, before its scripts: long tasks, interaction times, and when each row first reaches the DOM. */
 function instrument() {
   const w = /** @type {any} */ (window);
@@ -151,9 +173,10 @@ async function post(viewer, stream, body) {
  * @param {Browser} browser
  * @param {Viewer} viewer
  */
-async function steady(browser, viewer) {
+async function steady(browser, viewer, traced = false) {
   const stream = `bench-steady-${Date.now()}`;
   const page = await openStream(browser, viewer, stream);
+  if (traced) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
   const before = await readBench(page);
   const since = await pageNow(page);
   const perTick = (RATE * TICK_MS) / 1000;
@@ -181,6 +204,7 @@ async function steady(browser, viewer) {
   await Promise.all(pending);
   const sentIn = Date.now() - started;
   await sleep(1500);
+  const trace = traced ? mainThreadTasks(await browser.stopTracing()) : [];
   const bench = await readBench(page);
   const latencies = [...acked].map(([id, ack]) => reachedAt(bench.reached, id) - ack);
   const missing = latencies.filter(Number.isNaN).length;
@@ -204,6 +228,7 @@ async function steady(browser, viewer) {
     clicksTried: clicks,
     dom,
     rows,
+    trace,
   };
 }
 
@@ -277,6 +302,9 @@ const browser = await chromium.launch({
 try {
   log(`steady: ${RATE} lines/s for ${SECONDS} s`);
   const s = await steady(browser, viewer);
+  log(`steady again, with a Chrome trace (which slows the page a little) for every task's length`);
+  const traced = await steady(browser, viewer, true);
+  const t = traced.trace;
   log(`burst: ${BURST_BATCHES} × ${BURST_LINES} lines`);
   const b = await burst(browser, viewer);
   log(`hold: ${HOLD_LINES.toLocaleString()} lines`);
@@ -287,6 +315,7 @@ try {
       `| ${RATE.toLocaleString()} lines/s for ${SECONDS} s: longest main-thread task | ${tasks(s.longest, s.longCount)} | < 50 ms |`,
       `| … line on screen after its POST's acknowledgement: p50 / p99 / max | ${ms(s.p50)} / ${ms(s.p99)} / ${ms(s.max)} (${(s.within * 100).toFixed(1)} % within 250 ms${s.missing ? `, ${s.missing} never reached` : ""}) | ≤ 250 ms each |`,
       `| … frames per second | ${s.fps.toFixed(0)} | |`,
+      `| … the same under a Chrome trace: main-thread tasks p99 / p99.9 / longest (${t.length.toLocaleString()} tasks) | ${ms(quantile(t, 0.99))} / ${ms(quantile(t, 0.999))} / ${ms(Math.max(0, ...t))} | < 50 ms |`,
       `| … clicks on a row: slowest event duration (${s.clicksTried} clicks; only those over 16 ms are reported) | ${s.clicks.length ? ms(Math.max(...s.clicks)) : "none over 16 ms"} | |`,
       `| … DOM after ${s.lines.toLocaleString()} lines: rows / elements | ${s.rows} / ${s.dom.toLocaleString()} | rows near the viewport only |`,
       `| ${(BURST_BATCHES * BURST_LINES).toLocaleString()}-line burst: last line on screen after the last acknowledgement | ${ms(b.lastOnScreen)} | ≤ 1 s |`,
