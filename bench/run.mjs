@@ -280,6 +280,20 @@ async function cpuPerThousandLines(base, inspectorPort) {
   };
 }
 
+/**
+ * CPU per delivered event on each side while 100 subscribers take 1,000 lines/s: the object's broadcast (its
+ * `send` per viewer included), the Worker's relays, and the runtime outside JavaScript (WebSocket and HTTP I/O).
+ * @param {string} base @param {number} inspectorPort
+ */
+async function cpuPerDeliveredEvent(base, inspectorPort) {
+  const profiler = await inspectWorkerd(inspectorPort);
+  await profiler.start();
+  const result = await deliver(base, 100, LATENCY_SECONDS, LINES_PER_SECOND);
+  const sides = splitSides(await profiler.stop());
+  const micros = (/** @type {number} */ ms) => (ms * 1000) / result.events;
+  return { object: micros(sides.object), worker: micros(sides.worker), runtime: micros(sides.runtime) };
+}
+
 async function main() {
   log(`bench ${QUICK ? "(quick)" : ""}: bundling and starting workerd`);
   const inspectorPort = await freePort();
@@ -299,10 +313,21 @@ async function main() {
   try {
     let mem;
     let peerMem;
+    let directMem;
     if (!QUICK) {
       log("memory, on a fresh server");
       mem = await memory(base, "workerd");
       peerMem = await memory(peer.url, "node");
+      log("memory, on a fresh server reached directly (no Miniflare entry worker in front)");
+      const direct = await serveBundle(
+        { RATE_LIMIT_PER_SECOND: "0", MAX_SUBSCRIBERS: "100000", MAX_SUBSCRIBERS_PER_CLIENT: "100000" },
+        { direct: true },
+      );
+      try {
+        directMem = await memory(direct.url, "workerd");
+      } finally {
+        await direct.dispose();
+      }
     }
     log("ceiling: GET /api/health");
     const ceiling = await requestsPerSecond({ url: `${base}/api/health`, connections: 32 });
@@ -361,6 +386,18 @@ async function main() {
     }
 
     if (!QUICK) {
+      log("CPU per side: a workerd profile while 100 subscribers take 1,000 lines/s");
+      const fan = await cpuPerDeliveredEvent(base, inspectorPort);
+      rows.push([
+        "CPU per delivered event, 100 subscribers at 1,000 lines/s (workerd profile): Durable Object / Worker relay / runtime outside JS",
+        `${fan.object.toFixed(1)} µs / ${fan.worker.toFixed(1)} µs / ${fan.runtime.toFixed(1)} µs`,
+        "",
+      ]);
+      rows.push([
+        "Events/s one stream's Durable Object sends, estimated (1 s ÷ its CPU per event)",
+        fmt(1e6 / fan.object),
+        "",
+      ]);
       // At 1,000 lines/s the client cannot parse 1,000 × 1,000 events/s on this machine (the peer fails the
       // same way), so capacity is probed at 100 lines/s.
       const capacityOf = async (/** @type {string} */ target) => {
@@ -402,6 +439,13 @@ async function main() {
           `${fmt(mem.perSubscriberKiB, 1)} KiB`,
           `${fmt(peerMem.perSubscriberKiB, 1)} KiB`,
         ]);
+        if (directMem !== undefined) {
+          rows.push([
+            "… the same with workerd reached directly (no Miniflare entry worker, as on Cloudflare)",
+            `${fmt(directMem.perSubscriberKiB, 1)} KiB`,
+            "",
+          ]);
+        }
         rows.push([
           "Resident memory for a full ring (10,000 entries, read back once)",
           `${fmt(mem.fullRingMiB, 1)} MiB`,

@@ -11,10 +11,12 @@ const ROOT = new URL("..", import.meta.url).pathname;
 /**
  * Bundles with `wrangler deploy --dry-run` and starts it; `vars` override wrangler.toml's. With
  * `inspectorPort`, workerd's V8 inspector listens there (for a CPU profile, see bench/profile.mjs).
+ * With `direct`, `url` is workerd's own socket for the Worker, without Miniflare's entry worker in front (as
+ * on Cloudflare, where nothing sits between the client and the Worker).
  * @param {Record<string, string>} [vars]
- * @param {{ inspectorPort?: number }} [options]
+ * @param {{ inspectorPort?: number, direct?: boolean }} [options]
  */
-export async function serveBundle(vars = {}, { inspectorPort } = {}) {
+export async function serveBundle(vars = {}, { inspectorPort, direct = false } = {}) {
   // Inside the project: workerd refuses module paths that leave its root.
   const outdir = join(ROOT, "bench", ".build");
   execFileSync("wrangler", ["deploy", "--dry-run", "--outdir", outdir], { cwd: ROOT, stdio: "ignore" });
@@ -31,9 +33,11 @@ export async function serveBundle(vars = {}, { inspectorPort } = {}) {
     host: "127.0.0.1",
     port: 0,
     ...(inspectorPort === undefined ? {} : { inspectorPort }),
+    ...(direct ? { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] } : {}),
   });
   const mf = new Miniflare(process.env.BENCH_MEMORY ? options : { ...options, resourcePersistencePath: persist });
-  const url = (await mf.ready).origin;
+  const origin = (await mf.ready).origin;
+  const url = direct ? (await mf.unsafeGetDirectURL("edge-tail")).origin : origin;
   return {
     url,
     async dispose() {
