@@ -36,6 +36,8 @@ const FOLLOW_OVERSCAN_PX = 400;
  * every visible row is new each frame, and building unseen ones as well would make the frame much longer.
  */
 const FRAME_BUILD_BUDGET = 50;
+/** A frame that builds at most this many rows measures them before placing them. */
+const SYNC_MEASURE_ROWS = 10;
 /** A scroll event within this long of a user's act is the user's. */
 const USER_ACT_MS = 400;
 
@@ -46,6 +48,7 @@ export class LogList {
   private frame = 0;
   /** Rows built in the frame being rendered. */
   private builtThisFrame = 0;
+  private rendering = false;
   private lastUserAct = Number.NEGATIVE_INFINITY;
   private draggingScrollbar = false;
   /** Whether the view keeps the newest row in view. */
@@ -72,9 +75,21 @@ export class LogList {
       observeElementRect,
       observeElementOffset,
       measureElement,
-      onChange: () => this.schedule(),
+      // A change made by render itself (its own measurements) is placed by it: no second frame for it.
+      onChange: () => {
+        if (!this.rendering) this.schedule();
+      },
       indexAttribute: "data-index",
     });
+    // While following, the view is pinned to the bottom after every frame: no scroll correction per measured row
+    // (each would force a layout). Otherwise the library's rule: a row measured above the view keeps the view still.
+    this.virtualizer.shouldAdjustScrollPositionOnItemSizeChange = (item, _delta, instance) => {
+      if (this.following) return false;
+      const offset = instance.scrollOffset ?? 0;
+      return instance.itemSizeCache.has(item.key)
+        ? item.end <= offset && instance.scrollDirection !== "backward"
+        : item.start < offset;
+    };
     this.virtualizer._didMount();
     this.virtualizer._willUpdate();
     this.listen();
@@ -125,12 +140,28 @@ export class LogList {
     const v = this.virtualizer;
     v._willUpdate();
     this.builtThisFrame = 0;
+    this.rendering = true;
+    try {
+      this.passes();
+    } finally {
+      this.rendering = false;
+    }
+  }
+
+  /** Mounts, measures and places rows until the rows the view needs stop changing (at most four passes). */
+  private passes() {
+    const v = this.virtualizer;
     let previous = "";
     for (let pass = 0; pass < 4; pass++) {
       const indexes = this.indexes();
       const built = this.mount(indexes);
       this.builtThisFrame += built.length;
       for (const row of built) v.measureElement(row);
+      // The virtualizer does not measure while the view scrolls (ours does in every frame of a busy stream), so
+      // new rows would sit at an estimated height over the next one for a frame. Measured here, unless a frame
+      // builds more rows than anyone can read before the next (a firehose), where the extra layout costs most.
+      if (built.length <= SYNC_MEASURE_ROWS)
+        for (const row of built) v.resizeItem(Number(row.dataset.index), row.offsetHeight);
       this.place();
       if (!this.following) break;
       // Pin the newest row to the bottom; a row taller than measured still counts (scrollHeight).

@@ -22,13 +22,14 @@ function tallLine(i) {
 }
 
 /**
- * Records, after every animation frame, whether the newest held line is fully in view.
+ * Records, after every animation frame, whether the newest held line is fully in view and whether any two rows
+ * overlap (a row placed at an estimated height would cover the next one's first lines).
  * @param {import("playwright-core").Page} page
  */
 async function watchFrames(page) {
   await page.evaluate(() => {
     const w = /** @type {any} */ (window);
-    w.frames = { total: 0, bad: [] };
+    w.frames = { total: 0, bad: [], overlaps: 0 };
     const check = () => {
       const log = /** @type {HTMLElement} */ (document.getElementById("log"));
       const rows = [...log.querySelectorAll(".row")].filter((row) => row instanceof HTMLElement);
@@ -40,6 +41,8 @@ async function watchFrames(page) {
         if (r.top < box.top - 1 || r.bottom > box.bottom + 1) {
           w.frames.bad.push({ top: r.top, bottom: r.bottom, boxTop: box.top, boxBottom: box.bottom });
         }
+        const boxes = rows.map((row) => row.getBoundingClientRect()).sort((a, b) => a.top - b.top);
+        if (boxes.some((b, i) => i > 0 && (boxes[i - 1]?.bottom ?? 0) - b.top > 1)) w.frames.overlaps++;
       }
       w.frameLoop = requestAnimationFrame(check);
     };
@@ -85,6 +88,7 @@ for (const width of [1440, 375]) {
       [],
       `the newest line was not fully in view in ${frames.bad.length} of ${frames.total} frames`,
     );
+    assert.equal(frames.overlaps, 0, `rows overlapped in ${frames.overlaps} of ${frames.total} frames`);
     assert.equal(await badge(page), "live");
     assert.equal(await page.isHidden("#jump"), true, "nobody scrolled: no jump control");
     assert.ok((await page.locator("#log .row").count()) < 120, "only the rows near the viewport are in the DOM");
@@ -92,6 +96,26 @@ for (const width of [1440, 375]) {
     await close();
   });
 }
+
+test("rows never overlap while a busy stream of tall rows arrives (a few new rows every frame)", async () => {
+  const stream = fresh();
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`);
+  await page.waitForSelector('#state[data-state="live"]');
+  await watchFrames(page);
+  // About 200 lines/s in batches of 4: the view scrolls in every frame, and each frame brings new tall rows.
+  for (let i = 0; i < 600; i += 4) {
+    await run.viewer.post(stream, [i, i + 1, i + 2, i + 3].map(tallLine).join("\n"), "application/x-ndjson");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await waitFor("the last line", async () => (await newestText(page))?.startsWith("line 599"));
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  const frames = await page.evaluate(() => /** @type {any} */ (window).frames);
+  assert.ok(frames.total > 20, `only ${frames.total} frames were checked`);
+  assert.equal(frames.overlaps, 0, `rows overlapped in ${frames.overlaps} of ${frames.total} frames`);
+  assert.deepEqual(frames.bad, []);
+  assert.deepEqual(errors, []);
+  await close();
+});
 
 test("the wheel stops following and the badge says paused; End, the jump control and scrolling back resume", async () => {
   const stream = fresh();
