@@ -49,6 +49,9 @@ export class LogList {
   /** Rows built in the frame being rendered. */
   private builtThisFrame = 0;
   private rendering = false;
+  /** Measurements changed during the render, or its budget left rows unbuilt: the next frame looks again. */
+  private changedWhileRendering = false;
+  private cutByBudget = false;
   private lastUserAct = Number.NEGATIVE_INFINITY;
   private draggingScrollbar = false;
   /** Whether the view keeps the newest row in view. */
@@ -77,7 +80,8 @@ export class LogList {
       measureElement,
       // A change made by render itself (its own measurements) is placed by it: no second frame for it.
       onChange: () => {
-        if (!this.rendering) this.schedule();
+        if (this.rendering) this.changedWhileRendering = true;
+        else this.schedule();
       },
       indexAttribute: "data-index",
     });
@@ -141,11 +145,15 @@ export class LogList {
     v._willUpdate();
     this.builtThisFrame = 0;
     this.rendering = true;
+    this.changedWhileRendering = false;
+    this.cutByBudget = false;
     try {
       this.passes();
     } finally {
       this.rendering = false;
     }
+    // Following, the passes have placed every measurement; paused, one pass may leave rows to mount.
+    if (this.cutByBudget || (this.changedWhileRendering && !this.following)) this.schedule();
   }
 
   /** Mounts, measures and places rows until the rows the view needs stop changing (at most four passes). */
@@ -188,7 +196,10 @@ export class LogList {
       for (let i = count - 1; i >= 0; i--) {
         const unbuilt = !this.mounted.has(this.items[i]?.seq ?? Number.NaN);
         const unseen = end - (m[i]?.end ?? 0) >= view;
-        if (unbuilt && unseen && spare <= 0) break;
+        if (unbuilt && unseen && spare <= 0) {
+          this.cutByBudget = true;
+          break;
+        }
         if (unbuilt) spare--;
         set.add(i);
         if (end - (m[i]?.start ?? 0) >= view + FOLLOW_OVERSCAN_PX) break;

@@ -213,7 +213,7 @@ export class LogStream extends DurableObject<Env> {
     const clientTag = `client:${request.headers.get(CLIENT_HEADER) ?? "unknown"}`;
     const perClient = this.#config.maxSubscribersPerClient;
     const mine = this.ctx.getWebSockets(clientTag);
-    if (mine.length >= perClient && (live ?? this.#liveSockets()).filter((s) => mine.includes(s)).length >= perClient) {
+    if (mine.length >= perClient && this.#liveSockets(mine).length >= perClient) {
       return Response.json(
         {
           error: `You already have ${perClient} viewers of this stream open, the limit per client (MAX_SUBSCRIBERS_PER_CLIENT): close a tab or retry later`,
@@ -245,9 +245,9 @@ export class LogStream extends DurableObject<Env> {
    * The sockets that hold a viewer slot. One whose Worker never sent "start" within a heartbeat (its viewer
    * left before the relay began) is closed here, so it holds no slot.
    */
-  #liveSockets(): WebSocket[] {
+  #liveSockets(sockets = this.ctx.getWebSockets()): WebSocket[] {
     const stale = Date.now() - this.#config.heartbeatMs;
-    return this.ctx.getWebSockets().filter((socket) => {
+    return sockets.filter((socket) => {
       if (socket.readyState !== WebSocket.OPEN) return false;
       if ((socket.deserializeAttachment() as Attachment | null)?.started) return true;
       const tag = this.ctx.getTags(socket).find((name) => name.startsWith("opened:"));
