@@ -49,9 +49,8 @@ export class LogList {
   /** Rows built in the frame being rendered. */
   private builtThisFrame = 0;
   private rendering = false;
-  /** Measurements changed during the render, or its budget left rows unbuilt: the next frame looks again. */
+  /** Measurements changed during the render: a paused view looks again in the next frame. */
   private changedWhileRendering = false;
-  private cutByBudget = false;
   private lastUserAct = Number.NEGATIVE_INFINITY;
   private draggingScrollbar = false;
   /** Whether the view keeps the newest row in view. */
@@ -146,14 +145,13 @@ export class LogList {
     this.builtThisFrame = 0;
     this.rendering = true;
     this.changedWhileRendering = false;
-    this.cutByBudget = false;
     try {
       this.passes();
     } finally {
       this.rendering = false;
     }
     // Following, the passes have placed every measurement; paused, one pass may leave rows to mount.
-    if (this.cutByBudget || (this.changedWhileRendering && !this.following)) this.schedule();
+    if (this.changedWhileRendering && !this.following) this.schedule();
   }
 
   /** Mounts, measures and places rows until the rows the view needs stop changing (at most four passes). */
@@ -196,10 +194,9 @@ export class LogList {
       for (let i = count - 1; i >= 0; i--) {
         const unbuilt = !this.mounted.has(this.items[i]?.seq ?? Number.NaN);
         const unseen = end - (m[i]?.end ?? 0) >= view;
-        if (unbuilt && unseen && spare <= 0) {
-          this.cutByBudget = true;
-          break;
-        }
+        // Rows left unbuilt here wait for the reader to scroll up (then the virtualizer's range mounts them):
+        // catching up in the next frame would make every frame of a firehose build a full budget.
+        if (unbuilt && unseen && spare <= 0) break;
         if (unbuilt) spare--;
         set.add(i);
         if (end - (m[i]?.start ?? 0) >= view + FOLLOW_OVERSCAN_PX) break;
