@@ -1,0 +1,103 @@
+// Lines older than the ones the page holds, read from `/api/streams/{s}/entries` under the current filter:
+// loaded above the first line when the reader scrolls up to it, or searched for when no held line matches.
+import type { LogEntry } from "../lib/types";
+import type { Incoming, LogState } from "./state";
+import type { LogList } from "./view/list";
+
+export interface HistoryOptions {
+  stream: string;
+  merged: boolean;
+  /** A read token given in the page's URL, passed on. */
+  accessToken: string | null;
+  state: LogState;
+  list: LogList;
+  /** Lines were added to the view: the header's counts are shown again. */
+  onShown: () => void;
+}
+
+/** What "search all" wants: each page's `next` as progress, and a way to cancel. */
+interface SearchAll {
+  progress: (next: number | null) => void;
+  signal: AbortSignal;
+}
+
+export class StreamHistory {
+  /** No line older than the oldest held one matches (the history said so); reset by a new filter. */
+  private olderExhausted = false;
+  private loadingOlder = false;
+
+  constructor(private readonly options: HistoryOptions) {}
+
+  /** A new filter: older lines may match it. */
+  reset() {
+    this.olderExhausted = false;
+  }
+
+  /** The empty state's "search all": pages through the history until some lines match, shown in place. */
+  async searchAll(progress: (next: number | null) => void, signal: AbortSignal): Promise<number> {
+    const { state, list } = this.options;
+    const found = await this.fetch(null, 1000, { progress, signal });
+    const change = state.add(found);
+    list.setItems(state.shown, change.removedFromTop);
+    list.follow(state.paused === null);
+    this.options.onShown();
+    return found.length;
+  }
+
+  /** Scrolled up to the first line held: the lines before it come from the history, and the view stays put. */
+  async loadOlder() {
+    const { state, list, merged } = this.options;
+    const oldest = state.oldestId;
+    // History is one stream's: a merged view shows what it received (the README says so).
+    if (merged || this.loadingOlder || this.olderExhausted || oldest === null || oldest <= 1) return;
+    this.loadingOlder = true;
+    try {
+      const found = await this.fetch(oldest, 500);
+      if (found.length === 0) {
+        this.olderExhausted = true;
+        return;
+      }
+      const anchor = list.anchor();
+      const change = state.add(found);
+      list.setItems(state.shown, change.removedFromTop);
+      list.render();
+      if (anchor) list.restore(anchor);
+      this.options.onShown();
+    } catch {
+      this.olderExhausted = true;
+    } finally {
+      this.loadingOlder = false;
+    }
+  }
+
+  /**
+   * Up to `wanted` entries matching the filter, below `start` (null: the newest), oldest first; it stops at the
+   * stream's oldest entry, or after 50 requests (each reads a bounded part of the ring). With `search` (the
+   * reader asked to search everything) it stops at the first page with matches instead, and only then.
+   */
+  private async fetch(start: number | null, wanted: number, search?: SearchAll): Promise<Incoming[]> {
+    const { stream, accessToken, state } = this.options;
+    const q = state.filter.query?.text ?? "";
+    const level = state.filter.level;
+    const found: Incoming[] = [];
+    let before: number | null = start;
+    for (let requests = 0; (search || requests < 50) && found.length < wanted; requests++) {
+      const query = new URLSearchParams({ limit: String(Math.min(1000, wanted - found.length)) });
+      const full = [q, level ? `level:>=${level}` : ""].filter(Boolean).join(" ");
+      if (full) query.set("q", full);
+      if (before !== null) query.set("before", String(before));
+      if (accessToken) query.set("access_token", accessToken);
+      const response = await fetch(
+        `/api/streams/${encodeURIComponent(stream)}/entries?${query}`,
+        search ? { signal: search.signal } : {},
+      );
+      if (!response.ok) throw new Error(`the server answered ${response.status}`);
+      const page = (await response.json()) as { entries: LogEntry[]; next: number | null };
+      for (const entry of page.entries) found.push({ kind: "entry", entry });
+      search?.progress(page.next);
+      if (page.next === null || (search && found.length > 0)) break;
+      before = page.next;
+    }
+    return found.reverse();
+  }
+}
