@@ -203,8 +203,7 @@ export class LogStream extends DurableObject<Env> {
   override fetch(request: Request): Response {
     const max = this.#config.maxSubscribers;
     // The raw counts bound the live ones: only near a limit are the attachments read (that read is O(viewers)).
-    const live = this.ctx.getWebSockets().length < max ? null : this.#liveSockets();
-    if (live !== null && live.length >= max) {
+    if (this.ctx.getWebSockets().length >= max && this.#liveSockets().length >= max) {
       return Response.json(
         { error: `This stream already has ${max} viewers, its limit: close a tab or retry later` },
         { status: 503, headers: { "Retry-After": "10" } },
