@@ -1,8 +1,9 @@
 // `npm run bench:alerts`: what alert rules cost ingest, and how long a firing takes to reach a webhook, with
 // 0, 1 and 20 rules on a stream. The production bundle runs in workerd (bench/serve.mjs); the webhook is a
 // node:http receiver on loopback. `--quick` runs briefly, to check that the bench works.
-import { createServer } from "node:http";
+
 import autocannon from "autocannon";
+import { jsonReceiver } from "../scripts/json-receiver.mjs";
 import { serveBundle } from "./serve.mjs";
 import { Histogram, median } from "./stats.mjs";
 
@@ -20,19 +21,11 @@ const arrivals = new Map();
 /** @type {Map<string, () => void>} */
 const waiting = new Map();
 
-const receiver = createServer((request, response) => {
-  let text = "";
-  request.setEncoding("utf8");
-  request.on("data", (chunk) => {
-    text += chunk;
-  });
-  request.on("end", () => {
-    const at = performance.now();
-    const message = JSON.parse(text).entry.message;
-    arrivals.set(message, at);
-    waiting.get(message)?.();
-    response.writeHead(200).end();
-  });
+const receiver = jsonReceiver((_request, body) => {
+  const message = body.entry.message;
+  arrivals.set(message, performance.now());
+  waiting.get(message)?.();
+  return [200];
 });
 
 /** @param {number} i */

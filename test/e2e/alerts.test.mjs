@@ -2,8 +2,8 @@
 // N-in-T and cooldown, the captured window with "after" lines that come later, retries, and a restart of
 // `wrangler dev` between the match and the delivery.
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
 import { after, before, test } from "node:test";
+import { jsonReceiver } from "../../scripts/json-receiver.mjs";
 import { startViewer, waitFor } from "./harness.mjs";
 
 /**
@@ -20,23 +20,15 @@ const received = [];
 /** @type {Map<string, number>} */
 const failures = new Map();
 
-const receiver = createServer((request, response) => {
-  let text = "";
-  request.setEncoding("utf8");
-  request.on("data", (chunk) => {
-    text += chunk;
-  });
-  request.on("end", () => {
-    const path = request.url ?? "";
-    received.push({ path, headers: request.headers, body: JSON.parse(text) });
-    const failed = failures.get(path) ?? 0;
-    if (path.startsWith("/flaky/") && failed < 2) {
-      failures.set(path, failed + 1);
-      response.writeHead(500).end("not now");
-    } else {
-      response.writeHead(200).end("ok");
-    }
-  });
+const receiver = jsonReceiver((request, body) => {
+  const path = request.url ?? "";
+  received.push({ path, headers: request.headers, body });
+  const failed = failures.get(path) ?? 0;
+  if (path.startsWith("/flaky/") && failed < 2) {
+    failures.set(path, failed + 1);
+    return [500, "not now"];
+  }
+  return [200, "ok"];
 });
 
 /** @type {import("../../scripts/wrangler-dev.mjs").Viewer} */

@@ -2,22 +2,15 @@
 // saved from the search box's query, the server's refusal shown by the form, the rule's last firing and
 // delivery in the list, the incident view with the matching line marked, deletion, and an expired incident.
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
 import { after, before, test } from "node:test";
+import { jsonReceiver } from "../../scripts/json-receiver.mjs";
 import { launchBrowser, openPage, startViewer, waitFor } from "./harness.mjs";
 
 /** @type {any[]} */
 const received = [];
-const receiver = createServer((request, response) => {
-  let text = "";
-  request.setEncoding("utf8");
-  request.on("data", (chunk) => {
-    text += chunk;
-  });
-  request.on("end", () => {
-    received.push(JSON.parse(text));
-    response.writeHead(200).end("ok");
-  });
+const receiver = jsonReceiver((_request, body) => {
+  received.push(body);
+  return [200, "ok"];
 });
 
 /** @type {Awaited<ReturnType<typeof startViewer>>} */
