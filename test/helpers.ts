@@ -14,6 +14,11 @@ export function request(path: string, init?: RequestInit): Promise<Response> {
 }
 
 /** Posts a body and expects 202; returns the ids the stream assigned. */
+/** The stream's last stored id, from its stats. */
+export async function lastId(stream: string): Promise<number> {
+  return (await (await request(`/api/streams/${stream}`)).json<{ lastId: number }>()).lastId;
+}
+
 export async function post(stream: string, body: string, contentType = "text/plain"): Promise<IngestResult> {
   const response = await request(`/api/streams/${stream}/logs`, {
     method: "POST",

@@ -1,30 +1,12 @@
 // One contract on every ingest route, in every encoding: 2xx, or a 4xx whose body names the problem (JSON, or a
 // google.rpc.Status on the OTLP routes, in the request's encoding); never a 5xx; a refusal stores nothing.
-import { BinaryReader } from "@bufbuild/protobuf/wire";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { freshStream, request } from "../helpers";
+import { freshStream, lastId, request } from "../helpers";
 import { leaf, mutate, shapes, tree, wrong } from "./arbitraries";
-import { type Encoding, encode, lokiJson, lokiProto, otlpJson, otlpProto, snappyBlock } from "./wire";
+import { type Encoding, encode, lokiJson, lokiProto, otlpJson, otlpProto, rpcStatus, snappyBlock } from "./wire";
 
 const utf8 = new TextEncoder();
-
-async function lastId(stream: string): Promise<number> {
-  return (await (await request(`/api/streams/${stream}`)).json<{ lastId: number }>()).lastId;
-}
-
-/** Decodes a google.rpc.Status (code 1, message 2). */
-function rpcStatus(bytes: Uint8Array): { code: number; message: string } {
-  const reader = new BinaryReader(bytes);
-  const status = { code: 0, message: "" };
-  while (reader.pos < reader.len) {
-    const [field, wire] = reader.tag();
-    if (field === 1) status.code = reader.int32();
-    else if (field === 2) status.message = reader.string();
-    else reader.skip(wire);
-  }
-  return status;
-}
 
 /** Checks an answer against the contract; returns whether it was accepted. */
 async function checkAnswer(response: Response, route: Route): Promise<boolean> {

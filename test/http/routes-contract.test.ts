@@ -1,9 +1,8 @@
 // The shippers' routes against the inputs issue 12 names: each a 4xx naming the problem or a sane entry.
-import { BinaryReader } from "@bufbuild/protobuf/wire";
 import { describe, expect, it } from "vitest";
 import type { LogEntry } from "../../lib/types";
-import { freshStream, request, Subscription } from "../helpers";
-import { type AnyValue, lokiJson, lokiProto, otlpJson, otlpProto, snappyBlock } from "./wire";
+import { freshStream, lastId, request, Subscription } from "../helpers";
+import { type AnyValue, lokiJson, lokiProto, otlpJson, otlpProto, rpcStatus, snappyBlock } from "./wire";
 
 const nowNanos = () => String(Date.now() * 1_000_000);
 
@@ -16,22 +15,6 @@ async function entries(stream: string, count: number): Promise<LogEntry[]> {
   await sub.untilLogs(count);
   await sub.close();
   return sub.logs;
-}
-
-async function lastId(stream: string): Promise<number> {
-  return (await (await request(`/api/streams/${stream}`)).json<{ lastId: number }>()).lastId;
-}
-
-function rpcStatus(bytes: Uint8Array): { code: number; message: string } {
-  const reader = new BinaryReader(bytes);
-  const status = { code: 0, message: "" };
-  while (reader.pos < reader.len) {
-    const [field, wire] = reader.tag();
-    if (field === 1) status.code = reader.int32();
-    else if (field === 2) status.message = reader.string();
-    else reader.skip(wire);
-  }
-  return status;
 }
 
 const JSON_TYPE = { "Content-Type": "application/json" };

@@ -1,5 +1,5 @@
 // Encoders for the tests: the wire formats shippers send, written with @bufbuild/protobuf, gzip and snappyjs.
-import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
+import { BinaryReader, BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 // @ts-expect-error -- snappyjs ships no type declarations; `compress` is its one use here.
 import snappyjs from "snappyjs";
 
@@ -154,4 +154,17 @@ export async function encode(
   if (encoding === "identity") return { body: bytes, headers: {} };
   const body = encoding === "snappy" ? snappyBlock(bytes) : await compress(bytes, encoding);
   return { body, headers: { "Content-Encoding": encoding } };
+}
+
+/** Decodes a google.rpc.Status (code 1, message 2): the OTLP routes' protobuf answer to a refusal. */
+export function rpcStatus(bytes: Uint8Array): { code: number; message: string } {
+  const reader = new BinaryReader(bytes);
+  const status = { code: 0, message: "" };
+  while (reader.pos < reader.len) {
+    const [field, wire] = reader.tag();
+    if (field === 1) status.code = reader.int32();
+    else if (field === 2) status.message = reader.string();
+    else reader.skip(wire);
+  }
+  return status;
 }
