@@ -50,6 +50,23 @@ async function watchFrames(page) {
   });
 }
 
+/**
+ * After two more frames: many frames were watched, in none was the newest line out of view, and in none did
+ * two rows overlap.
+ * @param {import("playwright-core").Page} page
+ */
+async function assertFramesWatched(page) {
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  const frames = await page.evaluate(() => /** @type {any} */ (window).frames);
+  assert.ok(frames.total > 20, `only ${frames.total} frames were checked`);
+  assert.deepEqual(
+    frames.bad,
+    [],
+    `the newest line was not fully in view in ${frames.bad.length} of ${frames.total} frames`,
+  );
+  assert.equal(frames.overlaps, 0, `rows overlapped in ${frames.overlaps} of ${frames.total} frames`);
+}
+
 const badge = (/** @type {import("playwright-core").Page} */ page) => page.textContent("#state");
 const newestText = (/** @type {import("playwright-core").Page} */ page) =>
   page.evaluate(() => {
@@ -80,15 +97,7 @@ for (const width of [1440, 375]) {
         throw new Error(`${error.message}; newest: ${await newestText(page)}, badge: ${await badge(page)}`);
       },
     );
-    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-    const frames = await page.evaluate(() => /** @type {any} */ (window).frames);
-    assert.ok(frames.total > 20, `only ${frames.total} frames were checked`);
-    assert.deepEqual(
-      frames.bad,
-      [],
-      `the newest line was not fully in view in ${frames.bad.length} of ${frames.total} frames`,
-    );
-    assert.equal(frames.overlaps, 0, `rows overlapped in ${frames.overlaps} of ${frames.total} frames`);
+    await assertFramesWatched(page);
     assert.equal(await badge(page), "live");
     assert.equal(await page.isHidden("#jump"), true, "nobody scrolled: no jump control");
     assert.ok((await page.locator("#log .row").count()) < 120, "only the rows near the viewport are in the DOM");
@@ -108,11 +117,7 @@ test("rows never overlap while a busy stream of tall rows arrives (a few new row
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   await waitFor("the last line", async () => (await newestText(page))?.startsWith("line 599"));
-  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-  const frames = await page.evaluate(() => /** @type {any} */ (window).frames);
-  assert.ok(frames.total > 20, `only ${frames.total} frames were checked`);
-  assert.equal(frames.overlaps, 0, `rows overlapped in ${frames.overlaps} of ${frames.total} frames`);
-  assert.deepEqual(frames.bad, []);
+  await assertFramesWatched(page);
   assert.deepEqual(errors, []);
   await close();
 });
