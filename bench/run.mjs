@@ -294,18 +294,18 @@ async function cpuPerDeliveredEvent(base, inspectorPort) {
   return { object: micros(sides.object), worker: micros(sides.worker), runtime: micros(sides.runtime) };
 }
 
+/** The bench's settings for every server it starts: no rate limit, no viewer cap, the default heartbeat. */
+const BENCH_VARS = {
+  RATE_LIMIT_PER_SECOND: "0",
+  MAX_SUBSCRIBERS: "100000",
+  MAX_SUBSCRIBERS_PER_CLIENT: "100000",
+  HEARTBEAT_MS: "15000",
+};
+
 async function main() {
   log(`bench ${QUICK ? "(quick)" : ""}: bundling and starting workerd`);
   const inspectorPort = await freePort();
-  const server = await serveBundle(
-    {
-      RATE_LIMIT_PER_SECOND: "0",
-      MAX_SUBSCRIBERS: "100000",
-      MAX_SUBSCRIBERS_PER_CLIENT: "100000",
-      HEARTBEAT_MS: "15000",
-    },
-    { inspectorPort },
-  );
+  const server = await serveBundle(BENCH_VARS, { inspectorPort });
   const peer = await startPeer();
   const base = server.url;
   const rows = [];
@@ -319,10 +319,7 @@ async function main() {
       mem = await memory(base, "workerd");
       peerMem = await memory(peer.url, "node");
       log("memory, on a fresh server reached directly (no Miniflare entry worker in front)");
-      const direct = await serveBundle(
-        { RATE_LIMIT_PER_SECOND: "0", MAX_SUBSCRIBERS: "100000", MAX_SUBSCRIBERS_PER_CLIENT: "100000" },
-        { direct: true },
-      );
+      const direct = await serveBundle(BENCH_VARS, { direct: true });
       try {
         directMem = await memory(direct.url, "workerd");
       } finally {
