@@ -118,18 +118,14 @@ function tail(selection: string[]) {
   function pause(reason: PauseReason) {
     state.pause(reason);
     list.follow(false);
-    header.showPaused(true);
-    header.showState();
-    header.showCounts();
+    header.showPause();
   }
 
   function resume() {
     const change = state.resume();
     list.setItems(state.shown, change.removedFromTop);
     list.follow(true);
-    header.showPaused(false);
-    header.showState();
-    header.showCounts();
+    header.showPause();
   }
 
   const togglePause = () => (state.paused === null ? pause("button") : resume());

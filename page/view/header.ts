@@ -37,17 +37,20 @@ export class Header {
   }
 
   /** The badge: the connection's state, or "paused" while live but not following. */
-  showState() {
+  private showState() {
     const name = this.connection === "live" && this.options.state.paused !== null ? "paused" : this.connection;
     this.badge.dataset.state = name;
     this.badge.textContent = this.reason && name !== "paused" ? `${name}: ${this.reason}` : name;
   }
 
-  /** Pause's label and the log's paused look. */
-  showPaused(paused: boolean) {
+  /** After a pause or a resume: Pause's label, the log's paused look, the badge and the counts. */
+  showPause() {
+    const paused = this.options.state.paused !== null;
     this.pauseButton.setAttribute("aria-pressed", String(paused));
     this.pauseButton.textContent = paused ? "Resume" : "Pause";
     this.log.classList.toggle("paused", paused);
+    this.showState();
+    this.showCounts();
   }
 
   showCounts() {
