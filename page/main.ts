@@ -136,12 +136,8 @@ function tail(selection: string[]) {
     state.setFilter({ query, level: levelOf(levelSelect.value) });
     list.setItems(state.shown);
     list.refresh();
-    if (state.paused !== null) {
-      // Show the matching lines, newest at the bottom, still paused.
-      list.following = true;
-      list.render();
-      list.following = false;
-    }
+    // Show the matching lines, newest at the bottom, still paused.
+    if (state.paused !== null) list.showNewest();
     header.showCounts();
     if (started) connection.refilter(serverFilter());
   }

@@ -1,15 +1,10 @@
-// The virtualised log: only the rows near the viewport are in the DOM (@tanstack/virtual-core keeps the
-// measured heights and the range), and while following, the newest row is fully in view after every frame.
+// The virtualised log: only the rows near the viewport are in the DOM, absolutely placed from their measured
+// heights (Heights), and while following, the newest row is fully in view after every frame. New rows are measured
+// by a ResizeObserver after the frame's layout and placed before its paint, so no row is ever drawn over another.
 // Following stops only through the user's own acts (wheel, touch, keys, the scrollbar, selecting text),
 // never because layout or a measurement moved the scroll position.
-import {
-  elementScroll,
-  measureElement,
-  observeElementOffset,
-  observeElementRect,
-  Virtualizer,
-} from "@tanstack/virtual-core";
 import type { Item } from "../state";
+import { Heights } from "./heights";
 
 export interface ListHooks {
   /** Builds the row of an item (any error is caught by the builder). */
@@ -29,6 +24,10 @@ interface Mounted {
   active: boolean;
 }
 
+/** Height of a row not yet measured: one line. */
+const ESTIMATE_PX = 20;
+/** Rows kept in the DOM beyond each edge of a paused view. */
+const OVERSCAN_ROWS = 8;
 /** Rows kept in the DOM beyond the viewport while following, in pixels (above it: new rows arrive below). */
 const FOLLOW_OVERSCAN_PX = 400;
 /**
@@ -36,21 +35,19 @@ const FOLLOW_OVERSCAN_PX = 400;
  * every visible row is new each frame, and building unseen ones as well would make the frame much longer.
  */
 const FRAME_BUILD_BUDGET = 50;
-/** A frame that builds at most this many rows measures them before placing them. */
-const SYNC_MEASURE_ROWS = 10;
 /** A scroll event within this long of a user's act is the user's. */
 const USER_ACT_MS = 400;
 
 export class LogList {
   private items: Item[] = [];
+  private readonly heights = new Heights(ESTIMATE_PX);
   private readonly mounted = new Map<number, Mounted>();
-  private readonly virtualizer: Virtualizer<HTMLElement, HTMLElement>;
+  /** Reports the height of every mounted row when it is first laid out and whenever it changes. */
+  private readonly sizes = new ResizeObserver((entries) => this.measured(entries));
+  private viewHeight: number;
   private frame = 0;
-  /** Rows built in the frame being rendered. */
-  private builtThisFrame = 0;
-  private rendering = false;
-  /** Measurements changed during the render: a paused view looks again in the next frame. */
-  private changedWhileRendering = false;
+  /** Pin the newest row to the bottom once more, after its measurements, though not following (showNewest). */
+  private pinOnce = false;
   private lastUserAct = Number.NEGATIVE_INFINITY;
   private draggingScrollbar = false;
   /** Whether the view keeps the newest row in view. */
@@ -67,58 +64,25 @@ export class LogList {
     private readonly spacer: HTMLElement,
     private readonly hooks: ListHooks,
   ) {
-    this.virtualizer = new Virtualizer<HTMLElement, HTMLElement>({
-      count: 0,
-      getScrollElement: () => scroller,
-      estimateSize: () => 20,
-      overscan: 8,
-      getItemKey: (index) => this.items[index]?.seq ?? -index - 1,
-      scrollToFn: elementScroll,
-      observeElementRect,
-      observeElementOffset,
-      measureElement,
-      // A change made by render itself (its own measurements) is placed by it: no second frame for it.
-      onChange: () => {
-        if (this.rendering) this.changedWhileRendering = true;
-        else this.schedule();
-      },
-      indexAttribute: "data-index",
-    });
-    // While following, the view is pinned to the bottom after every frame: no scroll correction per measured row
-    // (each would force a layout). Otherwise the library's rule: a row measured above the view keeps the view still.
-    this.virtualizer.shouldAdjustScrollPositionOnItemSizeChange = (item, _delta, instance) => {
-      if (this.following) return false;
-      const offset = instance.scrollOffset ?? 0;
-      return instance.itemSizeCache.has(item.key)
-        ? item.end <= offset && instance.scrollDirection !== "backward"
-        : item.start < offset;
-    };
-    this.virtualizer._didMount();
-    this.virtualizer._willUpdate();
+    this.viewHeight = scroller.clientHeight;
+    new ResizeObserver(() => {
+      this.viewHeight = scroller.clientHeight;
+      this.schedule();
+    }).observe(scroller);
     this.listen();
   }
 
   /** Shows `items` (the state's shown list); `removedFromTop` rows left above, so a held view keeps its place. */
   setItems(items: Item[], removedFromTop = 0) {
-    let shift = 0;
-    if (removedFromTop > 0 && !this.following) {
-      const last = this.virtualizer.measurementsCache[removedFromTop - 1];
-      shift = last?.end ?? 0;
-    }
+    const shift = removedFromTop > 0 && !this.following ? this.heights.start(removedFromTop) : 0;
     this.items = items;
-    this.virtualizer.setOptions({ ...this.virtualizer.options, count: items.length });
-    this.forgetSizes();
+    this.heights.sync(items, removedFromTop);
+    if (this.expanded.size > 1_000) {
+      const shown = new Set(items.map((item) => item.seq));
+      for (const seq of this.expanded) if (!shown.has(seq)) this.expanded.delete(seq);
+    }
     if (shift > 0) this.scroller.scrollTop = Math.max(0, this.scroller.scrollTop - shift);
     this.schedule();
-  }
-
-  /** Drops the measured heights of rows no longer shown, so a stream running for days keeps memory bounded. */
-  private forgetSizes() {
-    const sizes = this.virtualizer.itemSizeCache;
-    if (sizes.size <= this.items.length + 10_000) return;
-    const shown = new Set(this.items.map((item) => item.seq));
-    for (const key of sizes.keys()) if (!shown.has(key as number)) sizes.delete(key);
-    for (const seq of this.expanded) if (!shown.has(seq)) this.expanded.delete(seq);
   }
 
   /** Rebuilds every row on the next frame (a new search or a new wrap). */
@@ -132,6 +96,12 @@ export class LogList {
     this.schedule();
   }
 
+  /** Shows the newest row at the bottom now, without following (a filter changed while paused). */
+  showNewest() {
+    this.pinOnce = true;
+    this.render();
+  }
+
   schedule() {
     if (this.frame === 0) this.frame = requestAnimationFrame(() => this.render());
   }
@@ -140,69 +110,74 @@ export class LogList {
   render() {
     cancelAnimationFrame(this.frame);
     this.frame = 0;
-    const v = this.virtualizer;
-    v._willUpdate();
-    this.builtThisFrame = 0;
-    this.rendering = true;
-    this.changedWhileRendering = false;
-    try {
-      this.passes();
-    } finally {
-      this.rendering = false;
-    }
-    // Following, the passes have placed every measurement; paused, one pass may leave rows to mount.
-    if (this.changedWhileRendering && !this.following) this.schedule();
+    const pinning = this.following || this.pinOnce;
+    const built = this.mount(this.indexes(pinning));
+    this.place();
+    // New rows are pinned once measured, after this frame's layout (measured): pinning now would force one more.
+    if (pinning && built.length === 0) this.pin();
+    if (built.length === 0) this.pinOnce = false;
   }
 
-  /** Mounts, measures and places rows until the rows the view needs stop changing (at most four passes). */
-  private passes() {
-    const v = this.virtualizer;
-    let previous = "";
-    for (let pass = 0; pass < 4; pass++) {
-      const indexes = this.indexes();
-      const built = this.mount(indexes);
-      this.builtThisFrame += built.length;
-      for (const row of built) v.measureElement(row);
-      // The virtualizer does not measure while the view scrolls (ours does in every frame of a busy stream), so
-      // new rows would sit at an estimated height over the next one for a frame. Measured here, unless a frame
-      // builds more rows than anyone can read before the next (a firehose), where the extra layout costs most.
-      if (built.length <= SYNC_MEASURE_ROWS)
-        for (const row of built) v.resizeItem(Number(row.dataset.index), row.offsetHeight);
-      this.place();
-      if (!this.following) break;
-      // Pin the newest row to the bottom; a row taller than measured still counts (scrollHeight).
-      const max = this.scroller.scrollHeight - this.scroller.clientHeight;
-      if (Math.abs(this.scroller.scrollTop - max) > 1) this.scroller.scrollTop = max;
-      // Measuring can change which rows the bottom needs; when it did not, the frame is done.
-      const key = indexes.join();
-      if (built.length === 0 || key === previous) break;
-      previous = key;
-    }
+  /** Scrolls to the bottom of the list. */
+  private pin() {
+    const max = Math.max(0, this.heights.total() - this.viewHeight);
+    if (Math.abs(this.scroller.scrollTop - max) > 1) this.scroller.scrollTop = max;
   }
 
-  /** Indexes to have in the DOM: the virtualizer's range, the rows at the bottom while following, the active row. */
-  private indexes(): number[] {
-    const v = this.virtualizer;
+  /**
+   * Heights of rows just laid out: records them and places the rows before the frame is painted. A row above a
+   * paused view moves the view with it, so what the reader is looking at stays still.
+   */
+  private measured(entries: ResizeObserverEntry[]) {
+    const h = this.heights;
+    const offset = this.following || this.pinOnce ? 0 : this.scroller.scrollTop;
+    let changed = false;
+    let adjust = 0;
+    for (const entry of entries) {
+      const row = entry.target as HTMLElement;
+      const mounted = this.mounted.get(Number(row.dataset.seq));
+      if (mounted === undefined || mounted.row !== row) continue;
+      const height = entry.borderBoxSize[0]?.blockSize ?? row.offsetHeight;
+      const first = !h.measuredAt(mounted.index);
+      const start = h.start(mounted.index);
+      const delta = h.set(mounted.index, height);
+      if (delta === 0) continue;
+      changed = true;
+      if (offset > 0 && (first ? start < offset : start + height - delta <= offset)) adjust += delta;
+    }
+    if (changed) this.place();
+    if (this.following || this.pinOnce) this.pin();
+    else if (adjust !== 0) this.scroller.scrollTop = offset + adjust;
+    this.pinOnce = false;
+    // Rows of other heights than estimated may change which rows the view needs.
+    if (changed) this.schedule();
+  }
+
+  /** Indexes to have in the DOM: the rows in and near the view (at the bottom while pinning), the active row. */
+  private indexes(pinning: boolean): number[] {
+    const h = this.heights;
     const count = this.items.length;
-    v.getTotalSize();
+    const view = this.viewHeight;
     const set = new Set<number>();
-    if (this.following && count > 0) {
-      const m = v.measurementsCache;
-      const end = m[count - 1]?.end ?? 0;
-      const view = this.scroller.clientHeight;
-      let spare = FRAME_BUILD_BUDGET - this.builtThisFrame;
+    if (pinning && count > 0) {
+      const end = h.total();
+      let spare = FRAME_BUILD_BUDGET;
       for (let i = count - 1; i >= 0; i--) {
+        const start = h.start(i);
         const unbuilt = !this.mounted.has(this.items[i]?.seq ?? Number.NaN);
-        const unseen = end - (m[i]?.end ?? 0) >= view;
-        // Rows left unbuilt here wait for the reader to scroll up (then the virtualizer's range mounts them):
+        const unseen = end - (start + h.size(i)) >= view;
+        // Rows left unbuilt here wait for the reader to scroll up (then the paused range mounts them):
         // catching up in the next frame would make every frame of a firehose build a full budget.
         if (unbuilt && unseen && spare <= 0) break;
         if (unbuilt) spare--;
         set.add(i);
-        if (end - (m[i]?.start ?? 0) >= view + FOLLOW_OVERSCAN_PX) break;
+        if (end - start >= view + FOLLOW_OVERSCAN_PX) break;
       }
-    } else {
-      for (const item of v.getVirtualItems()) set.add(item.index);
+    } else if (count > 0) {
+      const top = this.scroller.scrollTop;
+      const first = Math.max(0, h.indexAt(top) - OVERSCAN_ROWS);
+      const last = Math.min(count - 1, h.indexAt(top + view) + OVERSCAN_ROWS);
+      for (let i = first; i <= last; i++) set.add(i);
     }
     if (this.active !== null) {
       const index = this.indexOf(this.active);
@@ -255,9 +230,11 @@ export class LogList {
         row.tabIndex = -1;
         if (mounted) {
           const focused = mounted.row.contains(document.activeElement);
+          this.sizes.unobserve(mounted.row);
           mounted.row.replaceWith(row);
           if (focused) row.focus({ preventScroll: true });
         } else this.spacer.append(row);
+        this.sizes.observe(row);
         mounted = { row, version: item.version, epoch: this.epoch, expanded, index: -1, top: -1, active: false };
         this.mounted.set(item.seq, mounted);
         built.push(row);
@@ -272,16 +249,13 @@ export class LogList {
         mounted.row.classList.toggle("active", active);
       }
     }
-    let removed = false;
     for (const [seq, mounted] of this.mounted) {
       if (keep.has(seq)) continue;
       if (mounted.row.contains(document.activeElement)) this.scroller.focus({ preventScroll: true });
+      this.sizes.unobserve(mounted.row);
       mounted.row.remove();
       this.mounted.delete(seq);
-      removed = true;
     }
-    // The virtualizer stops observing rows that left the DOM (its ref-callback protocol: null sweeps them).
-    if (removed) this.virtualizer.measureElement(null);
     this.order(indexes);
     return built;
   }
@@ -303,11 +277,9 @@ export class LogList {
 
   /** Positions the mounted rows and sizes the spacer from the measurements. */
   private place() {
-    const v = this.virtualizer;
-    this.spacer.style.height = `${v.getTotalSize()}px`;
-    const m = v.measurementsCache;
+    this.spacer.style.height = `${this.heights.total()}px`;
     for (const mounted of this.mounted.values()) {
-      const start = m[mounted.index]?.start ?? 0;
+      const start = this.heights.start(mounted.index);
       if (mounted.top === start) continue;
       mounted.top = start;
       mounted.row.style.top = `${start}px`;
@@ -328,9 +300,8 @@ export class LogList {
   /** Scrolls so the anchored row is where it was, after rows were added above it. */
   restore(anchor: { seq: number; offset: number }) {
     const index = this.indexOf(anchor.seq);
-    const start = this.virtualizer.measurementsCache[index]?.start;
-    if (start === undefined) return;
-    this.scroller.scrollTop = start - anchor.offset;
+    if (index < 0) return;
+    this.scroller.scrollTop = this.heights.start(index) - anchor.offset;
     this.render();
   }
 
@@ -341,12 +312,12 @@ export class LogList {
 
   /** Scrolls so the row at `index` is in view (for the keyboard). */
   reveal(index: number) {
-    const m = this.virtualizer.measurementsCache[index];
-    if (!m) return;
+    if (index < 0 || index >= this.items.length) return;
+    const start = this.heights.start(index);
+    const end = start + this.heights.size(index);
     const top = this.scroller.scrollTop;
-    const bottom = top + this.scroller.clientHeight;
-    if (m.start < top) this.scroller.scrollTop = m.start;
-    else if (m.end > bottom) this.scroller.scrollTop = m.end - this.scroller.clientHeight;
+    if (start < top) this.scroller.scrollTop = start;
+    else if (end > top + this.viewHeight) this.scroller.scrollTop = end - this.viewHeight;
   }
 
   atBottom(): boolean {
@@ -386,10 +357,11 @@ export class LogList {
     s.addEventListener(
       "scroll",
       () => {
+        // Any scroll may bring other rows into a paused view; only one soon after a user's act is theirs.
+        if (!this.following) this.schedule();
         if (!this.draggingScrollbar && performance.now() - this.lastUserAct > USER_ACT_MS) return;
         const bottom = this.atBottom();
         if (bottom !== this.following) this.hooks.onUserScroll(bottom);
-        if (!this.following) this.schedule();
       },
       { passive: true },
     );

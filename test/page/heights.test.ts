@@ -1,0 +1,150 @@
+// The virtual list's heights with plain values, and against a naive model under random edits (fast-check).
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { Heights } from "../../page/view/heights";
+
+const rows = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => ({ seq: from + i }));
+
+/** The naive model: every top summed from scratch, measured heights by seq. */
+function model(seqs: number[], measured: Map<number, number>, estimate: number) {
+  const sizes = seqs.map((seq) => measured.get(seq) ?? estimate);
+  const starts = [0];
+  for (const size of sizes) starts.push((starts.at(-1) as number) + size);
+  return { sizes, starts };
+}
+
+describe("Heights", () => {
+  it("places unmeasured rows at the estimate and measured ones at their height", () => {
+    const h = new Heights(20);
+    h.sync(rows(0, 5), 0);
+    expect(h.total()).toBe(100);
+    expect(h.set(1, 50)).toBe(30);
+    expect(h.start(2)).toBe(70);
+    expect(h.total()).toBe(130);
+    expect(h.measuredAt(1)).toBe(true);
+    expect(h.measuredAt(2)).toBe(false);
+  });
+
+  it("keeps tops from the new first row when rows leave the top and others arrive", () => {
+    const h = new Heights(20);
+    h.sync(rows(0, 4), 0);
+    h.set(0, 100);
+    h.set(3, 40);
+    h.sync(rows(2, 6), 2);
+    expect(h.count).toBe(4);
+    expect(h.start(0)).toBe(0);
+    expect(h.start(1)).toBe(20);
+    expect(h.start(2)).toBe(60);
+    expect(h.total()).toBe(100);
+  });
+
+  it("keeps the tops right when it moves its rows to the front of its arrays", () => {
+    const h = new Heights(20);
+    h.sync(rows(0, 1000), 0);
+    h.set(950, 100);
+    h.sync(rows(900, 1000), 900);
+    h.sync(rows(900, 1300), 0);
+    expect(h.start(51)).toBe(50 * 20 + 100);
+    expect(h.total()).toBe(400 * 20 + 80);
+  });
+
+  it("keeps measured heights across a refilter, by seq", () => {
+    const h = new Heights(20);
+    h.sync(rows(0, 6), 0);
+    h.set(4, 33);
+    h.sync([{ seq: 1 }, { seq: 4 }, { seq: 5 }], 0);
+    expect(h.start(2)).toBe(53);
+    expect(h.measuredAt(1)).toBe(true);
+  });
+
+  it("finds the row at an offset", () => {
+    const h = new Heights(10);
+    h.sync(rows(0, 3), 0);
+    h.set(1, 30);
+    expect([0, 9, 10, 39, 40, 49, 500].map((offset) => h.indexAt(offset))).toEqual([0, 0, 1, 1, 2, 2, 2]);
+    expect(new Heights(10).indexAt(5)).toBe(0);
+  });
+
+  it("agrees with summing every height, whatever is appended, evicted, measured and refiltered", () => {
+    type _Op =
+      | { kind: "append"; n: number }
+      | { kind: "evict"; n: number }
+      | { kind: "measure"; at: number; height: number }
+      | { kind: "refilter"; keep: number };
+    // Mostly a live stream (rows in at the bottom, out at the top), so the arrays fill, move and grow.
+    const op = fc.oneof(
+      {
+        arbitrary: fc.record({ kind: fc.constant("append" as const), n: fc.integer({ min: 0, max: 1500 }) }),
+        weight: 4,
+      },
+      {
+        arbitrary: fc.record({ kind: fc.constant("evict" as const), n: fc.integer({ min: 0, max: 1500 }) }),
+        weight: 4,
+      },
+      {
+        arbitrary: fc.record({
+          kind: fc.constant("measure" as const),
+          at: fc.nat(),
+          height: fc.oneof(fc.integer({ min: 1, max: 400 }), fc.double({ min: 0.5, max: 90, noNaN: true })),
+        }),
+        weight: 4,
+      },
+      {
+        arbitrary: fc.record({ kind: fc.constant("refilter" as const), keep: fc.integer({ min: 1, max: 4 }) }),
+        weight: 1,
+      },
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+        const h = new Heights(20);
+        const measured = new Map<number, number>();
+        let all: number[] = [];
+        let shown: number[] = [];
+        let next = 0;
+        for (const step of ops) {
+          if (step.kind === "append") {
+            const added = rows(next, next + step.n).map((row) => row.seq);
+            next += step.n;
+            all = all.concat(added);
+            shown = shown.concat(added);
+            h.sync(
+              shown.map((seq) => ({ seq })),
+              0,
+            );
+          } else if (step.kind === "evict") {
+            const n = Math.min(step.n, shown.length);
+            const gone = new Set(shown.slice(0, n));
+            shown = shown.slice(n);
+            all = all.filter((seq) => !gone.has(seq));
+            for (const seq of gone) measured.delete(seq);
+            h.sync(
+              shown.map((seq) => ({ seq })),
+              n,
+            );
+          } else if (step.kind === "measure") {
+            if (shown.length === 0) continue;
+            const at = step.at % shown.length;
+            measured.set(shown[at] as number, step.height);
+            h.set(at, step.height);
+          } else {
+            shown = all.filter((seq) => seq % step.keep === 0);
+            h.sync(
+              shown.map((seq) => ({ seq })),
+              0,
+            );
+          }
+          const { sizes, starts } = model(shown, measured, 20);
+          expect(h.count).toBe(shown.length);
+          expect(h.total()).toBeCloseTo(starts.at(-1) as number, 6);
+          for (let i = 0; i < shown.length; i += Math.max(1, Math.floor(shown.length / 7))) {
+            expect(h.start(i)).toBeCloseTo(starts[i] as number, 6);
+            expect(h.size(i)).toBe(sizes[i]);
+            const middle = (starts[i] as number) + (sizes[i] as number) / 2;
+            expect(h.indexAt(middle)).toBe(i);
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
