@@ -125,32 +125,45 @@ export class LogList {
   }
 
   /**
-   * Heights of rows just laid out: records them and places the rows before the frame is painted. A row above a
-   * paused view moves the view with it, so what the reader is looking at stays still.
+   * Heights of rows just laid out: records them and places the rows before the frame is painted. In a paused view
+   * what the reader looks at stays put: rows measured above it (revealed by scrolling up, or loaded older ones)
+   * move the view with them.
    */
   private measured(entries: ResizeObserverEntry[]) {
     const h = this.heights;
-    const offset = this.following || this.pinOnce ? 0 : this.scroller.scrollTop;
+    const pinning = this.following || this.pinOnce;
+    const anchor = pinning ? 0 : this.anchorIndex();
     let changed = false;
     let adjust = 0;
     for (const entry of entries) {
       const row = entry.target as HTMLElement;
       const mounted = this.mounted.get(Number(row.dataset.seq));
       if (mounted === undefined || mounted.row !== row) continue;
-      const height = entry.borderBoxSize[0]?.blockSize ?? row.offsetHeight;
-      const first = !h.measuredAt(mounted.index);
-      const start = h.start(mounted.index);
-      const delta = h.set(mounted.index, height);
+      const delta = h.set(mounted.index, entry.borderBoxSize[0]?.blockSize ?? row.offsetHeight);
       if (delta === 0) continue;
       changed = true;
-      if (offset > 0 && (first ? start < offset : start + height - delta <= offset)) adjust += delta;
+      if (mounted.index < anchor) adjust += delta;
     }
     if (changed) this.place();
-    if (this.following || this.pinOnce) this.pin();
-    else if (adjust !== 0) this.scroller.scrollTop = offset + adjust;
+    if (pinning) this.pin();
+    else if (adjust !== 0) this.scroller.scrollTop += adjust;
     this.pinOnce = false;
     // Rows of other heights than estimated may change which rows the view needs.
     if (changed) this.schedule();
+  }
+
+  /** The row a paused view keeps in place: the first in view that was measured before (else the first in view). */
+  private anchorIndex(): number {
+    const h = this.heights;
+    const offset = this.scroller.scrollTop;
+    let measured = Number.POSITIVE_INFINITY;
+    let any = Number.POSITIVE_INFINITY;
+    for (const { index } of this.mounted.values()) {
+      if (index >= measured || h.start(index) + h.size(index) <= offset) continue;
+      if (h.measuredAt(index)) measured = index;
+      else any = Math.min(any, index);
+    }
+    return Number.isFinite(measured) ? measured : any;
   }
 
   /** Indexes to have in the DOM: the rows in and near the view (at the bottom while pinning), the active row. */

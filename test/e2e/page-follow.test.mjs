@@ -160,6 +160,49 @@ test("the wheel stops following and the badge says paused; End, the jump control
   await close();
 });
 
+test("scrolling a paused view up through rows not yet measured keeps the line being read in place", async () => {
+  const stream = fresh();
+  await run.viewer.post(stream, Array.from({ length: 2000 }, (_, i) => tallLine(i)).join("\n"), "application/x-ndjson");
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}&tail=2000`);
+  await page.waitForSelector('#state[data-state="live"]');
+  await waitFor("the newest line", async () => (await newestText(page))?.startsWith("line 1999"));
+  await page.mouse.move(500, 400);
+  /** The first row whose top is in view, and where it is. */
+  const topRow = () =>
+    page.evaluate(() => {
+      const log = /** @type {HTMLElement} */ (document.getElementById("log"));
+      const top = log.getBoundingClientRect().top;
+      const rows = [...log.querySelectorAll(".row")]
+        .filter((row) => row instanceof HTMLElement)
+        .map((row) => ({ id: row.dataset.id ?? "", y: row.getBoundingClientRect().top - top }))
+        .filter((row) => row.y >= 0)
+        .sort((a, b) => a.y - b.y);
+      return rows[0] ?? null;
+    });
+  /** Where the row with this id is now, from the top of the log. */
+  const rowY = (/** @type {string} */ id) =>
+    page.evaluate((id) => {
+      const log = /** @type {HTMLElement} */ (document.getElementById("log"));
+      const row = log.querySelector(`.row[data-id="${id}"]`);
+      return row ? row.getBoundingClientRect().top - log.getBoundingClientRect().top : null;
+    }, id);
+  const moves = [];
+  for (let step = 0; step < 25; step++) {
+    const before = await topRow();
+    assert.ok(before, "a row is in view");
+    await page.mouse.wheel(0, -300);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const after = await rowY(before.id);
+    // The rows above it are measured as they come into view; the row read before moves down by the wheel's 300 px.
+    if (after !== null && Math.abs(after - before.y - 300) > 2)
+      moves.push({ id: before.id, from: before.y, to: after });
+  }
+  assert.equal(await badge(page), "paused");
+  assert.deepEqual(moves, [], "a row jumped while the rows above it were measured");
+  assert.deepEqual(errors, []);
+  await close();
+});
+
 test("Pause and p hold the view; selecting text stops following", async () => {
   const stream = fresh();
   const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`);
