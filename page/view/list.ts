@@ -35,6 +35,8 @@ const FOLLOW_OVERSCAN_PX = 400;
  * every visible row is new each frame, and building unseen ones as well would make the frame much longer.
  */
 const FRAME_BUILD_BUDGET = 50;
+/** Time a following frame spends building rows before it leaves the oldest in view for the next frame, in ms. */
+const FRAME_BUILD_MS = 8;
 /** A scroll event within this long of a user's act is the user's. */
 const USER_ACT_MS = 400;
 
@@ -111,7 +113,11 @@ export class LogList {
     cancelAnimationFrame(this.frame);
     this.frame = 0;
     const pinning = this.following || this.pinOnce;
-    const built = this.mount(this.indexes(pinning));
+    // Following a firehose, a frame builds rows for so long only: the newest always, the rest when there is time.
+    const built = this.mount(
+      this.indexes(pinning),
+      pinning ? performance.now() + FRAME_BUILD_MS : Number.POSITIVE_INFINITY,
+    );
     this.place();
     // New rows are pinned once measured, after this frame's layout (measured): pinning now would force one more.
     if (pinning && built.length === 0) this.pin();
@@ -223,21 +229,28 @@ export class LogList {
   }
 
   /** Puts the rows for `indexes` in the DOM, reusing built ones; returns the rows built now. */
-  private mount(indexes: number[]): HTMLElement[] {
+  private mount(indexes: number[], deadline: number): HTMLElement[] {
     const keep = new Set<number>();
     const built: HTMLElement[] = [];
-    for (const index of indexes) {
+    let late = false;
+    // Newest first: a frame out of time leaves the oldest rows of the view for the next one.
+    for (let at = indexes.length - 1; at >= 0; at--) {
+      const index = indexes[at] as number;
       const item = this.items[index];
       if (item === undefined) continue;
-      keep.add(item.seq);
       const expanded = this.expanded.has(item.seq);
       let mounted = this.mounted.get(item.seq);
-      if (
+      const stale =
         mounted === undefined ||
         mounted.version !== item.version ||
         mounted.epoch !== this.epoch ||
-        mounted.expanded !== expanded
-      ) {
+        mounted.expanded !== expanded;
+      if (stale && built.length > 0 && performance.now() > deadline) {
+        late = true;
+        if (mounted === undefined) continue;
+      }
+      keep.add(item.seq);
+      if (mounted === undefined || (stale && !late)) {
         const row = this.hooks.build(item, expanded);
         row.dataset.seq = String(item.seq);
         row.tabIndex = -1;
@@ -269,6 +282,7 @@ export class LogList {
       mounted.row.remove();
       this.mounted.delete(seq);
     }
+    if (late) this.schedule();
     this.order(indexes);
     return built;
   }
