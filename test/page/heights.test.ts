@@ -66,11 +66,6 @@ describe("Heights", () => {
   });
 
   it("agrees with summing every height, whatever is appended, evicted, measured and refiltered", () => {
-    type _Op =
-      | { kind: "append"; n: number }
-      | { kind: "evict"; n: number }
-      | { kind: "measure"; at: number; height: number }
-      | { kind: "refilter"; keep: number };
     // Mostly a live stream (rows in at the bottom, out at the top), so the arrays fill, move and grow.
     const op = fc.oneof(
       {
