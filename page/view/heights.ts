@@ -23,18 +23,21 @@ export class Heights {
   }
 
   /**
-   * Follows the shown list after `removedFromTop` items left its top and others were added at its bottom. When
-   * what is left does not line up with what was held (a refilter), it starts over from the measured heights.
+   * Follows the shown list. The same list (`replaced` false) has lost `removedFromTop` items at its top, evicted
+   * from the page's bounded history, and gained others at its bottom; a new one (a refilter) starts over from the
+   * measured heights.
    */
-  sync(items: readonly { seq: number }[], removedFromTop: number): void {
+  sync(items: readonly { seq: number }[], removedFromTop: number, replaced: boolean): void {
     const kept = this.count - removedFromTop;
+    // The first and last kept seqs are checked as well: a list that does not line up starts over too.
     const lined =
+      !replaced &&
       kept >= 0 &&
       kept <= items.length &&
       (kept === 0 ||
         (items[0]?.seq === this.seqs[this.base + removedFromTop] && items[kept - 1]?.seq === this.seqs[this.end - 1]));
     if (lined) {
-      // Rows gone from the top are gone from the ring: their heights will never be asked for again.
+      // Evicted rows never come back: their heights can go.
       for (let p = this.base; p < this.base + removedFromTop; p++) this.measured.delete(this.seqs[p] as number);
       this.base += removedFromTop;
     } else {
@@ -91,7 +94,7 @@ export class Heights {
 
   /** Top of the row at `index`, from the top of the list. */
   start(index: number): number {
-    const p = this.base + index;
+    const p = this.base + Math.max(0, Math.min(index, this.count));
     this.sum(p);
     return (this.sums[p] as number) - (this.sums[this.base] as number);
   }

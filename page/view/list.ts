@@ -18,7 +18,10 @@ interface Mounted {
   version: number;
   epoch: number;
   expanded: boolean;
-  /** What the row's attributes and style say now, so a frame writes only what changed. */
+  /**
+   * The row's position in the shown list (and in the heights), -1 while unknown (after a refilter, until the next
+   * render); with `top` and `active`, also what its attributes and style say, so a frame writes only what changed.
+   */
   index: number;
   top: number;
   active: boolean;
@@ -77,13 +80,25 @@ export class LogList {
   /** Shows `items` (the state's shown list); `removedFromTop` rows left above, so a held view keeps its place. */
   setItems(items: Item[], removedFromTop = 0) {
     const shift = removedFromTop > 0 && !this.following ? this.heights.start(removedFromTop) : 0;
+    // The state grows and trims its shown list in place, and makes a new one when it refilters.
+    const replaced = items !== this.items;
     this.items = items;
-    this.heights.sync(items, removedFromTop);
+    this.heights.sync(items, removedFromTop, replaced);
+    // Mounted rows keep their place in the heights until the next render: a measurement may come first.
+    if (replaced || removedFromTop > 0)
+      for (const mounted of this.mounted.values()) {
+        mounted.index = replaced ? -1 : mounted.index - removedFromTop;
+        mounted.row.dataset.index = String(mounted.index);
+      }
     if (this.expanded.size > 1_000) {
       const shown = new Set(items.map((item) => item.seq));
       for (const seq of this.expanded) if (!shown.has(seq)) this.expanded.delete(seq);
     }
-    if (shift > 0) this.scroller.scrollTop = Math.max(0, this.scroller.scrollTop - shift);
+    if (shift > 0) {
+      // The rows move up with the view in the same frame, so what is read stays still.
+      this.scroller.scrollTop = Math.max(0, this.scroller.scrollTop - shift);
+      this.place();
+    }
     this.schedule();
   }
 
@@ -144,7 +159,7 @@ export class LogList {
     for (const entry of entries) {
       const row = entry.target as HTMLElement;
       const mounted = this.mounted.get(Number(row.dataset.seq));
-      if (mounted === undefined || mounted.row !== row) continue;
+      if (mounted === undefined || mounted.row !== row || mounted.index < 0) continue;
       const delta = h.set(mounted.index, entry.borderBoxSize[0]?.blockSize ?? row.offsetHeight);
       if (delta === 0) continue;
       changed = true;
@@ -165,7 +180,7 @@ export class LogList {
     let measured = Number.POSITIVE_INFINITY;
     let any = Number.POSITIVE_INFINITY;
     for (const { index } of this.mounted.values()) {
-      if (index >= measured || h.start(index) + h.size(index) <= offset) continue;
+      if (index < 0 || index >= measured || h.start(index) + h.size(index) <= offset) continue;
       if (h.measuredAt(index)) measured = index;
       else any = Math.min(any, index);
     }
@@ -245,12 +260,14 @@ export class LogList {
         mounted.version !== item.version ||
         mounted.epoch !== this.epoch ||
         mounted.expanded !== expanded;
-      if (stale && built.length > 0 && performance.now() > deadline) {
-        late = true;
-        if (mounted === undefined) continue;
-      }
+      // What the reader just acted on (the active row, one expanded or collapsed) is built whatever the time.
+      const asked = item.seq === this.active || (mounted !== undefined && mounted.expanded !== expanded);
+      const defer = stale && !asked && built.length > 0 && performance.now() > deadline;
+      // A deferred row not built yet stays out; one built before keeps its old content for a frame.
+      if (defer) late = true;
+      if (defer && mounted === undefined) continue;
       keep.add(item.seq);
-      if (mounted === undefined || (stale && !late)) {
+      if (mounted === undefined || (stale && !defer)) {
         const row = this.hooks.build(item, expanded);
         row.dataset.seq = String(item.seq);
         row.tabIndex = -1;
@@ -306,6 +323,7 @@ export class LogList {
   private place() {
     this.spacer.style.height = `${this.heights.total()}px`;
     for (const mounted of this.mounted.values()) {
+      if (mounted.index < 0) continue;
       const start = this.heights.start(mounted.index);
       if (mounted.top === start) continue;
       mounted.top = start;
@@ -357,6 +375,7 @@ export class LogList {
     const s = this.scroller;
     const act = () => {
       this.lastUserAct = performance.now();
+      this.pinOnce = false;
     };
     s.addEventListener(
       "wheel",

@@ -203,6 +203,50 @@ test("scrolling a paused view up through rows not yet measured keeps the line be
   await close();
 });
 
+test("a paused view that is read while the oldest lines leave the page keeps every row where it belongs", async () => {
+  const stream = fresh();
+  await run.viewer.post(stream, Array.from({ length: 300 }, (_, i) => tallLine(i)).join("\n"), "application/x-ndjson");
+  // Room for 300 lines: every new line evicts the oldest, and the paused view's rows move up under the reader.
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}&max=300`);
+  await page.waitForSelector('#state[data-state="live"]');
+  await waitFor("the newest line", async () => (await newestText(page))?.startsWith("line 299"));
+  await page.mouse.move(500, 400);
+  await page.mouse.wheel(0, -200);
+  await waitFor("paused", async () => (await badge(page)) === "paused");
+  // Lines arrive while the reader scrolls: some frames render the view before they take the new lines.
+  const sending = (async () => {
+    for (let i = 300; i < 600; i += 3) {
+      await run.viewer.post(stream, [i, i + 1, i + 2].map(tallLine).join("\n"), "application/x-ndjson");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  })();
+  for (let i = 0; i < 60; i++) {
+    await page.mouse.wheel(0, i % 2 === 0 ? -240 : 160);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  await sending;
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  // Rows next to each other in the list touch on the screen: none over another, no gap between them.
+  const misplaced = await page.evaluate(() => {
+    const rows = [...document.querySelectorAll("#log .row")]
+      .filter((row) => row instanceof HTMLElement)
+      .map((row) => ({ index: Number(row.dataset.index), box: row.getBoundingClientRect() }))
+      .sort((a, b) => a.index - b.index);
+    return rows
+      .filter((row, i) => {
+        const previous = rows[i - 1];
+        return (
+          previous !== undefined && previous.index === row.index - 1 && Math.abs(row.box.top - previous.box.bottom) > 1
+        );
+      })
+      .map((row) => row.index);
+  });
+  assert.deepEqual(misplaced, [], "rows not where the list says they are");
+  assert.equal(await badge(page), "paused");
+  assert.deepEqual(errors, []);
+  await close();
+});
+
 test("Pause and p hold the view; selecting text stops following", async () => {
   const stream = fresh();
   const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`);

@@ -16,7 +16,7 @@ function model(seqs: number[], measured: Map<number, number>, estimate: number) 
 describe("Heights", () => {
   it("places unmeasured rows at the estimate and measured ones at their height", () => {
     const h = new Heights(20);
-    h.sync(rows(0, 5), 0);
+    h.sync(rows(0, 5), 0, false);
     expect(h.total()).toBe(100);
     expect(h.set(1, 50)).toBe(30);
     expect(h.start(2)).toBe(70);
@@ -27,10 +27,10 @@ describe("Heights", () => {
 
   it("keeps tops from the new first row when rows leave the top and others arrive", () => {
     const h = new Heights(20);
-    h.sync(rows(0, 4), 0);
+    h.sync(rows(0, 4), 0, false);
     h.set(0, 100);
     h.set(3, 40);
-    h.sync(rows(2, 6), 2);
+    h.sync(rows(2, 6), 2, false);
     expect(h.count).toBe(4);
     expect(h.start(0)).toBe(0);
     expect(h.start(1)).toBe(20);
@@ -40,26 +40,40 @@ describe("Heights", () => {
 
   it("keeps the tops right when it moves its rows to the front of its arrays", () => {
     const h = new Heights(20);
-    h.sync(rows(0, 1000), 0);
+    h.sync(rows(0, 1000), 0, false);
     h.set(950, 100);
-    h.sync(rows(900, 1000), 900);
-    h.sync(rows(900, 1300), 0);
+    h.sync(rows(900, 1000), 900, false);
+    h.sync(rows(900, 1300), 0, false);
     expect(h.start(51)).toBe(50 * 20 + 100);
     expect(h.total()).toBe(400 * 20 + 80);
   });
 
   it("keeps measured heights across a refilter, by seq", () => {
     const h = new Heights(20);
-    h.sync(rows(0, 6), 0);
+    h.sync(rows(0, 6), 0, false);
     h.set(4, 33);
-    h.sync([{ seq: 1 }, { seq: 4 }, { seq: 5 }], 0);
+    h.sync([{ seq: 1 }, { seq: 4 }, { seq: 5 }], 0, true);
     expect(h.start(2)).toBe(53);
     expect(h.measuredAt(1)).toBe(true);
   });
 
+  it("starts over on a new list even when its first and last rows are the old ones", () => {
+    const h = new Heights(20);
+    h.sync([{ seq: 1 }, { seq: 3 }, { seq: 5 }], 0, false);
+    h.set(1, 100);
+    h.sync([{ seq: 1 }, { seq: 4 }, { seq: 5 }, { seq: 8 }], 0, true);
+    expect(h.size(1)).toBe(20);
+    expect(h.total()).toBe(80);
+    // Past the end is the end, and asking does not disturb what comes after.
+    expect(h.start(9)).toBe(80);
+    h.sync([{ seq: 1 }, { seq: 4 }, { seq: 5 }, { seq: 8 }, { seq: 9 }], 0, false);
+    h.set(4, 50);
+    expect(h.total()).toBe(130);
+  });
+
   it("finds the row at an offset", () => {
     const h = new Heights(10);
-    h.sync(rows(0, 3), 0);
+    h.sync(rows(0, 3), 0, false);
     h.set(1, 30);
     expect([0, 9, 10, 39, 40, 49, 500].map((offset) => h.indexAt(offset))).toEqual([0, 0, 1, 1, 2, 2, 2]);
     expect(new Heights(10).indexAt(5)).toBe(0);
@@ -85,7 +99,11 @@ describe("Heights", () => {
         weight: 4,
       },
       {
-        arbitrary: fc.record({ kind: fc.constant("refilter" as const), keep: fc.integer({ min: 1, max: 4 }) }),
+        arbitrary: fc.record({
+          kind: fc.constant("refilter" as const),
+          keep: fc.integer({ min: 1, max: 4 }),
+          phase: fc.nat(3),
+        }),
         weight: 1,
       },
     );
@@ -105,6 +123,7 @@ describe("Heights", () => {
             h.sync(
               shown.map((seq) => ({ seq })),
               0,
+              false,
             );
           } else if (step.kind === "evict") {
             const n = Math.min(step.n, shown.length);
@@ -115,6 +134,7 @@ describe("Heights", () => {
             h.sync(
               shown.map((seq) => ({ seq })),
               n,
+              false,
             );
           } else if (step.kind === "measure") {
             if (shown.length === 0) continue;
@@ -122,10 +142,11 @@ describe("Heights", () => {
             measured.set(shown[at] as number, step.height);
             h.set(at, step.height);
           } else {
-            shown = all.filter((seq) => seq % step.keep === 0);
+            shown = all.filter((seq) => seq % step.keep === step.phase % step.keep);
             h.sync(
               shown.map((seq) => ({ seq })),
               0,
+              true,
             );
           }
           const { sizes, starts } = model(shown, measured, 20);
