@@ -50,6 +50,8 @@ export class StreamHistory {
     const oldest = state.oldestId;
     // History is one stream's: a merged view shows what it received (the README says so).
     if (merged || this.loadingOlder || this.olderExhausted || oldest === null || oldest <= 1) return;
+    // A full page would evict the older lines with the next new ones, and the reader would load them again.
+    if (state.full) return;
     this.loadingOlder = true;
     try {
       const found = await this.fetch(oldest, 500);

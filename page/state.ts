@@ -123,6 +123,11 @@ export class LogState {
     return n;
   }
 
+  /** Whether the page holds all it may: anything older added now would be the first to go. */
+  get full(): boolean {
+    return this.held.length >= this.capacity;
+  }
+
   /** The oldest held entry's id, or null when none is held. */
   get oldestId(): number | null {
     for (const item of this.held) if (item.kind === "entry") return item.entry.id;

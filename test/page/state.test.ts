@@ -24,6 +24,14 @@ describe("LogState", () => {
     expect(state.lastId).toBe(3);
   });
 
+  it("says when it is full", () => {
+    const state = new LogState(3);
+    state.add([entry(1), entry(2)]);
+    expect(state.full).toBe(false);
+    state.add([entry(3), entry(4)]);
+    expect(state.full).toBe(true);
+  });
+
   it("places an older entry from a backfill between the ones it holds", () => {
     const state = new LogState(10);
     state.add([entry(1), entry(5)]);
