@@ -139,9 +139,11 @@ export class LogList {
     if (built.length === 0) this.pinOnce = false;
   }
 
-  /** Scrolls to the bottom of the list. */
+  /** Scrolls to the bottom of the list; paused (showNewest), to that of the room the log keeps for the jump control. */
   private pin() {
-    const max = Math.max(0, this.heights.total() - this.viewHeight);
+    // Following, the bottom comes from the heights: reading the scroll height would lay out the frame once more.
+    const bottom = this.following ? this.heights.total() : this.scroller.scrollHeight;
+    const max = Math.max(0, bottom - this.viewHeight);
     if (Math.abs(this.scroller.scrollTop - max) > 1) this.scroller.scrollTop = max;
   }
 

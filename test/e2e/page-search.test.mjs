@@ -111,6 +111,34 @@ test("a filter changed while paused shows the matching lines, those that came me
   await close();
 });
 
+test("a filter changed while paused in a long stream ends the view at the newest match, above the jump control", async () => {
+  const stream = fresh();
+  await run.viewer.post(
+    stream,
+    Array.from({ length: 300 }, (_, i) => `INFO ${i % 2 === 0 ? "alpha" : "beta"} ${i} ${"words ".repeat(i % 9)}`).join(
+      "\n",
+    ),
+  );
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`);
+  await waitFor("300 lines", async () => (await page.textContent("#matches")) === "300 lines");
+  await page.click("#pause");
+  await run.viewer.post(stream, "INFO beta while paused");
+  await page.waitForSelector("#jump:not([hidden])");
+  await page.fill("#q", "alpha");
+  const newest = page.locator("#log .row .message", { hasText: /^INFO alpha 298 / });
+  await newest.waitFor();
+  await page.waitForTimeout(300);
+  const row = await newest.boundingBox();
+  const log = await page.locator("#log").boundingBox();
+  const jump = await page.locator("#jump").boundingBox();
+  assert.ok(row && log && jump);
+  assert.ok(row.y >= log.y && row.y + row.height <= log.y + log.height, "the newest match is fully in view");
+  assert.ok(row.y + row.height <= jump.y, "the newest match ends above the jump control");
+  assert.equal(await page.textContent("#state"), "paused");
+  assert.deepEqual(errors, []);
+  await close();
+});
+
 test("clicking a field value or a level adds a term; with Alt, a negated one", async () => {
   const stream = fresh();
   await run.viewer.post(
