@@ -319,7 +319,7 @@ try {
       `| ${RATE.toLocaleString()} lines/s for ${SECONDS} s: longest main-thread task | ${tasks(s.longest, s.longCount)} | < 50 ms |`,
       `| … line on screen after its POST's acknowledgement: p50 / p99 / max | ${ms(s.p50)} / ${ms(s.p99)} / ${ms(s.max)} (${(s.within * 100).toFixed(1)} % within 250 ms${s.missing ? `, ${s.missing} never reached` : ""}) | ≤ 250 ms each |`,
       `| … frames per second | ${s.fps.toFixed(0)} | |`,
-      `| … the same under a Chrome trace: main-thread tasks p99 / p99.9 / longest (${t.length.toLocaleString()} tasks) | ${ms(quantile(t, 0.99))} / ${ms(quantile(t, 0.999))} / ${ms(Math.max(0, ...t))} | < 50 ms |`,
+      `| … the same under a Chrome trace: main-thread tasks p99 / p99.9 / longest (${t.length.toLocaleString()} tasks) | ${ms(quantile(t, 0.99))} / ${ms(quantile(t, 0.999))} / ${ms(Math.max(0, ...t))} | a diagnostic: tracing slows the page |`,
       `| … clicks on a row: slowest event duration (${s.clicksTried} clicks; only those over 16 ms are reported) | ${s.clicks.length ? ms(Math.max(...s.clicks)) : "none over 16 ms"} | |`,
       `| … DOM after ${s.lines.toLocaleString()} lines: rows / elements | ${s.rows} / ${s.dom.toLocaleString()} | rows near the viewport only |`,
       `| ${(BURST_BATCHES * BURST_LINES).toLocaleString()}-line burst: last line on screen after the last acknowledgement | ${ms(b.lastOnScreen)} | ≤ 1 s |`,
