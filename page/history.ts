@@ -59,11 +59,10 @@ export class StreamHistory {
         this.olderExhausted = true;
         return;
       }
-      const anchor = list.anchor();
+      // The list keeps the row being read where it is, with the older lines above it.
       const change = state.add(found);
       list.setItems(state.shown, change.removedFromTop);
       list.render();
-      if (anchor) list.restore(anchor);
       this.options.onShown();
     } catch {
       this.olderExhausted = true;

@@ -108,9 +108,14 @@ export class Heights {
     return this.start(this.count);
   }
 
+  /** The seq of the row at `index`. */
+  seqAt(index: number): number {
+    return this.seqs[this.base + index] as number;
+  }
+
   /** Whether the row at `index` has been measured. */
   measuredAt(index: number): boolean {
-    return this.measured.has(this.seqs[this.base + index] as number);
+    return this.measured.has(this.seqAt(index));
   }
 
   /** Records the row's measured height; returns by how much it changed. */

@@ -77,9 +77,12 @@ export class LogList {
     this.listen();
   }
 
-  /** Shows `items` (the state's shown list); `removedFromTop` rows left above, so a held view keeps its place. */
+  /**
+   * Shows `items` (the state's shown list) after `removedFromTop` rows left its top. A held view keeps the row at
+   * its top where it is, whatever left or was added above it (evicted lines, older ones loaded).
+   */
   setItems(items: Item[], removedFromTop = 0) {
-    const shift = removedFromTop > 0 && !this.following ? this.heights.start(removedFromTop) : 0;
+    const held = this.following ? null : this.topRow();
     // The state grows and trims its shown list in place, and makes a new one when it refilters.
     const replaced = items !== this.items;
     this.items = items;
@@ -94,12 +97,25 @@ export class LogList {
       const shown = new Set(items.map((item) => item.seq));
       for (const seq of this.expanded) if (!shown.has(seq)) this.expanded.delete(seq);
     }
-    if (shift > 0) {
-      // The rows move up with the view in the same frame, so what is read stays still.
-      this.scroller.scrollTop = Math.max(0, this.scroller.scrollTop - shift);
-      this.place();
+    const index = held === null ? -1 : this.indexOf(held.seq);
+    if (held !== null && index >= 0) {
+      const top = this.heights.start(index) + held.offset;
+      if (Math.abs(this.scroller.scrollTop - top) > 0.5) {
+        // The list's new height first (the view could not scroll past the old one), and the rows with the view in
+        // the same frame, so what is read stays still.
+        this.place();
+        this.scroller.scrollTop = top;
+      }
     }
     this.schedule();
+  }
+
+  /** The row at the top of the view and how far the view is into it, from the heights; null for an empty list. */
+  private topRow(): { seq: number; offset: number } | null {
+    if (this.heights.count === 0) return null;
+    const top = this.scroller.scrollTop;
+    const index = this.heights.indexAt(top);
+    return { seq: this.heights.seqAt(index), offset: top - this.heights.start(index) };
   }
 
   /** Rebuilds every row on the next frame (a new search or a new wrap). */
@@ -331,25 +347,6 @@ export class LogList {
       mounted.top = start;
       mounted.row.style.top = `${start}px`;
     }
-  }
-
-  /** The first row at or below the top of the view and its distance from it: a place to come back to. */
-  anchor(): { seq: number; offset: number } | null {
-    const top = this.scroller.getBoundingClientRect().top;
-    let best: { seq: number; offset: number } | null = null;
-    for (const [seq, { row }] of this.mounted) {
-      const offset = row.getBoundingClientRect().top - top;
-      if (offset >= 0 && (best === null || offset < best.offset)) best = { seq, offset };
-    }
-    return best;
-  }
-
-  /** Scrolls so the anchored row is where it was, after rows were added above it. */
-  restore(anchor: { seq: number; offset: number }) {
-    const index = this.indexOf(anchor.seq);
-    if (index < 0) return;
-    this.scroller.scrollTop = this.heights.start(index) - anchor.offset;
-    this.render();
   }
 
   /** The mounted row of an item, if any. */
