@@ -76,17 +76,30 @@ const newestText = (/** @type {import("playwright-core").Page} */ page) =>
     return newest?.querySelector(".message")?.textContent ?? null;
   });
 
+/**
+ * A stream of `count` tall lines (the newest, "line N", at any width) opened in a page at `query`, once live and
+ * showing its newest line.
+ * @param {number} count @param {string} query @param {import("playwright-core").BrowserContextOptions} [options]
+ */
+async function openTall(count, query = "", options = {}) {
+  const stream = fresh();
+  await run.viewer.post(
+    stream,
+    Array.from({ length: count }, (_, i) => tallLine(i)).join("\n"),
+    "application/x-ndjson",
+  );
+  const opened = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}${query}`, options);
+  await opened.page.waitForSelector('#state[data-state="live"]');
+  await waitFor("the newest line", async () => (await newestText(opened.page))?.startsWith(`line ${count - 1}`));
+  return { stream, ...opened };
+}
+
 for (const width of [1440, 375]) {
   test(`at ${width} px, tall rows arriving for seconds keep the newest line fully in view after every frame`, async () => {
-    const stream = fresh();
-    const backfill = Array.from({ length: 300 }, (_, i) => tallLine(i));
-    await run.viewer.post(stream, backfill.join("\n"), "application/x-ndjson");
-    const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`, {
+    // It opens at its newest line.
+    const { stream, page, errors, close } = await openTall(300, "", {
       viewport: { width, height: width === 375 ? 667 : 800 },
     });
-    await page.waitForSelector('#state[data-state="live"]');
-    // It opens at its newest line.
-    await waitFor("the newest backfilled line", async () => (await newestText(page))?.startsWith("line 299"));
     await watchFrames(page);
     for (let i = 300; i < 360; i++) {
       await run.viewer.post(stream, tallLine(i), "application/x-ndjson");
@@ -123,14 +136,7 @@ test("rows never overlap while a busy stream of tall rows arrives (a few new row
 });
 
 test("the wheel stops following and the badge says paused; End, the jump control and scrolling back resume", async () => {
-  const stream = fresh();
-  await run.viewer.post(stream, Array.from({ length: 200 }, (_, i) => tallLine(i)).join("\n"), "application/x-ndjson");
-  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`);
-  await page.waitForSelector('#state[data-state="live"]');
-  await waitFor(
-    "the newest line",
-    async () => (await newestText(page))?.startsWith("trace 198") || (await newestText(page))?.startsWith("line 199"),
-  );
+  const { stream, page, errors, close } = await openTall(200);
   await page.mouse.move(500, 400);
   await page.mouse.wheel(0, -600);
   await waitFor("paused", async () => (await badge(page)) === "paused");
@@ -161,11 +167,7 @@ test("the wheel stops following and the badge says paused; End, the jump control
 });
 
 test("scrolling a paused view up through rows not yet measured keeps the line being read in place", async () => {
-  const stream = fresh();
-  await run.viewer.post(stream, Array.from({ length: 2000 }, (_, i) => tallLine(i)).join("\n"), "application/x-ndjson");
-  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}&tail=2000`);
-  await page.waitForSelector('#state[data-state="live"]');
-  await waitFor("the newest line", async () => (await newestText(page))?.startsWith("line 1999"));
+  const { page, errors, close } = await openTall(2000, "&tail=2000");
   await page.mouse.move(500, 400);
   /** The first row whose top is in view, and where it is. */
   const topRow = () =>
@@ -204,16 +206,13 @@ test("scrolling a paused view up through rows not yet measured keeps the line be
 });
 
 test("a paused view that is read while the oldest lines leave the page keeps every row where it belongs", async () => {
-  const stream = fresh();
-  await run.viewer.post(stream, Array.from({ length: 300 }, (_, i) => tallLine(i)).join("\n"), "application/x-ndjson");
   // Room for 300 lines: every new line evicts the oldest, and the paused view's rows move up under the reader.
-  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}&max=300`);
-  await page.waitForSelector('#state[data-state="live"]');
-  await waitFor("the newest line", async () => (await newestText(page))?.startsWith("line 299"));
+  const { stream, page, errors, close } = await openTall(300, "&max=300");
   await page.mouse.move(500, 400);
   await page.mouse.wheel(0, -200);
   await waitFor("paused", async () => (await badge(page)) === "paused");
-  // Lines arrive while the reader scrolls: some frames render the view before they take the new lines.
+  // Lines arrive while the reader scrolls up (only up: back at the bottom the view would follow again); some
+  // frames render the view before they take the new lines.
   const sending = (async () => {
     for (let i = 300; i < 600; i += 3) {
       await run.viewer.post(stream, [i, i + 1, i + 2].map(tallLine).join("\n"), "application/x-ndjson");
@@ -221,7 +220,7 @@ test("a paused view that is read while the oldest lines leave the page keeps eve
     }
   })();
   for (let i = 0; i < 60; i++) {
-    await page.mouse.wheel(0, i % 2 === 0 ? -240 : 160);
+    await page.mouse.wheel(0, -60);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   await sending;
