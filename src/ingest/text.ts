@@ -1,5 +1,5 @@
 import { stripAnsi } from "../../lib/ansi.js";
-import { levelOf } from "../../lib/levels.js";
+import { type Level, levelOf } from "../../lib/levels.js";
 import { MAX_TIME } from "../../lib/time.js";
 import type { EntryDraft } from "../stream/stored";
 
@@ -15,17 +15,37 @@ export function parseText(body: string, now: number): EntryDraft[] {
 
 /**
  * One line of text as an entry, kept whole as the message. A leading timestamp becomes its time (else the time
- * of receipt `now`), and a level word at the start or just after the timestamp its level; colour codes
- * around either are looked past.
+ * of receipt `now`), and a level word at the start, just after the timestamp or after a syslog header's
+ * `host prog[pid]:` its level, else a syslog `<PRI>`'s severity; colour codes around either are looked past.
  */
 export function textEntry(message: string, now: number): EntryDraft {
-  const plain = stripAnsi(message);
-  const stamp = leadingTime(plain, now);
-  const word = LEVEL_WORD.exec(stamp === null ? plain : plain.slice(stamp.length))?.[1];
-  return { time: stamp?.time ?? now, level: word ? levelOf(word) : null, message };
+  let rest = stripAnsi(message);
+  let severity: Level | null = null;
+  // One comparison for the lines that do not start with `<`, nearly all of them.
+  const pri = rest.charCodeAt(0) === 60 ? PRI.exec(rest) : null;
+  if (pri && Number(pri[1]) <= 191) {
+    severity = SEVERITY[Number(pri[1]) % 8] ?? null;
+    rest = rest.slice(pri[0].length);
+  }
+  const stamp = leadingTime(rest, now);
+  if (stamp !== null) rest = rest.slice(stamp.length);
+  let word = LEVEL_WORD.exec(rest)?.[1];
+  if (word === undefined && stamp !== null) {
+    const header = (pri?.[2] ? RFC5424_HEADER : SYSLOG_TAG).exec(rest);
+    if (header) word = LEVEL_WORD.exec(rest.slice(header[0].length))?.[1];
+  }
+  return { time: stamp?.time ?? now, level: word ? levelOf(word) : severity, message };
 }
 
 const LEVEL_WORD = /^\s*[[(<]?(trace|debug|info|warn|warning|error|fatal)[\])>:]?(?![\w-])/i;
+
+// syslog's `<PRI>` (RFC 3164), with RFC 5424's version `1 ` after it; PRI's low three bits are the severity.
+const PRI = /^<(\d{1,3})>(1 )?/;
+const SEVERITY: readonly Level[] = ["fatal", "fatal", "fatal", "error", "warn", "info", "info", "debug"];
+// What syslog puts between the time and the message: `host prog[pid]: ` (RFC 3164, and rsyslog's files).
+const SYSLOG_TAG = /^\s+[^\s:]+\s+[^\s:[\]]{1,64}(?:\[\d+\])?:\s/;
+// RFC 5424: ` HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA `, the data `-` or one or more `[id k="v"]`.
+const RFC5424_HEADER = /^ \S+ \S+ \S+ \S+ (?:-|(?:\[(?:[^\]"]|"(?:[^"\\]|\\.)*")*\])+)(?: |$)/;
 
 const MONTHS: Record<string, number> = {
   jan: 0,

@@ -23,6 +23,16 @@ describe("text lines", () => {
     ["\u001b[2m2026-11-25T10:11:12Z\u001b[0m \u001b[33mWARN\u001b[0m both", Date.UTC(2026, 10, 25, 10, 11, 12), "warn"],
     ["2026-02-31 10:11:12 not a date", NOW, null],
     ["information is not a level", NOW, null],
+    ["<11>Nov 25 08:12:01 host app[7]: disk gone", Date.UTC(2026, 10, 25, 8, 12, 1), "error"],
+    ["<30>Nov 25 08:12:01 host app: WARNING: the word wins", Date.UTC(2026, 10, 25, 8, 12, 1), "warn"],
+    ["<165>1 2026-11-25T10:11:12.003Z host.example app - ID47 - started", Date.UTC(2026, 10, 25, 10, 11, 12, 3), "info"],
+    ['<165>1 2026-11-25T10:11:12Z host app 42 - [id@1 a="x]y"] error: failed', Date.UTC(2026, 10, 25, 10, 11, 12), "error"],
+    ["Nov 25 08:12:01 host kernel: error: out of memory", Date.UTC(2026, 10, 25, 8, 12, 1), "error"],
+    ["2026-11-25T08:12:01.123456+00:00 host systemd[1]: Warning: unit failed", Date.UTC(2026, 10, 25, 8, 12, 1, 123), "warn"],
+    ["2026-11-25 10:11:12 status installed libc6:amd64 2.36", Date.UTC(2026, 10, 25, 10, 11, 12), null],
+    ["WARNING:root:Python's default format", NOW, "warn"],
+    ["error: no header", NOW, "error"],
+    ["<999>not a priority", NOW, null],
   ])("%j", (line, time, level) => {
     expect(textEntry(line, NOW)).toEqual({ time, level, message: line });
   });
