@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { alertRoutes } from "./alerts/routes";
+import { ClientError } from "./errors";
 import type { AppEnv } from "./http/context";
 import { withConfig } from "./http/context";
-import { ClientError } from "./http/errors";
 import { ingestRoutes } from "./http/ingest-routes";
 import { viewerRoutes } from "./viewer/routes";
 

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
+import { ClientError } from "../errors";
 import { grantingTokens, matchesAny, presentedToken } from "../http/auth";
 import { readBody } from "../http/body";
 import { type AppContext, type AppEnv, authorize, checkStreamName, streamRoute, streamStub } from "../http/context";
-import { ClientError } from "../http/errors";
 import { checkRuleName, parseRule, redactUrl } from "./rule";
 import type { RuleView } from "./store";
 

@@ -1,6 +1,6 @@
 // An alert rule as the API accepts it: parsed and checked once, in the Worker, before the stream stores it.
 import { formatQueryError, parseQuery } from "../../lib/query.js";
-import { ClientError } from "../http/errors";
+import { ClientError } from "../errors";
 
 export type WebhookFormat = "json" | "slack";
 

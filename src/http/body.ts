@@ -1,5 +1,5 @@
+import { ClientError } from "../errors";
 import { concatBytes } from "./bytes";
-import { ClientError } from "./errors";
 import { snappyDecompress } from "./snappy";
 
 type Encoding = "gzip" | "deflate" | "snappy";

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { ClientError } from "../errors";
 import { decoderFor } from "../ingest/formats";
 import type { StreamGroup } from "../ingest/groups";
 import { parseJsonText } from "../ingest/json";
@@ -8,7 +9,6 @@ import { mapOtlpResources, type OtlpResource } from "../ingest/otlp";
 import { decodeOtlpLogsRequest } from "../ingest/otlp-proto";
 import { mediaTypeOf, readBody } from "./body";
 import { type AppContext, type AppEnv, authorize, streamRoute } from "./context";
-import { ClientError } from "./errors";
 import { isProtobuf, otlpAnswers, otlpSuccess } from "./otlp-answers";
 import { bodyDigest, store } from "./store";
 

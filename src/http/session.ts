@@ -1,6 +1,6 @@
+import { ClientError } from "../errors";
 import { mediaTypeOf, readBody } from "./body";
 import type { AppContext } from "./context";
-import { ClientError } from "./errors";
 
 /** The sign-in body is `{"token": "…"}`: a few hundred bytes at most. */
 export const MAX_SESSION_BYTES = 4096;

@@ -1,4 +1,4 @@
-import { ClientError } from "../http/errors";
+import { ClientError } from "../errors";
 import { type Batch, type EntryDraft, joinTails, type Tail, tailOf } from "../stream/stored";
 
 /** Bounds on one request's entries. */

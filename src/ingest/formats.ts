@@ -1,5 +1,5 @@
+import { ClientError } from "../errors";
 import { mediaTypeOf } from "../http/body";
-import { ClientError } from "../http/errors";
 import type { EntryDraft } from "../stream/stored";
 import { parseJson, parseNdjson } from "./json";
 import { parseText } from "./text";

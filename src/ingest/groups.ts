@@ -1,5 +1,5 @@
 import { streamNameProblem } from "../../lib/names.js";
-import { ClientError } from "../http/errors";
+import { ClientError } from "../errors";
 import type { Batch, EntryDraft } from "../stream/stored";
 import { type IngestLimits, toBatch } from "./batch";
 

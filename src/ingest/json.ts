@@ -1,4 +1,4 @@
-import { ClientError } from "../http/errors";
+import { ClientError } from "../errors";
 import type { EntryDraft } from "../stream/stored";
 import { fromObject } from "./normalise";
 

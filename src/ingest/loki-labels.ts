@@ -1,4 +1,4 @@
-import { ClientError } from "../http/errors";
+import { ClientError } from "../errors";
 
 const SIMPLE_ESCAPES: Record<string, string> = {
   a: "\x07",

@@ -1,6 +1,6 @@
 import { LEVELS, levelOf } from "../../lib/levels.js";
 import { nanosToMillis } from "../../lib/time.js";
-import { ClientError } from "../http/errors";
+import { ClientError } from "../errors";
 import type { EntryDraft } from "../stream/stored";
 import { parseJsonText } from "./json";
 import { describe, isSaneTime, MAX_DEPTH } from "./normalise";

@@ -1,4 +1,4 @@
-import { ClientError } from "../http/errors";
+import { ClientError } from "../errors";
 
 /** Protobuf wire types this reader accepts (groups, 3 and 4, are refused). */
 export const VARINT = 0;

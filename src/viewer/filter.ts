@@ -1,7 +1,7 @@
 import { type Level, levelRank } from "../../lib/levels.js";
 import { formatQueryError, parseQuery } from "../../lib/query.js";
 import type { LogEntry } from "../../lib/types";
-import { ClientError } from "../http/errors";
+import { ClientError } from "../errors";
 
 /** What a subscriber asked to see; the same names as the page's URL (`level`, `q`). */
 export interface EntryFilter {

@@ -1,5 +1,5 @@
 import { isStreamName } from "../../lib/names.js";
-import { ClientError } from "../http/errors";
+import { ClientError } from "../errors";
 import { BACKFILL_END, encodeComment, encodeRetry } from "./sse";
 import { type Outlet, sseResponse } from "./sse-outlet";
 

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { setCookie } from "hono/cookie";
+import { ClientError } from "../errors";
 import { clientKey, grantingTokens, matchesAny, presentedToken, readablePrefixes, TOKEN_COOKIE } from "../http/auth";
 import { type AppEnv, authorize, streamRoute, streamStub } from "../http/context";
-import { ClientError } from "../http/errors";
 import { sessionToken } from "../http/session";
 import { CLIENT_HEADER } from "../stream/log-stream";
 import { MAX_MERGED_STREAMS, MergedView, parsePositions, parseStreamSelection } from "./merged";
