@@ -4,7 +4,7 @@ import { alertRoutes } from "./alerts/routes";
 import { ClientError } from "./errors";
 import type { AppEnv } from "./http/context";
 import { withConfig } from "./http/context";
-import { ingestRoutes } from "./http/ingest-routes";
+import { ingestRoutes } from "./ingest/routes";
 import { viewerRoutes } from "./viewer/routes";
 
 export { LogStream } from "./stream/log-stream";

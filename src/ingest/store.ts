@@ -1,8 +1,8 @@
 import type { IngestResult } from "../../lib/types";
 import { ClientError } from "../errors";
-import { type StreamBatch, type StreamGroup, toBatches } from "../ingest/groups";
+import { type AppContext, authorize, streamStub } from "../http/context";
 import type { AppendOptions, AppendResult } from "../stream/log-stream";
-import { type AppContext, authorize, streamStub } from "./context";
+import { type StreamBatch, type StreamGroup, toBatches } from "./groups";
 
 /** How a request's groups are stored. */
 export interface StoreOptions {

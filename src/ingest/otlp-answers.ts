@@ -1,8 +1,8 @@
 import type { MiddlewareHandler } from "hono";
 import { ClientError } from "../errors";
-import { encodeExportLogsServiceResponse, encodeRpcStatus } from "../ingest/otlp-proto";
-import { mediaTypeOf } from "./body";
-import type { AppContext, AppEnv } from "./context";
+import { mediaTypeOf } from "../http/body";
+import type { AppContext, AppEnv } from "../http/context";
+import { encodeExportLogsServiceResponse, encodeRpcStatus } from "./otlp-proto";
 
 /** Whether an OTLP request (and so its answer) is protobuf; anything else is answered in JSON. */
 export function isProtobuf(contentType: string | null | undefined): boolean {

@@ -1,15 +1,15 @@
 import { Hono } from "hono";
 import { ClientError } from "../errors";
-import { decoderFor } from "../ingest/formats";
-import type { StreamGroup } from "../ingest/groups";
-import { parseJsonText } from "../ingest/json";
-import { mapLokiPush } from "../ingest/loki";
-import { decodeLokiPushRequest } from "../ingest/loki-proto";
-import { mapOtlpResources, type OtlpResource } from "../ingest/otlp";
-import { decodeOtlpLogsRequest } from "../ingest/otlp-proto";
-import { mediaTypeOf, readBody } from "./body";
-import { type AppContext, type AppEnv, authorize, streamRoute } from "./context";
+import { mediaTypeOf, readBody } from "../http/body";
+import { type AppContext, type AppEnv, authorize, streamRoute } from "../http/context";
+import { decoderFor } from "./formats";
+import type { StreamGroup } from "./groups";
+import { parseJsonText } from "./json";
+import { mapLokiPush } from "./loki";
+import { decodeLokiPushRequest } from "./loki-proto";
+import { mapOtlpResources, type OtlpResource } from "./otlp";
 import { isProtobuf, otlpAnswers, otlpSuccess } from "./otlp-answers";
+import { decodeOtlpLogsRequest } from "./otlp-proto";
 import { bodyDigest, store } from "./store";
 
 const utf8 = new TextDecoder();
