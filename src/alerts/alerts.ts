@@ -1,7 +1,7 @@
 import type { LogEntry } from "../../lib/types";
+import { type CompiledFilter, compileFilter } from "../stream/filter";
 import type { RingBuffer } from "../stream/ring-buffer";
 import { type Tail, withId } from "../stream/stored";
-import { type CompiledFilter, compileFilter } from "../viewer/filter";
 import { CAPTURE_WAIT_MS, fill, MAX_CAPTURE_CHARS, type OpenCapture, takeBefore } from "./capture";
 import { type TriggerState, trigger } from "./condition";
 import { type DeliveryResult, nextAttemptAt, post } from "./delivery";

@@ -1,5 +1,5 @@
 import type { LogEntry } from "../../lib/types";
-import type { CompiledFilter } from "../viewer/filter";
+import type { CompiledFilter } from "./filter";
 import type { RingBuffer } from "./ring-buffer";
 
 /**

@@ -4,14 +4,14 @@ import type { IngestResult } from "../../lib/types";
 import { Alerts } from "../alerts/alerts";
 import type { AlertRule } from "../alerts/rule";
 import { type Config, loadConfig } from "../config";
-import { compileFilter } from "../viewer/filter";
-import { parseSubscribeOptions } from "../viewer/subscribe-options";
+import { compileFilter } from "./filter";
 import { GroupCommit } from "./group-commit";
 import { type HistoryPage, searchHistory } from "./history";
 import { IdempotencyKeys } from "./idempotency";
 import { TokenBucket } from "./rate-limit";
 import { RingBuffer } from "./ring-buffer";
 import type { Batch, Tail } from "./stored";
+import { parseSubscribeOptions } from "./subscribe-options";
 import { type Attachment, Subscribers } from "./subscribers";
 
 /**

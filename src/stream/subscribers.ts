@@ -1,11 +1,11 @@
 import { GAP_EVENT } from "../../lib/events.js";
 import type { LogEntry } from "../../lib/types";
-import { type CompiledFilter, compileFilter } from "../viewer/filter";
-import { BACKFILL_END, encodeComment, encodeEvent, encodeLogEvent, encodeRetry } from "../viewer/sse";
-import type { SubscribeOptions } from "../viewer/subscribe-options";
+import { type CompiledFilter, compileFilter } from "./filter";
 import { matches, SCAN_LIMIT } from "./history";
 import { planReplay, type RingBuffer } from "./ring-buffer";
+import { BACKFILL_END, encodeComment, encodeEvent, encodeLogEvent, encodeRetry } from "./sse";
 import { type Tail, withId } from "./stored";
+import type { SubscribeOptions } from "./subscribe-options";
 
 const encoder = new TextEncoder();
 

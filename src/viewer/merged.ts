@@ -1,6 +1,6 @@
 import { isStreamName } from "../../lib/names.js";
 import { ClientError } from "../errors";
-import { BACKFILL_END, encodeComment, encodeRetry } from "./sse";
+import { BACKFILL_END, encodeComment, encodeRetry } from "../stream/sse";
 import { type Outlet, sseResponse } from "./sse-outlet";
 
 /** Most streams one merged view may show. */

@@ -5,9 +5,9 @@ import { clientKey, grantingTokens, matchesAny, presentedToken, readablePrefixes
 import { type AppEnv, authorize, streamRoute, streamStub } from "../http/context";
 import { sessionToken } from "../http/session";
 import { CLIENT_HEADER } from "../stream/log-stream";
+import { parseHistoryOptions, parseSubscribeOptions, toQuery } from "../stream/subscribe-options";
 import { MAX_MERGED_STREAMS, MergedView, parsePositions, parseStreamSelection } from "./merged";
 import { relay, SSE_HEADERS } from "./sse-relay";
-import { parseHistoryOptions, parseSubscribeOptions, toQuery } from "./subscribe-options";
 
 /** The routes that read streams: events, statistics, the stream list and the page's sign-in. */
 export const viewerRoutes = new Hono<AppEnv>();

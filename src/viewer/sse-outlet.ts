@@ -1,4 +1,4 @@
-import { encodeComment } from "./sse";
+import { encodeComment } from "../stream/sse";
 
 const encoder = new TextEncoder();
 const HEARTBEAT = encoder.encode(encodeComment("heartbeat"));
