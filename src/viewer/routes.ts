@@ -6,7 +6,9 @@ import { type AppEnv, authorize, streamRoute, streamStub } from "../http/context
 import { sessionToken } from "../http/session";
 import { CLIENT_HEADER } from "../stream/log-stream";
 import { parseHistoryOptions, parseSubscribeOptions, toQuery } from "../stream/subscribe-options";
-import { MAX_MERGED_STREAMS, MergedView, parsePositions, parseStreamSelection } from "./merged";
+import { MergedView } from "./merged";
+import { parsePositions } from "./positions";
+import { MAX_MERGED_STREAMS, parseStreamSelection } from "./selection";
 import { relay, SSE_HEADERS } from "./sse-relay";
 
 /** The routes that read streams: events, statistics, the stream list and the page's sign-in. */
