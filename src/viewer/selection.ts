@@ -1,6 +1,6 @@
 /** Which streams a merged view shows: `?streams=a,b,team-a.*`, names and prefixes checked. */
 
-import { isStreamName } from "../../lib/names.js";
+import { isStreamName, isStreamPrefix } from "../../lib/names.js";
 import { ClientError } from "../errors";
 
 /** Most streams one merged view may show. */
@@ -19,10 +19,9 @@ export function parseStreamSelection(value: string | null): StreamSelection {
     const part = item.trim();
     if (part === "") continue;
     if (part.endsWith("*")) {
-      const prefix = part.slice(0, -1);
-      if (prefix !== "" && !/^[A-Za-z0-9._-]{1,63}$/.test(prefix))
+      if (!isStreamPrefix(part))
         throw new ClientError(400, `Invalid stream prefix "${part}": use name characters followed by *`);
-      selection.prefixes.push(prefix);
+      selection.prefixes.push(part.slice(0, -1));
     } else if (isStreamName(part)) {
       if (!selection.names.includes(part)) selection.names.push(part);
     } else {
