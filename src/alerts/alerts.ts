@@ -1,21 +1,19 @@
-import type { LogEntry } from "../../lib/types";
+import type { DeliveryResult, IncidentSummary, LogEntry, RuleView } from "../../lib/types";
 import { type CompiledFilter, compileFilter } from "../stream/filter";
 import type { RingBuffer } from "../stream/ring-buffer";
 import { type Tail, withId } from "../stream/stored";
 import { CAPTURE_WAIT_MS, fill, MAX_CAPTURE_CHARS, type OpenCapture, takeBefore } from "./capture";
 import { type TriggerState, trigger } from "./condition";
-import { type DeliveryResult, nextAttemptAt, post } from "./delivery";
+import { nextAttemptAt, post } from "./delivery";
 import { type Capture, notificationBody } from "./payload";
 import { type AlertRule, hostAllowed } from "./rule";
 import {
   createAlertTables,
   hasAlertTables,
   type IncidentRow,
-  type IncidentSummary,
   incidentJson,
   incidentSummary,
   type RuleRow,
-  type RuleView,
   ruleView,
   triggerOf,
 } from "./store";

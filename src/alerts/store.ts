@@ -1,34 +1,7 @@
 // The alert tables in the stream's SQLite: rules with their trigger state, and incidents with their delivery.
+import type { IncidentState, IncidentSummary, RuleView, WebhookFormat } from "../../lib/types";
 import type { TriggerState } from "./condition";
-import type { DeliveryResult } from "./delivery";
-import type { AlertRule, WebhookFormat } from "./rule";
-
-/** Where a firing stands: its capture is open, its notification is waiting or retrying, or it is done. */
-export type IncidentState = "capturing" | "pending" | "delivered" | "failed";
-
-/** A rule as the API shows it. */
-export interface RuleView extends Omit<AlertRule, "origin"> {
-  name: string;
-  stream: string;
-  createdAt: number;
-  updatedAt: number;
-  lastFiredAt: number | null;
-  lastIncident: string | null;
-  /** The last attempt to deliver the last notification; `final` once it succeeded or was given up. */
-  lastDelivery: (DeliveryResult & { final: boolean }) | null;
-  /** Firings left out because the stream had MAX_OUTSTANDING notifications not yet delivered. */
-  skipped: number;
-}
-
-/** An incident in a listing: what the page needs to link to it. */
-export interface IncidentSummary {
-  id: string;
-  alert: string;
-  firedAt: number;
-  matchId: number;
-  state: IncidentState;
-  delivery: DeliveryResult | null;
-}
+import type { AlertRule } from "./rule";
 
 export interface RuleRow extends Record<string, SqlStorageValue> {
   name: string;
