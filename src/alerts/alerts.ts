@@ -1,7 +1,8 @@
-import type { DeliveryResult, IncidentSummary, LogEntry, RuleView } from "../../lib/types";
+import type { DeliveryResult, IncidentSummary, RuleView } from "../../lib/types";
+import { Commit } from "../stream/commit";
 import { type CompiledFilter, compileFilter } from "../stream/filter";
 import type { RingBuffer } from "../stream/ring-buffer";
-import { type Tail, withId } from "../stream/stored";
+import type { Tail } from "../stream/stored";
 import { CAPTURE_WAIT_MS, fill, MAX_CAPTURE_CHARS, type OpenCapture, takeBefore } from "./capture";
 import { type TriggerState, trigger } from "./condition";
 import { nextAttemptAt, post } from "./delivery";
@@ -57,20 +58,20 @@ export class Alerts {
     this.#active = this.#tables.exist() && this.#tables.hasWork();
   }
 
-  /** Evaluates a commit's entries; never throws into the commit, which is already durable. */
-  committed(firstId: number, tails: readonly Tail[]): void {
+  /** Evaluates a commit's entries (shared with the viewers'); never throws into the commit, which is already durable. */
+  committed(firstId: number, tails: readonly Tail[], commit = new Commit(firstId, tails)): void {
     if (!this.#active) return;
     try {
-      this.#evaluate(firstId, tails, this.clock());
+      this.#evaluate(commit, this.clock());
     } catch (error) {
       console.error("alerts: evaluating a commit failed", error);
     }
   }
 
-  #evaluate(firstId: number, tails: readonly Tail[], now: number): void {
+  #evaluate(commit: Commit, now: number): void {
     const rules = this.#loadRules();
     const captures = this.#loadCaptures();
-    const lines = tails.map((tail, i) => withId(firstId + i, tail));
+    const { firstId, lines } = commit;
     let changed = false;
     for (const capture of captures.values()) {
       const { taken, complete } = fill(capture, lines);
@@ -83,19 +84,9 @@ export class Alerts {
       }
     }
     if (rules.length > 0) {
-      const entries = lines.map(parseEntry);
-      // Rules with the same query share one evaluation.
-      const matchesByKey = new Map<string, number[]>();
       for (const live of rules) {
-        let matched = matchesByKey.get(live.filter.key);
-        if (matched === undefined) {
-          matched = [];
-          for (let i = 0; i < entries.length; i++) {
-            const entry = entries[i];
-            if (entry && live.filter.match(entry)) matched.push(i);
-          }
-          matchesByKey.set(live.filter.key, matched);
-        }
+        // Rules (and viewers) with the same query share one evaluation.
+        const matched = commit.matching(live.filter);
         if (matched.length === 0) continue;
         const { fired, state } = trigger(live.rule, live.state, matched.length, now);
         const saved = JSON.stringify(state);
@@ -278,14 +269,6 @@ export class Alerts {
       this.#outstanding = this.#tables.outstanding();
     }
     return this.#captures;
-  }
-}
-
-function parseEntry(json: string): LogEntry | null {
-  try {
-    return JSON.parse(json) as LogEntry;
-  } catch {
-    return null;
   }
 }
 

@@ -24,6 +24,21 @@ export function checkQuery(q: string): string {
   return parsed.query.text;
 }
 
+/** A stored entry's wire JSON read back; null when it cannot be read (it then matches no filter). */
+export function readEntry(json: string): LogEntry | null {
+  try {
+    return JSON.parse(json) as LogEntry;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether an entry's wire JSON passes the filter; an entry that cannot be read passes nothing. */
+export function matches(filter: CompiledFilter, json: string): boolean {
+  const entry = readEntry(json);
+  return entry !== null && filter.match(entry);
+}
+
 /** Compiled filters by key: a stream's subscribers with one query share one compiled matcher. */
 const compiled = new Map<string, CompiledFilter>();
 const MAX_COMPILED = 256;

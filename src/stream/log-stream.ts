@@ -4,6 +4,7 @@ import type { IngestResult } from "../../lib/types";
 import { Alerts } from "../alerts/alerts";
 import type { AlertRule } from "../alerts/rule";
 import { type Config, loadConfig } from "../config";
+import { Commit } from "./commit";
 import { compileFilter } from "./filter";
 import { GroupCommit } from "./group-commit";
 import { type HistoryPage, searchHistory } from "./history";
@@ -118,8 +119,10 @@ export class LogStream extends DurableObject<Env> {
 
   #committed(firstId: number, tails: Tail[]): void {
     const sockets = this.ctx.getWebSockets();
-    if (sockets.length > 0) this.#subscribers.broadcast(sockets, firstId, tails);
-    this.#alerts.committed(firstId, tails);
+    // Parsed once, matched once per distinct query, for the viewers and the alert rules alike.
+    const commit = new Commit(firstId, tails);
+    if (sockets.length > 0) this.#subscribers.broadcast(sockets, commit);
+    this.#alerts.committed(firstId, tails, commit);
     this.#scheduleReport();
   }
 
