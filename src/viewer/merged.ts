@@ -1,6 +1,6 @@
 /** One SSE response carrying the entries of several streams, fed by a WebSocket to each stream's object. */
 
-import { BACKFILL_END, encodeComment, encodeRetry } from "../stream/sse";
+import { BACKFILL_END, encodeComment, encodeEvent, encodeId, encodeRetry } from "../stream/sse";
 import { type Frame, parseFrames } from "./frames";
 import { mergeBackfills } from "./merge";
 import { encodePositions } from "./positions";
@@ -119,7 +119,7 @@ export class MergedView {
       const dropped = frames.filter((frame) => first === undefined || frame.id < first).at(-1);
       if (dropped) this.#positions.set(name, dropped.id);
     }
-    let text = `id: ${encodePositions(this.#positions)}\n\n`;
+    let text = encodeId(encodePositions(this.#positions));
     text += this.#encode([...gaps, ...kept]);
     this.#send(text, true);
     for (const [name, source] of this.#sources) {
@@ -142,7 +142,8 @@ export class MergedView {
     for (const [name, frame] of frames) {
       if (frame.event === null) continue;
       this.#positions.set(name, frame.id);
-      text += `id: ${encodePositions(this.#positions)}\nevent: ${frame.event}\ndata: {"stream":"${name}",${frame.data.slice(1)}\n\n`;
+      const data = `{"stream":"${name}",${frame.data.slice(1)}`;
+      text += encodeEvent({ id: encodePositions(this.#positions), event: frame.event, data });
     }
     return text;
   }
