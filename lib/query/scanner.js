@@ -53,33 +53,10 @@ export class Scanner {
    */
   parseQuoted() {
     const open = this.pos;
-    const { src } = this;
-    /** @type {string[]} */
-    const parts = [];
-    let current = "";
-    let i = open + 1;
-    for (;;) {
-      const c = src[i];
-      if (c === undefined) this.fail(src.length, `expected '"' to close the quote at ${open}`);
-      if (c === '"') break;
-      if (c === "\\") {
-        const next = src[i + 1];
-        if (next === '"' || next === "\\" || next === "*") {
-          current += next;
-          i += 2;
-          continue;
-        }
-      }
-      if (c === "*") {
-        parts.push(current);
-        current = "";
-      } else {
-        current += c;
-      }
-      i++;
-    }
-    parts.push(current);
-    this.pos = i + 1;
+    const escaped = (/** @type {string | undefined} */ c) => c === '"' || c === "\\" || c === "*";
+    const { parts, end } = splitAtStars(this.src, open + 1, (c) => c === undefined || c === '"', escaped);
+    if (this.src[end] === undefined) this.fail(this.src.length, `expected '"' to close the quote at ${open}`);
+    this.pos = end + 1;
     return parts;
   }
 
@@ -123,28 +100,38 @@ export class Scanner {
    * @returns {string[]}
    */
   readBare() {
-    const { src } = this;
-    /** @type {string[]} */
-    const parts = [];
-    let current = "";
-    let i = this.pos;
-    while (!endsBare(src[i])) {
-      const c = /** @type {string} */ (src[i]);
-      if (c === "\\" && i + 1 < src.length) {
-        current += src[i + 1];
-        i += 2;
-        continue;
-      }
-      if (c === "*") {
-        parts.push(current);
-        current = "";
-      } else {
-        current += c;
-      }
-      i++;
-    }
-    parts.push(current);
-    this.pos = i;
+    const { parts, end } = splitAtStars(this.src, this.pos, endsBare, (c) => c !== undefined);
+    this.pos = end;
     return parts;
   }
+}
+
+/**
+ * The text from `i` up to where `stops` says, split at unescaped `*`; a backslash escapes the character after
+ * it when `escaped` takes that character (and is itself otherwise).
+ * @param {string} src @param {number} i
+ * @param {(c: string | undefined) => boolean} stops @param {(c: string | undefined) => boolean} escaped
+ * @returns {{ parts: string[], end: number }}
+ */
+function splitAtStars(src, i, stops, escaped) {
+  /** @type {string[]} */
+  const parts = [];
+  let current = "";
+  while (!stops(src[i])) {
+    const c = /** @type {string} */ (src[i]);
+    if (c === "\\" && escaped(src[i + 1])) {
+      current += src[i + 1];
+      i += 2;
+      continue;
+    }
+    if (c === "*") {
+      parts.push(current);
+      current = "";
+    } else {
+      current += c;
+    }
+    i++;
+  }
+  parts.push(current);
+  return { parts, end: i };
 }
