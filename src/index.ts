@@ -1,3 +1,4 @@
+// The Worker: configuration, CORS, the ingest, viewer and alert routes, and the one place errors become answers.
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { alertRoutes } from "./alerts/routes";

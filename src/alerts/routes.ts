@@ -1,3 +1,4 @@
+// The alert routes: rules (written with the stream's write right) and their incidents (read with its read right).
 import { Hono } from "hono";
 import type { RuleView } from "../../lib/types";
 import { ClientError } from "../errors";

@@ -1,3 +1,4 @@
+// Reading a request body: Content-Encoding undone, size capped after decompression, media types.
 import { ClientError } from "../errors";
 import { concatBytes } from "./bytes";
 import { snappyDecompress } from "./snappy";

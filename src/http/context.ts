@@ -1,3 +1,4 @@
+// What every route shares: the Hono environment, the configuration on the context, authorisation, the stream's object.
 import type { Context, MiddlewareHandler } from "hono";
 import { streamNameProblem } from "../../lib/names.js";
 import { type Config, loadConfig } from "../config";

@@ -1,3 +1,4 @@
+// The page's sign-in: a token exchanged for an HttpOnly cookie.
 import { ClientError } from "../errors";
 import { mediaTypeOf, readBody } from "./body";
 import type { AppContext } from "./context";

@@ -1,3 +1,4 @@
+// Snappy decompression (block and framing formats), bounded so a small body cannot expand past the limit.
 import { ClientError } from "../errors";
 import { concatBytes } from "./bytes";
 

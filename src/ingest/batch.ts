@@ -1,3 +1,4 @@
+// Drafts serialised into the batch a stream stores, long messages and fields cut and marked.
 import { type Batch, type EntryDraft, joinTails, type Tail, tailOf } from "../stream/stored";
 
 /** Bounds on one request's entries. */

@@ -1,3 +1,4 @@
+// The decoders of `POST /api/streams/{stream}/logs`, chosen by Content-Type.
 import { ClientError } from "../errors";
 import { mediaTypeOf } from "../http/body";
 import type { EntryDraft } from "../stream/stored";

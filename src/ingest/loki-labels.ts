@@ -1,3 +1,4 @@
+// Loki's label selector syntax (`{job="x"}`), as its protobuf push carries labels.
 import { ClientError } from "../errors";
 
 const SIMPLE_ESCAPES: Record<string, string> = {

@@ -1,3 +1,4 @@
+// A Loki push (JSON, or protobuf decoded to the same shape) mapped to drafts per stream its labels name.
 import { levelOf } from "../../lib/levels.js";
 import { nanosToMillis } from "../../lib/time.js";
 import { ClientError } from "../errors";

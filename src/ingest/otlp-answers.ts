@@ -1,3 +1,4 @@
+// OTLP/HTTP answers: success and errors in the request's encoding (protobuf or JSON), as the specification asks.
 import type { MiddlewareHandler } from "hono";
 import { ClientError } from "../errors";
 import { mediaTypeOf } from "../http/body";

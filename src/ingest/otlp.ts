@@ -1,3 +1,4 @@
+// An OTLP logs export (JSON shape) mapped to drafts, per resource or per stream its service.name names.
 import { LEVELS, levelOf } from "../../lib/levels.js";
 import { nanosToMillis } from "../../lib/time.js";
 import { ClientError } from "../errors";

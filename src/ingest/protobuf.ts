@@ -1,3 +1,4 @@
+// A minimal protobuf wire reader and writer, every length checked (a 400 for malformed bytes).
 import { ClientError } from "../errors";
 
 /** Protobuf wire types this reader accepts (groups, 3 and 4, are refused). */

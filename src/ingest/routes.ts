@@ -1,3 +1,4 @@
+// The routes that take log lines in: edge-tail's own, OTLP/HTTP and the Loki push API.
 import { Hono } from "hono";
 import { ClientError } from "../errors";
 import { mediaTypeOf, readBody } from "../http/body";

@@ -1,3 +1,4 @@
+// Storing one request's stream groups all or nothing: limits, write rights and rate limits first, then appends.
 import type { IngestResult } from "../../lib/types";
 import { ClientError } from "../errors";
 import { type AppContext, authorize, streamStub } from "../http/context";

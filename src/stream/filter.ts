@@ -1,3 +1,4 @@
+// What a subscriber or a rule asked to see, compiled once per query; a stored entry read back tolerantly.
 import { type Level, levelRank } from "../../lib/levels.js";
 import { formatQueryError, parseQuery } from "../../lib/query.js";
 import type { LogEntry } from "../../lib/types";

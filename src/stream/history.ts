@@ -1,3 +1,4 @@
+// Searching a stream's ring backwards: history pages and the newest matches of a filtered backfill.
 import { type CompiledFilter, matches } from "./filter";
 import type { RingBuffer } from "./ring-buffer";
 

@@ -1,3 +1,4 @@
+// One stream's Durable Object: it holds the ring, the subscribers and the alerts, and wires them up.
 import { DurableObject } from "cloudflare:workers";
 import type { Level } from "../../lib/levels.js";
 import type { IngestResult } from "../../lib/types";

@@ -1,3 +1,4 @@
+// The options of an events or history request (tail, resume point, level, query), checked once in the Worker.
 import { levelOf } from "../../lib/levels.js";
 import { ClientError } from "../errors";
 import { checkQuery, type EntryFilter } from "./filter";

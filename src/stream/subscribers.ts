@@ -1,3 +1,4 @@
+// A stream's viewers: backfill on connect, and each commit broadcast through each viewer's filter.
 import { GAP_EVENT } from "../../lib/events.js";
 import type { Commit } from "./commit";
 import { type CompiledFilter, compileFilter, matches } from "./filter";

@@ -1,3 +1,4 @@
+// The routes that read streams: events (one stream or merged), history, statistics, the stream list, sign-in.
 import { Hono } from "hono";
 import { setCookie } from "hono/cookie";
 import { ClientError } from "../errors";

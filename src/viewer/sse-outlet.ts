@@ -1,3 +1,4 @@
+// The viewer's side of an SSE response: heartbeats, and a cut for a viewer that falls too far behind.
 import { encodeComment } from "../stream/sse";
 
 const encoder = new TextEncoder();
