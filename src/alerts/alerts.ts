@@ -1,4 +1,4 @@
-// A stream's alerts inside its Durable Object: rules evaluated on each commit, firings captured, notifications delivered.
+// A stream's alerts in its Durable Object: rules evaluated per commit, firings captured, notifications delivered.
 import type { DeliveryResult, IncidentSummary, RuleView } from "../../lib/types";
 import { Commit } from "../stream/commit";
 import { type CompiledFilter, compileFilter } from "../stream/filter";
