@@ -8,7 +8,7 @@ import { withConfig } from "./http/context";
 import { ingestRoutes } from "./ingest/routes";
 import { viewerRoutes } from "./viewer/routes";
 
-export { LogStream } from "./stream/log-stream";
+export { LogStream } from "./log-stream";
 export { StreamIndex } from "./stream/stream-index";
 
 const app = new Hono<AppEnv>();

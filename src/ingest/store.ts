@@ -2,7 +2,7 @@
 import type { IngestResult } from "../../lib/types";
 import { ClientError } from "../errors";
 import { type AppContext, authorize, streamStub } from "../http/context";
-import type { AppendOptions, AppendResult } from "../stream/log-stream";
+import type { AppendOptions, AppendResult } from "../log-stream";
 import { type StreamBatch, type StreamGroup, toBatches } from "./groups";
 
 /** How a request's groups are stored. */

@@ -5,7 +5,7 @@ import { ClientError } from "../errors";
 import { clientKey, grantingTokens, matchesAny, presentedToken, readablePrefixes, TOKEN_COOKIE } from "../http/auth";
 import { type AppEnv, authorize, streamRoute, streamStub } from "../http/context";
 import { sessionToken } from "../http/session";
-import { CLIENT_HEADER } from "../stream/log-stream";
+import { CLIENT_HEADER } from "../log-stream";
 import { parseHistoryOptions, parseSubscribeOptions, toQuery } from "../stream/subscribe-options";
 import { MergedView } from "./merged";
 import { parsePositions } from "./positions";
