@@ -23,3 +23,17 @@ export function streamNameProblem(name) {
   if (isStreamName(name)) return null;
   return `Invalid stream name ${JSON.stringify(name)}: use 1–64 characters of A-Z a-z 0-9 . _ - (not "." or "..")`;
 }
+
+/** A stream prefix in a selection: up to 63 name characters then `*` (`team-a.*`; a lone `*` is every stream). */
+export const STREAM_PREFIX = /^[A-Za-z0-9._-]{0,63}\*$/;
+
+/** The same rule as an HTML `pattern` attribute. */
+export const STREAM_PREFIX_PATTERN = "[A-Za-z0-9._\\-]{0,63}\\*";
+
+/**
+ * Whether `part` of a selection is a stream prefix (`team-a.*`, `*`), which also follows streams to come.
+ * @param {string} part
+ */
+export function isStreamPrefix(part) {
+  return STREAM_PREFIX.test(part);
+}

@@ -14,7 +14,8 @@
 import { compile } from "./query/evaluate.js";
 import { highlighter, positiveTerms } from "./query/highlight.js";
 import { print } from "./query/print.js";
-import { Failure, Parser } from "./query/syntax.js";
+import { Failure } from "./query/scanner.js";
+import { Parser } from "./query/syntax.js";
 
 export { fieldTerm } from "./query/print.js";
 export { MAX_QUERY_DEPTH } from "./query/syntax.js";

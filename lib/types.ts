@@ -44,3 +44,71 @@ export interface StreamSummary {
   /** Entries per second over the last report interval. */
   rate: number;
 }
+
+/** How a webhook is called: a JSON body of its own, or a Slack message. */
+export type WebhookFormat = "json" | "slack";
+
+/** An alert rule as `PUT …/alerts/{name}` takes it (with defaults filled in) and the listings show it. */
+export interface AlertRuleSpec {
+  /** The query, normalised by the query parser. */
+  query: string;
+  /** Fire once `count` matches fall within `seconds`; {1, 0} fires on every match. */
+  when: { count: number; seconds: number };
+  cooldownSeconds: number;
+  /** Lines captured before and after the matching line. */
+  before: number;
+  after: number;
+  webhook: { url: string; format: WebhookFormat };
+}
+
+/** The outcome of one attempt to deliver a notification, as the rule list and the incident show it. */
+export interface DeliveryResult {
+  at: number;
+  ok: boolean;
+  status?: number;
+  error?: string;
+  attempts: number;
+}
+
+/** Where a firing stands: its capture is open, its notification is waiting or retrying, or it is done. */
+export type IncidentState = "capturing" | "pending" | "delivered" | "failed";
+
+/** A rule as `GET …/alerts` and `GET …/alerts/{name}` answer it. */
+export interface RuleView extends AlertRuleSpec {
+  name: string;
+  stream: string;
+  createdAt: number;
+  updatedAt: number;
+  lastFiredAt: number | null;
+  lastIncident: string | null;
+  /** The last attempt to deliver the last notification; `final` once it succeeded or was given up. */
+  lastDelivery: (DeliveryResult & { final: boolean }) | null;
+  /** Firings left out because the stream had too many notifications not yet delivered. */
+  skipped: number;
+}
+
+/** An incident in `GET …/incidents`: what the page needs to link to it. */
+export interface IncidentSummary {
+  id: string;
+  alert: string;
+  firedAt: number;
+  matchId: number;
+  state: IncidentState;
+  delivery: DeliveryResult | null;
+}
+
+/** An incident as `GET …/incidents/{id}` answers it: the matching entry and the lines around it. */
+export interface Incident {
+  id: string;
+  alert: string;
+  stream: string;
+  firedAt: number;
+  entry: LogEntry;
+  before: LogEntry[];
+  after: LogEntry[];
+  /** The page's link to the incident, as the notification carries it. */
+  url: string;
+  state: IncidentState;
+  delivery: DeliveryResult | null;
+  expiresAt: number;
+}

@@ -1,3 +1,4 @@
+// The one Config: every setting, typed, defaulted from one DEFAULTS table and validated once per isolate.
 import { type AuthConfig, parseStreamTokens } from "./http/auth";
 
 /** Every setting, typed and validated: read once per isolate from `env` by `loadConfig`. */

@@ -1,13 +1,14 @@
+// The Worker: configuration, CORS, the ingest, viewer and alert routes, and the one place errors become answers.
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { alertRoutes } from "./alerts/routes";
+import { ClientError } from "./errors";
 import type { AppEnv } from "./http/context";
 import { withConfig } from "./http/context";
-import { ClientError } from "./http/errors";
-import { ingestRoutes } from "./http/ingest-routes";
+import { ingestRoutes } from "./ingest/routes";
 import { viewerRoutes } from "./viewer/routes";
 
-export { LogStream } from "./stream/log-stream";
+export { LogStream } from "./log-stream";
 export { StreamIndex } from "./stream/stream-index";
 
 const app = new Hono<AppEnv>();

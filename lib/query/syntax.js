@@ -1,6 +1,8 @@
 // The query language's syntax: a recursive-descent parser from text to a tree, with positions in its errors.
-import { RE2JS } from "re2js";
 import { LEVELS, levelOf, levelRank } from "../levels.js";
+import { endsBare, isSpace, Scanner } from "./scanner.js";
+
+/** @typedef {import("re2js").RE2JS} RE2JS */
 
 /** Parentheses nested deeper than this are refused. */
 export const MAX_QUERY_DEPTH = 32;
@@ -21,47 +23,8 @@ export const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
  * @typedef {GroupNode | NotNode | TextNode | RegexNode | FieldNode} Node
  */
 
-export class Failure {
-  /** @param {number} position @param {string} message */
-  constructor(position, message) {
-    this.position = position;
-    this.message = message;
-  }
-}
-
-/** @param {string | undefined} c */
-function isSpace(c) {
-  return c !== undefined && /\s/.test(c);
-}
-
-/** A character that ends a bare word or value. @param {string | undefined} c */
-function endsBare(c) {
-  return c === undefined || c === "(" || c === ")" || c === '"' || /\s/.test(c);
-}
-
-export class Parser {
-  /** @param {string} src */
-  constructor(src) {
-    this.src = src;
-    this.pos = 0;
-    this.depth = 0;
-  }
-
-  /** @param {number} position @param {string} message @returns {never} */
-  fail(position, message) {
-    throw new Failure(position, message);
-  }
-
-  skipSpace() {
-    while (isSpace(this.src[this.pos])) this.pos++;
-  }
-
-  /** Whether an upper-case keyword stands at the current position as a token of its own. @param {string} word */
-  atKeyword(word) {
-    if (!this.src.startsWith(word, this.pos)) return false;
-    return endsBare(this.src[this.pos + word.length]);
-  }
-
+/** The grammar: OR of ANDs of (negated) terms, groups, quoted text, regular expressions and field terms. */
+export class Parser extends Scanner {
   /** @returns {Node | null} null for an empty query */
   parseQuery() {
     this.skipSpace();
@@ -149,108 +112,6 @@ export class Parser {
     this.pos++;
     this.depth--;
     return node;
-  }
-
-  /**
-   * A quoted string at the current position, split at its unescaped `*`. `\"`, `\\` and `\*` are escapes;
-   * any other backslash is itself.
-   * @returns {string[]}
-   */
-  parseQuoted() {
-    const open = this.pos;
-    const { src } = this;
-    /** @type {string[]} */
-    const parts = [];
-    let current = "";
-    let i = open + 1;
-    for (;;) {
-      const c = src[i];
-      if (c === undefined) this.fail(src.length, `expected '"' to close the quote at ${open}`);
-      if (c === '"') break;
-      if (c === "\\") {
-        const next = src[i + 1];
-        if (next === '"' || next === "\\" || next === "*") {
-          current += next;
-          i += 2;
-          continue;
-        }
-      }
-      if (c === "*") {
-        parts.push(current);
-        current = "";
-      } else {
-        current += c;
-      }
-      i++;
-    }
-    parts.push(current);
-    this.pos = i + 1;
-    return parts;
-  }
-
-  /** @returns {RegexNode} */
-  parseRegex() {
-    const { src } = this;
-    const open = this.pos;
-    let i = open + 1;
-    while (i < src.length && src[i] !== "/") i += src[i] === "\\" ? 2 : 1;
-    if (i >= src.length) this.fail(src.length, `expected "/" to close the regular expression at ${open}`);
-    const source = src.slice(open + 1, i);
-    if (source === "") this.fail(open + 1, "expected a regular expression between the slashes");
-    i++;
-    let flagBits = 0;
-    /** @type {Set<string>} */
-    const flags = new Set();
-    while (!endsBare(src[i])) {
-      const flag = /** @type {string} */ (src[i]);
-      const bit =
-        flag === "i" ? RE2JS.CASE_INSENSITIVE : flag === "m" ? RE2JS.MULTILINE : flag === "s" ? RE2JS.DOTALL : 0;
-      if (bit === 0) this.fail(i, `unknown regular expression flag ${JSON.stringify(flag)}: expected i, m or s`);
-      flagBits |= bit;
-      flags.add(flag);
-      i++;
-    }
-    /** @type {RE2JS} */
-    let re;
-    try {
-      re = RE2JS.compile(source, flagBits);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      this.fail(open + 1, `invalid regular expression: ${reason}`);
-    }
-    this.pos = i;
-    return { kind: "regex", source, flags: ["i", "m", "s"].filter((f) => flags.has(f)).join(""), re };
-  }
-
-  /**
-   * A bare run of characters up to the end of the token, backslash escaping any character; split at
-   * unescaped `*`.
-   * @returns {string[]}
-   */
-  readBare() {
-    const { src } = this;
-    /** @type {string[]} */
-    const parts = [];
-    let current = "";
-    let i = this.pos;
-    while (!endsBare(src[i])) {
-      const c = /** @type {string} */ (src[i]);
-      if (c === "\\" && i + 1 < src.length) {
-        current += src[i + 1];
-        i += 2;
-        continue;
-      }
-      if (c === "*") {
-        parts.push(current);
-        current = "";
-      } else {
-        current += c;
-      }
-      i++;
-    }
-    parts.push(current);
-    this.pos = i;
-    return parts;
   }
 
   /** A word, or a field term when the word starts with `path:`. @returns {Node} */

@@ -1,24 +1,15 @@
-import type { LogEntry } from "../../lib/types";
+// A stream's alerts in its Durable Object: rules evaluated per commit, firings captured, notifications delivered.
+import type { DeliveryResult, IncidentSummary, RuleView } from "../../lib/types";
+import { Commit } from "../stream/commit";
+import { type CompiledFilter, compileFilter } from "../stream/filter";
 import type { RingBuffer } from "../stream/ring-buffer";
-import { type Tail, withId } from "../stream/stored";
-import { type CompiledFilter, compileFilter } from "../viewer/filter";
+import type { Tail } from "../stream/stored";
 import { CAPTURE_WAIT_MS, fill, MAX_CAPTURE_CHARS, type OpenCapture, takeBefore } from "./capture";
 import { type TriggerState, trigger } from "./condition";
-import { type DeliveryResult, nextAttemptAt, post } from "./delivery";
+import { nextAttemptAt, post } from "./delivery";
 import { type Capture, notificationBody } from "./payload";
 import { type AlertRule, hostAllowed } from "./rule";
-import {
-  createAlertTables,
-  hasAlertTables,
-  type IncidentRow,
-  type IncidentSummary,
-  incidentJson,
-  incidentSummary,
-  type RuleRow,
-  type RuleView,
-  ruleView,
-  triggerOf,
-} from "./store";
+import { AlertTables, type IncidentRow, incidentJson, incidentSummary, ruleView, triggerOf } from "./store";
 
 /** Rules one stream may have. */
 export const MAX_RULES = 50;
@@ -49,7 +40,7 @@ export interface AlertSettings {
  * sweeps expired incidents. Until a stream has a rule, a commit costs one boolean test.
  */
 export class Alerts {
-  readonly #sql: SqlStorage;
+  readonly #tables: AlertTables;
   #active: boolean;
   #rules: LiveRule[] | undefined;
   #captures: Map<string, OpenCapture> | undefined;
@@ -64,66 +55,44 @@ export class Alerts {
     /** Epoch ms; tests pass their own to reach deadlines and retries without waiting. */
     private readonly clock: () => number = Date.now,
   ) {
-    this.#sql = storage.sql;
-    this.#active = hasAlertTables(this.#sql) && this.#hasWork();
+    this.#tables = new AlertTables(storage.sql);
+    this.#active = this.#tables.exist() && this.#tables.hasWork();
   }
 
-  /** Evaluates a commit's entries; never throws into the commit, which is already durable. */
-  committed(firstId: number, tails: readonly Tail[]): void {
+  /** Evaluates a commit's entries (shared with the viewers'); never throws into the commit, which is already durable. */
+  committed(firstId: number, tails: readonly Tail[], commit = new Commit(firstId, tails)): void {
     if (!this.#active) return;
     try {
-      this.#evaluate(firstId, tails, this.clock());
+      this.#evaluate(commit, this.clock());
     } catch (error) {
       console.error("alerts: evaluating a commit failed", error);
     }
   }
 
-  #evaluate(firstId: number, tails: readonly Tail[], now: number): void {
+  #evaluate(commit: Commit, now: number): void {
     const rules = this.#loadRules();
     const captures = this.#loadCaptures();
-    const lines = tails.map((tail, i) => withId(firstId + i, tail));
+    const { firstId, lines } = commit;
     let changed = false;
     for (const capture of captures.values()) {
       const { taken, complete } = fill(capture, lines);
       if (complete) {
-        this.#sql.exec(
-          "UPDATE incidents SET after = ?, chars = ?, state = 'pending', due_at = ?, ready_at = ? WHERE id = ?",
-          `[${capture.after.join(",")}]`,
-          capture.chars,
-          now,
-          now,
-          capture.id,
-        );
+        this.#tables.saveCapture(capture.id, `[${capture.after.join(",")}]`, capture.chars, now);
         captures.delete(capture.id);
         changed = true;
       } else if (taken > 0) {
-        this.#sql.exec(
-          "UPDATE incidents SET after = ?, chars = ? WHERE id = ?",
-          `[${capture.after.join(",")}]`,
-          capture.chars,
-          capture.id,
-        );
+        this.#tables.saveCapture(capture.id, `[${capture.after.join(",")}]`, capture.chars);
       }
     }
     if (rules.length > 0) {
-      const entries = lines.map(parseEntry);
-      // Rules with the same query share one evaluation.
-      const matchesByKey = new Map<string, number[]>();
       for (const live of rules) {
-        let matched = matchesByKey.get(live.filter.key);
-        if (matched === undefined) {
-          matched = [];
-          for (let i = 0; i < entries.length; i++) {
-            const entry = entries[i];
-            if (entry && live.filter.match(entry)) matched.push(i);
-          }
-          matchesByKey.set(live.filter.key, matched);
-        }
+        // Rules (and viewers) with the same query share one evaluation.
+        const matched = commit.matching(live.filter);
         if (matched.length === 0) continue;
         const { fired, state } = trigger(live.rule, live.state, matched.length, now);
         const saved = JSON.stringify(state);
         if (saved !== JSON.stringify(live.state)) {
-          this.#sql.exec("UPDATE alert_rules SET trigger = ? WHERE name = ?", saved, live.name);
+          this.#tables.saveTrigger(live.name, saved);
         }
         live.state = state;
         let skipped = 0;
@@ -131,8 +100,7 @@ export class Alerts {
           if (this.#outstanding >= MAX_OUTSTANDING) skipped++;
           else this.#fire(live, firstId, lines, matched[position] as number, now);
         }
-        if (skipped > 0)
-          this.#sql.exec("UPDATE alert_rules SET skipped = skipped + ? WHERE name = ?", skipped, live.name);
+        if (skipped > 0) this.#tables.addSkipped(live.name, skipped);
         changed ||= fired.length > skipped;
       }
     }
@@ -161,28 +129,26 @@ export class Alerts {
     };
     const { complete } = fill(capture, lines.slice(index + 1, index + 1 + rule.after));
     const link = `${rule.origin}/?stream=${encodeURIComponent(live.stream)}&incident=${id}`;
-    this.#sql.exec(
-      `INSERT INTO incidents (id, alert, stream, fired_at, match_id, entry, before, after, wanted, chars, url, format,
-        link, state, due_at, ready_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    this.#tables.insertIncident({
       id,
-      live.name,
-      live.stream,
-      now,
-      firstId + index,
+      alert: live.name,
+      stream: live.stream,
+      fired_at: now,
+      match_id: firstId + index,
       entry,
-      `[${before.join(",")}]`,
-      `[${capture.after.join(",")}]`,
-      rule.after,
-      capture.chars,
-      rule.webhook.url,
-      rule.webhook.format,
+      before: `[${before.join(",")}]`,
+      after: `[${capture.after.join(",")}]`,
+      wanted: rule.after,
+      chars: capture.chars,
+      url: rule.webhook.url,
+      format: rule.webhook.format,
       link,
-      complete ? "pending" : "capturing",
-      complete ? now : capture.until,
-      complete ? now : null,
-      now + this.settings.incidentTtlMs,
-    );
-    this.#sql.exec("UPDATE alert_rules SET last_fired_at = ?, last_incident = ? WHERE name = ?", now, id, live.name);
+      state: complete ? "pending" : "capturing",
+      due_at: complete ? now : capture.until,
+      ready_at: complete ? now : null,
+      expires_at: now + this.settings.incidentTtlMs,
+    });
+    this.#tables.markFired(live.name, now, id);
     if (!complete) this.#loadCaptures().set(id, capture);
     this.#outstanding++;
   }
@@ -194,28 +160,11 @@ export class Alerts {
   async alarm(): Promise<void> {
     const now = this.clock();
     this.#alarmAt = undefined;
-    if (!hasAlertTables(this.#sql)) return;
+    if (!this.#tables.exist()) return;
     const captures = this.#loadCaptures();
-    for (const row of this.#sql.exec<{ id: string }>(
-      "SELECT id FROM incidents WHERE state = 'capturing' AND due_at <= ?",
-      now,
-    )) {
-      captures.delete(row.id);
-    }
-    this.#sql.exec(
-      "UPDATE incidents SET state = 'pending', ready_at = ?, due_at = ? WHERE state = 'capturing' AND due_at <= ?",
-      now,
-      now,
-      now,
-    );
-    this.#sql.exec("DELETE FROM incidents WHERE expires_at <= ? AND due_at IS NULL", now);
-    const due = this.#sql
-      .exec<IncidentRow>(
-        "SELECT * FROM incidents WHERE state = 'pending' AND due_at <= ? ORDER BY due_at LIMIT ?",
-        now,
-        DELIVERIES_PER_ALARM,
-      )
-      .toArray();
+    for (const id of this.#tables.closeCaptures(now)) captures.delete(id);
+    this.#tables.deleteExpired(now);
+    const due = this.#tables.due(now, DELIVERIES_PER_ALARM);
     await Promise.all(due.map((row) => this.#deliver(row)));
     this.#schedule();
   }
@@ -232,32 +181,14 @@ export class Alerts {
     if (outcome.error !== undefined) result.error = outcome.error;
     const next = outcome.ok || !allowed ? null : nextAttemptAt(row.ready_at ?? row.fired_at, attempts, at);
     const state = outcome.ok ? "delivered" : next === null ? "failed" : "pending";
-    this.#sql.exec(
-      "UPDATE incidents SET state = ?, due_at = ?, attempts = ?, delivery = ? WHERE id = ?",
-      state,
-      next,
-      attempts,
-      JSON.stringify(result),
-      row.id,
-    );
-    this.#sql.exec(
-      "UPDATE alert_rules SET last_delivery = ? WHERE name = ? AND last_incident = ?",
-      JSON.stringify({ ...result, final: state !== "pending" }),
-      row.alert,
-      row.id,
-    );
+    this.#tables.saveDelivery(row.id, state, next, attempts, JSON.stringify(result));
+    this.#tables.saveLastDelivery(row.alert, row.id, JSON.stringify({ ...result, final: state !== "pending" }));
     if (state !== "pending") this.#outstanding = Math.max(0, this.#outstanding - 1);
   }
 
   /** Sets the alarm for the earliest capture deadline, delivery attempt or incident expiry. */
   #schedule(): void {
-    const [row] = this.#sql
-      .exec<{ next: number | null }>(
-        `SELECT MIN(next) AS next FROM (SELECT MIN(due_at) AS next FROM incidents WHERE due_at IS NOT NULL
-          UNION ALL SELECT MIN(expires_at) FROM incidents WHERE due_at IS NULL)`,
-      )
-      .toArray();
-    const next = row?.next ?? null;
+    const next = this.#tables.nextDue();
     if (next === null || next === this.#alarmAt) return;
     this.#alarmAt = next;
     void this.storage.setAlarm(next);
@@ -266,25 +197,12 @@ export class Alerts {
   /** Saves a rule (a new one, or a new version that keeps the cooldown and history); `{limit}` past MAX_RULES. */
   put(stream: string, name: string, rule: AlertRule): { created: boolean; view: RuleView } | { limit: number } {
     const now = this.clock();
-    createAlertTables(this.#sql);
-    const [old] = this.#sql.exec<RuleRow>("SELECT * FROM alert_rules WHERE name = ?", name).toArray();
-    if (old === undefined) {
-      const count = this.#sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM alert_rules").one().n;
-      if (count >= MAX_RULES) return { limit: MAX_RULES };
-    }
+    this.#tables.create();
+    const old = this.#tables.rule(name);
+    if (old === undefined && this.#tables.ruleCount() >= MAX_RULES) return { limit: MAX_RULES };
     // A changed query starts counting afresh; the cooldown still holds.
     const state: TriggerState = { window: [], coolUntil: old === undefined ? 0 : triggerOf(old).coolUntil };
-    this.#sql.exec(
-      `INSERT INTO alert_rules (name, stream, rule, created_at, updated_at, trigger) VALUES (?, ?, ?, ?, ?, ?)
-        ON CONFLICT (name) DO UPDATE SET stream = excluded.stream, rule = excluded.rule,
-        updated_at = excluded.updated_at, trigger = excluded.trigger`,
-      name,
-      stream,
-      JSON.stringify(rule),
-      now,
-      now,
-      JSON.stringify(state),
-    );
+    this.#tables.putRule(name, stream, JSON.stringify(rule), now, JSON.stringify(state));
     this.#rules = undefined;
     this.#active = true;
     return { created: old === undefined, view: this.rule(name) as RuleView };
@@ -292,68 +210,41 @@ export class Alerts {
 
   /** Deletes a rule; its firings still complete and deliver. False when there was no such rule. */
   delete(name: string): boolean {
-    if (!hasAlertTables(this.#sql)) return false;
-    const deleted = this.#sql.exec("DELETE FROM alert_rules WHERE name = ?", name).rowsWritten > 0;
+    if (!this.#tables.exist()) return false;
+    const deleted = this.#tables.deleteRule(name);
     this.#rules = undefined;
-    this.#active = this.#hasWork();
+    this.#active = this.#tables.hasWork();
     return deleted;
   }
 
   rule(name: string): RuleView | null {
-    if (!hasAlertTables(this.#sql)) return null;
-    const [row] = this.#sql.exec<RuleRow>("SELECT * FROM alert_rules WHERE name = ?", name).toArray();
+    if (!this.#tables.exist()) return null;
+    const row = this.#tables.rule(name);
     return row === undefined ? null : ruleView(row);
   }
 
   rules(): RuleView[] {
-    if (!hasAlertTables(this.#sql)) return [];
-    return this.#sql.exec<RuleRow>("SELECT * FROM alert_rules ORDER BY name").toArray().map(ruleView);
+    if (!this.#tables.exist()) return [];
+    return this.#tables.rules().map(ruleView);
   }
 
   /** An incident's JSON, or null when there is none (or it expired). */
   incident(id: string): string | null {
-    if (!hasAlertTables(this.#sql)) return null;
-    const now = this.clock();
-    const [row] = this.#sql
-      .exec<IncidentRow>("SELECT * FROM incidents WHERE id = ? AND (expires_at > ? OR due_at IS NOT NULL)", id, now)
-      .toArray();
+    if (!this.#tables.exist()) return null;
+    const row = this.#tables.incident(id, this.clock());
     return row === undefined ? null : incidentJson(row);
   }
 
   /** The newest incidents first, optionally of one rule. */
   incidents(limit: number, alert?: string): IncidentSummary[] {
-    if (!hasAlertTables(this.#sql)) return [];
-    const now = this.clock();
-    const rows =
-      alert === undefined
-        ? this.#sql.exec<IncidentRow>(
-            "SELECT * FROM incidents WHERE expires_at > ? OR due_at IS NOT NULL ORDER BY fired_at DESC LIMIT ?",
-            now,
-            limit,
-          )
-        : this.#sql.exec<IncidentRow>(
-            "SELECT * FROM incidents WHERE alert = ? AND (expires_at > ? OR due_at IS NOT NULL) ORDER BY fired_at DESC LIMIT ?",
-            alert,
-            now,
-            limit,
-          );
-    return rows.toArray().map(incidentSummary);
-  }
-
-  #hasWork(): boolean {
-    return (
-      this.#sql
-        .exec<{ yes: number }>(
-          "SELECT EXISTS (SELECT 1 FROM alert_rules) OR EXISTS (SELECT 1 FROM incidents WHERE state = 'capturing') AS yes",
-        )
-        .one().yes === 1
-    );
+    if (!this.#tables.exist()) return [];
+    return this.#tables.incidents(this.clock(), limit, alert).map(incidentSummary);
   }
 
   #loadRules(): LiveRule[] {
     if (this.#rules === undefined) {
       this.#rules = [];
-      for (const row of this.#sql.exec<RuleRow>("SELECT * FROM alert_rules")) {
+      for (const row of this.#tables.rules()) {
         const rule = JSON.parse(row.rule) as AlertRule;
         const filter = compileFilter({ q: rule.query }, row.stream);
         // A saved rule's query was checked; one that matches everything compiles to no filter.
@@ -367,7 +258,7 @@ export class Alerts {
   #loadCaptures(): Map<string, OpenCapture> {
     if (this.#captures === undefined) {
       this.#captures = new Map();
-      for (const row of this.#sql.exec<IncidentRow>("SELECT * FROM incidents WHERE state = 'capturing'")) {
+      for (const row of this.#tables.capturing()) {
         this.#captures.set(row.id, {
           id: row.id,
           after: JSON.parse(row.after).map((entry: unknown) => JSON.stringify(entry)),
@@ -376,19 +267,9 @@ export class Alerts {
           until: row.due_at ?? 0,
         });
       }
-      this.#outstanding = this.#sql
-        .exec<{ n: number }>("SELECT COUNT(*) AS n FROM incidents WHERE due_at IS NOT NULL")
-        .one().n;
+      this.#outstanding = this.#tables.outstanding();
     }
     return this.#captures;
-  }
-}
-
-function parseEntry(json: string): LogEntry | null {
-  try {
-    return JSON.parse(json) as LogEntry;
-  } catch {
-    return null;
   }
 }
 

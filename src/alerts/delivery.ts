@@ -7,15 +7,6 @@ const MAX_BACKOFF_MS = 300_000;
 /** A receiver that has not answered within this long has failed this attempt. */
 const ATTEMPT_TIMEOUT_MS = 10_000;
 
-/** The outcome of one attempt, as the rule list and the incident show it. */
-export interface DeliveryResult {
-  at: number;
-  ok: boolean;
-  status?: number;
-  error?: string;
-  attempts: number;
-}
-
 /** Waits of 1 s, 2 s, 4 s… after the 1st, 2nd, 3rd… failed attempt, at most MAX_BACKOFF_MS. */
 export function backoffMs(attempts: number): number {
   return Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attempts - 1));

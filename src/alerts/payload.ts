@@ -1,7 +1,6 @@
 // What a notification's body says, in the generic JSON format or the Slack-compatible one.
 import { lineText } from "../../lib/format.js";
-import type { LogEntry } from "../../lib/types";
-import type { WebhookFormat } from "./rule";
+import type { LogEntry, WebhookFormat } from "../../lib/types";
 
 /** A firing's capture: the matching line and its context, as entries' wire JSON. */
 export interface Capture {

@@ -1,10 +1,11 @@
+// The alert routes: rules (written with the stream's write right) and their incidents (read with its read right).
 import { Hono } from "hono";
+import type { RuleView } from "../../lib/types";
+import { ClientError } from "../errors";
 import { grantingTokens, matchesAny, presentedToken } from "../http/auth";
 import { readBody } from "../http/body";
 import { type AppContext, type AppEnv, authorize, checkStreamName, streamRoute, streamStub } from "../http/context";
-import { ClientError } from "../http/errors";
 import { checkRuleName, parseRule, redactUrl } from "./rule";
-import type { RuleView } from "./store";
 
 /** Largest rule body: a rule is a query and a URL, never more than a few hundred bytes. */
 const MAX_RULE_BYTES = 16_384;

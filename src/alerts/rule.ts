@@ -1,20 +1,10 @@
 // An alert rule as the API accepts it: parsed and checked once, in the Worker, before the stream stores it.
 import { formatQueryError, parseQuery } from "../../lib/query.js";
-import { ClientError } from "../http/errors";
-
-export type WebhookFormat = "json" | "slack";
+import type { AlertRuleSpec } from "../../lib/types";
+import { ClientError } from "../errors";
 
 /** A rule as stored by the stream's Durable Object: everything a firing and its delivery need. */
-export interface AlertRule {
-  /** The query, normalised by the query parser. */
-  query: string;
-  /** Fire once `count` matches fall within `seconds`; {1, 0} fires on every match. */
-  when: { count: number; seconds: number };
-  cooldownSeconds: number;
-  /** Lines captured before and after the matching line. */
-  before: number;
-  after: number;
-  webhook: { url: string; format: WebhookFormat };
+export interface AlertRule extends AlertRuleSpec {
   /** The origin the rule was saved through: incident links in notifications point there. */
   origin: string;
 }

@@ -1,5 +1,6 @@
+// Reading a request body: Content-Encoding undone, size capped after decompression, media types.
+import { ClientError } from "../errors";
 import { concatBytes } from "./bytes";
-import { ClientError } from "./errors";
 import { snappyDecompress } from "./snappy";
 
 type Encoding = "gzip" | "deflate" | "snappy";

@@ -1,8 +1,9 @@
+// What every route shares: the Hono environment, the configuration on the context, authorisation, the stream's object.
 import type { Context, MiddlewareHandler } from "hono";
 import { streamNameProblem } from "../../lib/names.js";
 import { type Config, loadConfig } from "../config";
+import { ClientError } from "../errors";
 import { type Access, grantingTokens, matchesAny, presentedToken } from "./auth";
-import { ClientError } from "./errors";
 
 /** The Hono environment of every route: the bindings, and the configuration read once. */
 export type AppEnv = { Bindings: Env; Variables: { config: Config } };

@@ -1,6 +1,7 @@
+// The page's sign-in: a token exchanged for an HttpOnly cookie.
+import { ClientError } from "../errors";
 import { mediaTypeOf, readBody } from "./body";
 import type { AppContext } from "./context";
-import { ClientError } from "./errors";
 
 /** The sign-in body is `{"token": "…"}`: a few hundred bytes at most. */
 export const MAX_SESSION_BYTES = 4096;

@@ -1,5 +1,6 @@
+// Snappy decompression (block and framing formats), bounded so a small body cannot expand past the limit.
+import { ClientError } from "../errors";
 import { concatBytes } from "./bytes";
-import { ClientError } from "./errors";
 
 /** The framing format's stream identifier chunk: type 0xff, length 6, "sNaPpY". */
 const STREAM_IDENTIFIER = [0xff, 0x06, 0x00, 0x00, 0x73, 0x4e, 0x61, 0x50, 0x70, 0x59];

@@ -1,4 +1,4 @@
-import { ClientError } from "../http/errors";
+// Drafts serialised into the batch a stream stores, long messages and fields cut and marked.
 import { type Batch, type EntryDraft, joinTails, type Tail, tailOf } from "../stream/stored";
 
 /** Bounds on one request's entries. */
@@ -9,14 +9,8 @@ export interface IngestLimits {
   maxLength: number;
 }
 
-/** Serialises drafts into the batch a stream stores, within `limits` (413 past `maxEntries`). */
+/** Serialises drafts into the batch a stream stores, cut to `limits.maxLength` (toBatches counts the entries). */
 export function toBatch(entries: EntryDraft[], limits: IngestLimits): Batch {
-  if (entries.length > limits.maxEntries) {
-    throw new ClientError(
-      413,
-      `Too many entries: ${entries.length} in one request, at most ${limits.maxEntries}; split the batch`,
-    );
-  }
   const tails: Tail[] = new Array(entries.length);
   for (let i = 0; i < entries.length; i++) tails[i] = serialize(entries[i] as EntryDraft, limits);
   return { tails: joinTails(tails), count: entries.length };

@@ -1,5 +1,6 @@
+// The decoders of `POST /api/streams/{stream}/logs`, chosen by Content-Type.
+import { ClientError } from "../errors";
 import { mediaTypeOf } from "../http/body";
-import { ClientError } from "../http/errors";
 import type { EntryDraft } from "../stream/stored";
 import { parseJson, parseNdjson } from "./json";
 import { parseText } from "./text";

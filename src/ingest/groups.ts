@@ -1,5 +1,6 @@
+// The limits every ingest route shares, applied to a whole request's stream groups before anything is stored.
 import { streamNameProblem } from "../../lib/names.js";
-import { ClientError } from "../http/errors";
+import { ClientError } from "../errors";
 import type { Batch, EntryDraft } from "../stream/stored";
 import { type IngestLimits, toBatch } from "./batch";
 

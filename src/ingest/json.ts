@@ -1,4 +1,5 @@
-import { ClientError } from "../http/errors";
+// JSON and NDJSON bodies to drafts, and JSON.parse with a 400 naming the place.
+import { ClientError } from "../errors";
 import type { EntryDraft } from "../stream/stored";
 import { fromObject } from "./normalise";
 

@@ -1,4 +1,5 @@
-import { ClientError } from "../http/errors";
+// Loki's label selector syntax (`{job="x"}`), as its protobuf push carries labels.
+import { ClientError } from "../errors";
 
 const SIMPLE_ESCAPES: Record<string, string> = {
   a: "\x07",

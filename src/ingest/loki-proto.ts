@@ -1,3 +1,4 @@
+// Loki's protobuf PushRequest decoded into the shape of its JSON push.
 import { parseLokiLabels } from "./loki-labels";
 import { ProtoReader } from "./protobuf";
 

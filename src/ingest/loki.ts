@@ -1,6 +1,7 @@
+// A Loki push (JSON, or protobuf decoded to the same shape) mapped to drafts per stream its labels name.
 import { levelOf } from "../../lib/levels.js";
 import { nanosToMillis } from "../../lib/time.js";
-import { ClientError } from "../http/errors";
+import { ClientError } from "../errors";
 import type { EntryDraft } from "../stream/stored";
 import type { StreamGroup } from "./groups";
 import { parseJsonText } from "./json";

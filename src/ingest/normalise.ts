@@ -1,7 +1,7 @@
 // The mapping every decoder shares: a JSON object becomes message, level, time and fields.
 import { levelOf } from "../../lib/levels.js";
 import { MAX_TIME } from "../../lib/time.js";
-import { ClientError } from "../http/errors";
+import { ClientError } from "../errors";
 import type { EntryDraft } from "../stream/stored";
 
 /** Deeper fields are refused: they cost stack on every encode and decode and are never readable. */

@@ -1,3 +1,4 @@
+// OTLP's protobuf ExportLogsServiceRequest decoded into its JSON shape, and the protobuf answers encoded.
 import { ProtoReader, ProtoWriter } from "./protobuf";
 
 // The shapes below are those of the OTLP/HTTP JSON encoding, so one mapping serves both encodings.

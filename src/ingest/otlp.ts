@@ -1,7 +1,9 @@
+// An OTLP logs export (JSON shape) mapped to drafts, per resource or per stream its service.name names.
 import { LEVELS, levelOf } from "../../lib/levels.js";
 import { nanosToMillis } from "../../lib/time.js";
-import { ClientError } from "../http/errors";
+import { ClientError } from "../errors";
 import type { EntryDraft } from "../stream/stored";
+import type { StreamGroup } from "./groups";
 import { parseJsonText } from "./json";
 import { describe, isSaneTime, MAX_DEPTH } from "./normalise";
 import { arrayAt, elementAt, objectAt, shown, stringAt } from "./shape";
@@ -25,6 +27,32 @@ export function parseOtlpJson(body: string, now: number): EntryDraft[] {
  */
 export function mapOtlpLogs(value: unknown, now: number): EntryDraft[] {
   return mapOtlpResources(value, now).flatMap((resource) => resource.drafts);
+}
+
+/**
+ * The same mapping, grouped by the stream each resource names: the first of `streamAttributes` (service.name
+ * by default) it has, as Loki's mapping groups by its labels; a resource with records but no such attribute
+ * is a 400. Resources without records name nothing.
+ */
+export function mapOtlpStreams(value: unknown, now: number, streamAttributes: readonly string[]): StreamGroup[] {
+  const groups = new Map<string, StreamGroup>();
+  for (const resource of mapOtlpResources(value, now)) {
+    if (resource.drafts.length === 0) continue;
+    const attribute = streamAttributes.find(
+      (name) => typeof resource.attributes[name] === "string" && resource.attributes[name] !== "",
+    );
+    if (attribute === undefined) {
+      throw new ClientError(
+        400,
+        `${resource.where}.resource has no ${streamAttributes.join(" or ")} attribute to name its stream: set OTEL_SERVICE_NAME, or send to /otlp/{stream}/v1/logs`,
+      );
+    }
+    const stream = resource.attributes[attribute] as string;
+    const group = groups.get(stream) ?? { stream, drafts: [], source: `${resource.where}, attribute ${attribute}` };
+    group.drafts.push(...resource.drafts);
+    groups.set(stream, group);
+  }
+  return [...groups.values()];
 }
 
 /**

@@ -1,4 +1,5 @@
-import { ClientError } from "../http/errors";
+// A minimal protobuf wire reader and writer, every length checked (a 400 for malformed bytes).
+import { ClientError } from "../errors";
 
 /** Protobuf wire types this reader accepts (groups, 3 and 4, are refused). */
 export const VARINT = 0;

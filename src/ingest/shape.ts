@@ -1,5 +1,5 @@
 // Checks on decoded JSON shapes: a wrong type is the client's mistake, a 400 naming where it is.
-import { ClientError } from "../http/errors";
+import { ClientError } from "../errors";
 import { describe } from "./normalise";
 
 /** A JSON object; `null` and absent count as empty, as the protobuf JSON mapping has it. */

@@ -1,3 +1,4 @@
+// Plain-text bodies to drafts: one entry per line, its own leading time and level word read when present.
 import { stripAnsi } from "../../lib/ansi.js";
 import { type Level, levelOf } from "../../lib/levels.js";
 import { MAX_TIME } from "../../lib/time.js";

@@ -1,3 +1,4 @@
+// Batches that arrive together committed as one SQLite write, each answered with its own ids.
 import type { IngestResult } from "../../lib/types";
 import type { IdempotencyKeys } from "./idempotency";
 import type { RingBuffer } from "./ring-buffer";

@@ -1,5 +1,5 @@
-import type { LogEntry } from "../../lib/types";
-import type { CompiledFilter } from "../viewer/filter";
+// Searching a stream's ring backwards: history pages and the newest matches of a filtered backfill.
+import { type CompiledFilter, matches } from "./filter";
 import type { RingBuffer } from "./ring-buffer";
 
 /**
@@ -23,23 +23,29 @@ export function searchHistory(
   limit: number,
   scanLimit = SCAN_LIMIT,
 ): HistoryPage {
-  const entries: string[] = [];
+  const { found, lowest } = newestMatches(ring, filter, before, limit, scanLimit);
+  return { entries: found.map(([, json]) => json), next: lowest > ring.oldestId ? lowest : null };
+}
+
+/**
+ * The newest entries below `before` that `filter` lets through, newest first with their ids: up to `limit`,
+ * looking at no more than `scanLimit` entries; `lowest` is the last id looked at.
+ */
+export function newestMatches(
+  ring: RingBuffer,
+  filter: CompiledFilter | null,
+  before: number,
+  limit: number,
+  scanLimit = SCAN_LIMIT,
+): { found: [number, string][]; lowest: number } {
+  const found: [number, string][] = [];
   let scanned = 0;
   let lowest = Math.min(before, ring.lastId + 1);
   for (const [id, json] of ring.newestFirst(before)) {
-    if (entries.length >= limit || scanned >= scanLimit) break;
+    if (found.length >= limit || scanned >= scanLimit) break;
     scanned++;
     lowest = id;
-    if (filter === null || matches(filter, json)) entries.push(json);
+    if (filter === null || matches(filter, json)) found.push([id, json]);
   }
-  return { entries, next: lowest > ring.oldestId ? lowest : null };
-}
-
-/** Whether an entry's wire JSON passes the filter; an entry that cannot be read passes nothing. */
-export function matches(filter: CompiledFilter, json: string): boolean {
-  try {
-    return filter.match(JSON.parse(json) as LogEntry);
-  } catch {
-    return false;
-  }
+  return { found, lowest };
 }

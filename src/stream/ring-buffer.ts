@@ -1,3 +1,4 @@
+// A stream's ring buffer of entries in SQLite: append, trim, replay and search newest first.
 import type { Gap } from "../../lib/types";
 import { joinTails, splitTails, type Tail, type Tails, withId } from "./stored";
 

@@ -1,3 +1,4 @@
+// The Durable Object listing streams for GET /api/streams, fed by each stream's periodic report.
 import { DurableObject } from "cloudflare:workers";
 import type { StreamSummary } from "../../lib/types";
 

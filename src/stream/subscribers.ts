@@ -1,11 +1,12 @@
+// A stream's viewers: backfill on connect, and each commit broadcast through each viewer's filter.
 import { GAP_EVENT } from "../../lib/events.js";
-import type { LogEntry } from "../../lib/types";
-import { type CompiledFilter, compileFilter } from "../viewer/filter";
-import { BACKFILL_END, encodeComment, encodeEvent, encodeLogEvent, encodeRetry } from "../viewer/sse";
-import type { SubscribeOptions } from "../viewer/subscribe-options";
-import { matches, SCAN_LIMIT } from "./history";
+import type { Commit } from "./commit";
+import { type CompiledFilter, compileFilter, matches } from "./filter";
+import { newestMatches } from "./history";
 import { planReplay, type RingBuffer } from "./ring-buffer";
-import { type Tail, withId } from "./stored";
+import { BACKFILL_END, encodeComment, encodeEvent, encodeLogEvent, encodeRetry } from "./sse";
+
+import type { SubscribeOptions } from "./subscribe-options";
 
 const encoder = new TextEncoder();
 
@@ -50,13 +51,7 @@ export class Subscribers {
       for (const [id, json] of ring.since(after)) if (matches(filter, json)) frames.push(encodeLogEvent(id, json));
     } else {
       // The newest `tail` matches among the newest SCAN_LIMIT entries; older ones are a history search away.
-      const chosen: [number, string][] = [];
-      let scanned = 0;
-      for (const [id, json] of ring.newestFirst(ring.lastId + 1)) {
-        if (chosen.length >= options.tail || scanned++ >= SCAN_LIMIT) break;
-        if (matches(filter, json)) chosen.push([id, json]);
-      }
-      chosen.reverse();
+      const chosen = newestMatches(ring, filter, ring.lastId + 1, options.tail).found.reverse();
       after = chosen[0] ? chosen[0][0] - 1 : ring.lastId;
       for (const [id, json] of chosen) frames.push(encodeLogEvent(id, json));
     }
@@ -80,26 +75,20 @@ export class Subscribers {
    * Sends a commit's entries to every live socket through its filter. Sockets with the same filter share
    * one evaluation and one encoded message; the entries are parsed once, and only if a filter needs them.
    */
-  broadcast(sockets: WebSocket[], firstId: number, tails: Tail[]): void {
+  broadcast(sockets: WebSocket[], commit: Commit): void {
     let unfiltered: Uint8Array | undefined;
-    let entries: (LogEntry | null)[] | undefined;
     const byKey = new Map<string, Uint8Array | null>();
     for (const socket of sockets) {
       const filter = this.#filterOf(socket);
       if (filter === undefined) continue;
       if (filter === null) {
-        unfiltered ??= encoder.encode(encodeBatch(firstId, tails));
+        unfiltered ??= encoder.encode(encodeBatch(commit, commit.lines.keys()));
         send(socket, unfiltered);
         continue;
       }
       let message = byKey.get(filter.key);
       if (message === undefined) {
-        entries ??= tails.map((tail, i) => parseEntry(withId(firstId + i, tail)));
-        const parsed = entries;
-        const frames = encodeBatch(firstId, tails, (i) => {
-          const entry = parsed[i];
-          return entry !== null && entry !== undefined && filter.match(entry);
-        });
+        const frames = encodeBatch(commit, commit.matching(filter));
         message = frames === "" ? null : encoder.encode(frames);
         byKey.set(filter.key, message);
       }
@@ -118,14 +107,6 @@ export class Subscribers {
   }
 }
 
-function parseEntry(json: string): LogEntry | null {
-  try {
-    return JSON.parse(json) as LogEntry;
-  } catch {
-    return null;
-  }
-}
-
 /** One subscriber's failure never reaches the others: a socket that cannot take a message is closed. */
 function send(socket: WebSocket, chunk: Uint8Array | string): void {
   try {
@@ -139,13 +120,9 @@ function send(socket: WebSocket, chunk: Uint8Array | string): void {
   }
 }
 
-/** SSE frames for a batch, or for the entries of it that `keep` (given the index) lets through. */
-function encodeBatch(firstId: number, tails: Tail[], keep?: (index: number) => boolean): string {
+/** SSE frames for the entries of a commit at `indexes`. */
+function encodeBatch(commit: Commit, indexes: Iterable<number>): string {
   let frames = "";
-  for (let i = 0; i < tails.length; i++) {
-    if (keep && !keep(i)) continue;
-    const id = firstId + i;
-    frames += encodeLogEvent(id, withId(id, tails[i] as Tail));
-  }
+  for (const i of indexes) frames += encodeLogEvent(commit.firstId + i, commit.lines[i] as string);
   return frames;
 }

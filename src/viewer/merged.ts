@@ -1,132 +1,13 @@
-import { isStreamName } from "../../lib/names.js";
-import { ClientError } from "../http/errors";
-import { BACKFILL_END, encodeComment, encodeRetry } from "./sse";
+/** One SSE response carrying the entries of several streams, fed by a WebSocket to each stream's object. */
+
+import { BACKFILL_END, encodeComment, encodeEvent, encodeId, encodeRetry } from "../stream/sse";
+import { type Frame, parseFrames } from "./frames";
+import { mergeBackfills } from "./merge";
+import { encodePositions } from "./positions";
 import { type Outlet, sseResponse } from "./sse-outlet";
 
-/** Most streams one merged view may show. */
-export const MAX_MERGED_STREAMS = 100;
-
-/** The streams a merged view asks for: names, and prefixes (`team-a.*`) that also follow streams to come. */
-export interface StreamSelection {
-  names: string[];
-  prefixes: string[];
-}
-
-/** Reads `?streams=a,b,team-a.*`; a 400 naming what is wrong. */
-export function parseStreamSelection(value: string | null): StreamSelection {
-  const selection: StreamSelection = { names: [], prefixes: [] };
-  for (const item of (value ?? "").split(",")) {
-    const part = item.trim();
-    if (part === "") continue;
-    if (part.endsWith("*")) {
-      const prefix = part.slice(0, -1);
-      if (prefix !== "" && !/^[A-Za-z0-9._-]{1,63}$/.test(prefix))
-        throw new ClientError(400, `Invalid stream prefix "${part}": use name characters followed by *`);
-      selection.prefixes.push(prefix);
-    } else if (isStreamName(part)) {
-      if (!selection.names.includes(part)) selection.names.push(part);
-    } else {
-      throw new ClientError(
-        400,
-        `Invalid stream name ${JSON.stringify(part)} in streams: use 1–64 characters of A-Z a-z 0-9 . _ -`,
-      );
-    }
-  }
-  if (selection.names.length === 0 && selection.prefixes.length === 0) {
-    throw new ClientError(400, "Name the streams to show: ?streams=a,b or ?streams=team-a.*");
-  }
-  if (selection.names.length > MAX_MERGED_STREAMS) {
-    throw new ClientError(400, `Too many streams: at most ${MAX_MERGED_STREAMS} in one view`);
-  }
-  return selection;
-}
-
-/**
- * A merged view's event id: every stream's last id, `a:12,b:40`, so one Last-Event-ID resumes them all.
- * Stream names never contain `:` or `,`.
- */
-export function encodePositions(positions: ReadonlyMap<string, number>): string {
-  let id = "";
-  for (const [name, last] of positions) id += `${id === "" ? "" : ","}${name}:${last}`;
-  return id;
-}
-
-/** Reads a merged Last-Event-ID; null for none, a 400 when it is not one this server wrote. */
-export function parsePositions(value: string | null | undefined): Map<string, number> | null {
-  if (value === null || value === undefined || value.trim() === "") return null;
-  const positions = new Map<string, number>();
-  for (const part of value.split(",")) {
-    const colon = part.lastIndexOf(":");
-    const name = part.slice(0, colon);
-    const last = Number(part.slice(colon + 1));
-    if (colon < 1 || !isStreamName(name) || !Number.isSafeInteger(last) || last < 0) {
-      throw new ClientError(400, `Last-Event-ID ${JSON.stringify(value)} is not a merged view's id (stream:id,…)`);
-    }
-    positions.set(name, last);
-  }
-  return positions;
-}
-
-/** One event of a stream's SSE as its Durable Object encodes it. */
-interface Frame {
-  id: number;
-  event: "log" | "gap" | null;
-  /** The event's data: single-line JSON. */
-  data: string;
-  /** The entry's time, for merging backfills. */
-  time: number;
-}
-
 const decoder = new TextDecoder();
-
-/** Splits a Durable Object's SSE text into frames; comments and `retry:` fields carry nothing to merge. */
-export function parseFrames(text: string): Frame[] {
-  const frames: Frame[] = [];
-  for (const block of text.split("\n\n")) {
-    if (block === "" || block.startsWith(":") || block.startsWith("retry:")) {
-      // An id-only event may follow the retry field in the same block.
-      const idLine = block.startsWith("retry:") ? block.split("\n").find((line) => line.startsWith("id: ")) : undefined;
-      if (idLine) frames.push({ id: Number(idLine.slice(4)), event: null, data: "", time: 0 });
-      continue;
-    }
-    let id = Number.NaN;
-    let event: Frame["event"] = null;
-    let data = "";
-    for (const line of block.split("\n")) {
-      if (line.startsWith("id: ")) id = Number(line.slice(4));
-      else if (line.startsWith("event: ")) event = line.slice(7) === "gap" ? "gap" : "log";
-      else if (line.startsWith("data: ")) data = line.slice(6);
-    }
-    if (Number.isNaN(id)) continue;
-    frames.push({ id, event, data, time: event === "log" ? timeOf(data) : 0 });
-  }
-  return frames;
-}
-
-/** An entry's time from its wire JSON, which starts `{"id":N,"time":T`. */
-function timeOf(data: string): number {
-  const at = data.indexOf('"time":');
-  return at < 0 ? 0 : Number.parseFloat(data.slice(at + 7, at + 32)) || 0;
-}
-
-/**
- * Merges per-stream backfills by time, each stream's own order kept (a k-way merge, so a stream whose
- * clients' clocks disagree still reads in id order); keeps the newest `tail` entries when `tail` is set.
- */
-export function mergeBackfills(backfills: ReadonlyMap<string, Frame[]>, tail: number | null): [string, Frame][] {
-  const heads = [...backfills].map(([name, frames]) => ({ name, frames, at: 0 }));
-  const merged: [string, Frame][] = [];
-  for (;;) {
-    let best: (typeof heads)[number] | undefined;
-    for (const head of heads) {
-      const frame = head.frames[head.at];
-      if (frame && (best === undefined || frame.time < (best.frames[best.at] as Frame).time)) best = head;
-    }
-    if (best === undefined) break;
-    merged.push([best.name, best.frames[best.at++] as Frame]);
-  }
-  return tail === null ? merged : merged.slice(Math.max(0, merged.length - tail));
-}
+const encoder = new TextEncoder();
 
 /** A stream's subscription inside a merged view. */
 interface Source {
@@ -238,7 +119,7 @@ export class MergedView {
       const dropped = frames.filter((frame) => first === undefined || frame.id < first).at(-1);
       if (dropped) this.#positions.set(name, dropped.id);
     }
-    let text = `id: ${encodePositions(this.#positions)}\n\n`;
+    let text = encodeId(encodePositions(this.#positions));
     text += this.#encode([...gaps, ...kept]);
     this.#send(text, true);
     for (const [name, source] of this.#sources) {
@@ -261,7 +142,8 @@ export class MergedView {
     for (const [name, frame] of frames) {
       if (frame.event === null) continue;
       this.#positions.set(name, frame.id);
-      text += `id: ${encodePositions(this.#positions)}\nevent: ${frame.event}\ndata: {"stream":"${name}",${frame.data.slice(1)}\n\n`;
+      const data = `{"stream":"${name}",${frame.data.slice(1)}`;
+      text += encodeEvent({ id: encodePositions(this.#positions), event: frame.event, data });
     }
     return text;
   }
@@ -273,5 +155,3 @@ export class MergedView {
     this.#outlet?.send(chunk, backfill ? chunk.byteLength : 0);
   }
 }
-
-const encoder = new TextEncoder();

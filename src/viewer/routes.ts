@@ -1,13 +1,16 @@
+// The routes that read streams: events (one stream or merged), history, statistics, the stream list, sign-in.
 import { Hono } from "hono";
 import { setCookie } from "hono/cookie";
+import { ClientError } from "../errors";
 import { clientKey, grantingTokens, matchesAny, presentedToken, readablePrefixes, TOKEN_COOKIE } from "../http/auth";
 import { type AppEnv, authorize, streamRoute, streamStub } from "../http/context";
-import { ClientError } from "../http/errors";
 import { sessionToken } from "../http/session";
-import { CLIENT_HEADER } from "../stream/log-stream";
-import { MAX_MERGED_STREAMS, MergedView, parsePositions, parseStreamSelection } from "./merged";
+import { CLIENT_HEADER } from "../log-stream";
+import { parseHistoryOptions, parseSubscribeOptions, toQuery } from "../stream/subscribe-options";
+import { MergedView } from "./merged";
+import { parsePositions } from "./positions";
+import { MAX_MERGED_STREAMS, parseStreamSelection } from "./selection";
 import { relay, SSE_HEADERS } from "./sse-relay";
-import { parseHistoryOptions, parseSubscribeOptions, toQuery } from "./subscribe-options";
 
 /** The routes that read streams: events, statistics, the stream list and the page's sign-in. */
 export const viewerRoutes = new Hono<AppEnv>();

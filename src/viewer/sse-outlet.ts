@@ -1,4 +1,5 @@
-import { encodeComment } from "./sse";
+// The viewer's side of an SSE response: heartbeats, and a cut for a viewer that falls too far behind.
+import { encodeComment } from "../stream/sse";
 
 const encoder = new TextEncoder();
 const HEARTBEAT = encoder.encode(encodeComment("heartbeat"));

@@ -1,3 +1,4 @@
+// A stream's Durable Object WebSocket relayed to the viewer as an SSE response.
 import { sseResponse } from "./sse-outlet";
 
 export { SSE_HEADERS } from "./sse-outlet";

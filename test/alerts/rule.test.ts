@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkRuleName, parseRule, redactUrl } from "../../src/alerts/rule";
-import { ClientError } from "../../src/http/errors";
+import { ClientError } from "../../src/errors";
 
 const HOSTS = ["hooks.slack.com", "127.0.0.1:8080"];
 const ORIGIN = "https://tail.example";

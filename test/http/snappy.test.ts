@@ -2,7 +2,7 @@ import fc from "fast-check";
 // @ts-expect-error -- snappyjs ships no type declarations; `compress` below is its one typed use.
 import SnappyJS from "snappyjs";
 import { describe, expect, it } from "vitest";
-import { ClientError } from "../../src/http/errors";
+import { ClientError } from "../../src/errors";
 import { snappyDecompress } from "../../src/http/snappy";
 
 const MB = 1 << 20;

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { levelOf } from "../../lib/levels.js";
-import { ClientError } from "../../src/http/errors";
+import { ClientError } from "../../src/errors";
 import { decoderFor } from "../../src/ingest/formats";
 import { parseJson, parseNdjson } from "../../src/ingest/json";
 import { timeOf } from "../../src/ingest/normalise";

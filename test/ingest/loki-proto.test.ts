@@ -1,7 +1,7 @@
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ClientError } from "../../src/http/errors";
+import { ClientError } from "../../src/errors";
 import { parseLokiLabels } from "../../src/ingest/loki-labels";
 import { decodeLokiPushRequest } from "../../src/ingest/loki-proto";
 

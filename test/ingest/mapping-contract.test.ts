@@ -2,7 +2,7 @@
 // a ClientError 400, never anything else (an exception of any other kind would be a 500).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ClientError } from "../../src/http/errors";
+import { ClientError } from "../../src/errors";
 import { mapLokiPush } from "../../src/ingest/loki";
 import { decodeLokiPushRequest } from "../../src/ingest/loki-proto";
 import { mapOtlpResources } from "../../src/ingest/otlp";

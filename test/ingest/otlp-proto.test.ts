@@ -5,7 +5,7 @@ import { resourceFromAttributes } from "@opentelemetry/resources";
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from "@opentelemetry/sdk-logs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ClientError } from "../../src/http/errors";
+import { ClientError } from "../../src/errors";
 import {
   type AnyValue,
   decodeOtlpLogsRequest,

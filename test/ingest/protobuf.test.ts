@@ -1,7 +1,7 @@
 import { BinaryReader, BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ClientError } from "../../src/http/errors";
+import { ClientError } from "../../src/errors";
 import { ProtoReader, ProtoWriter } from "../../src/ingest/protobuf";
 
 /** Reads field 1 of a one-field message with `read`. */

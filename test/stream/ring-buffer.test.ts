@@ -1,10 +1,10 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { compileFilter } from "../../src/stream/filter";
 import { searchHistory } from "../../src/stream/history";
 import { planReplay, RingBuffer } from "../../src/stream/ring-buffer";
 import { joinTails, tailOf } from "../../src/stream/stored";
-import { compileFilter } from "../../src/viewer/filter";
 import { freshStream, post, request, Subscription } from "../helpers";
 
 describe("planReplay", () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { encodePositions, mergeBackfills, parseFrames, parsePositions } from "../../src/viewer/merged";
+import { parseFrames } from "../../src/viewer/frames";
+import { mergeBackfills } from "../../src/viewer/merge";
+import { encodePositions, parsePositions } from "../../src/viewer/positions";
 import { eventually, freshStream, post, request, Subscription } from "../helpers";
 
 type Tagged = { stream: string; id: number; message: string; time: number };

@@ -1,7 +1,7 @@
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { encodeComment, encodeEvent, encodeLogEvent, encodeRetry } from "../../src/viewer/sse";
+import { encodeComment, encodeEvent, encodeLogEvent, encodeRetry } from "../../src/stream/sse";
 
 function parse(wire: string): { events: EventSourceMessage[]; comments: string[]; retry: number[] } {
   const result = { events: [] as EventSourceMessage[], comments: [] as string[], retry: [] as number[] };

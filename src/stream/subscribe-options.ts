@@ -1,5 +1,6 @@
+// The options of an events or history request (tail, resume point, level, query), checked once in the Worker.
 import { levelOf } from "../../lib/levels.js";
-import { ClientError } from "../http/errors";
+import { ClientError } from "../errors";
 import { checkQuery, type EntryFilter } from "./filter";
 
 /** How a subscriber wants to start and what it wants to see. */

@@ -1,12 +1,12 @@
+// OTLP/HTTP answers: success and errors in the request's encoding (protobuf or JSON), as the specification asks.
 import type { MiddlewareHandler } from "hono";
-import { encodeExportLogsServiceResponse, encodeRpcStatus } from "../ingest/otlp-proto";
-import { mediaTypeOf } from "./body";
-import type { AppContext, AppEnv } from "./context";
-import { ClientError } from "./errors";
+import { ClientError } from "../errors";
+import { mediaTypeOf } from "../http/body";
+import type { AppContext, AppEnv } from "../http/context";
+import { encodeExportLogsServiceResponse, encodeRpcStatus } from "./otlp-proto";
 
-/** Whether an OTLP request (and so its answer) is protobuf; anything else is answered in JSON. */
-export function isProtobuf(contentType: string | null | undefined): boolean {
-  const mediaType = mediaTypeOf(contentType);
+/** Whether an OTLP request's media type (and so its answer) is protobuf; anything else is answered in JSON. */
+export function isProtobuf(mediaType: string): boolean {
   return mediaType === "application/x-protobuf" || mediaType === "application/protobuf";
 }
 
@@ -25,8 +25,8 @@ const RPC_CODES: Record<number, number> = {
 };
 
 /** The OTLP/HTTP success: an `ExportLogsServiceResponse` in the request's encoding (full success is empty). */
-export function otlpSuccess(c: AppContext): Response {
-  if (isProtobuf(c.req.header("Content-Type"))) {
+export function otlpSuccess(c: AppContext, mediaType: string): Response {
+  if (isProtobuf(mediaType)) {
     return c.body(encodeExportLogsServiceResponse() as Uint8Array<ArrayBuffer>, 200, {
       "Content-Type": "application/x-protobuf",
     });
@@ -49,7 +49,8 @@ export const otlpAnswers: MiddlewareHandler<AppEnv> = async (c, next) => {
   const code = RPC_CODES[status] ?? 13; // INTERNAL
   const headers = new Headers(c.res.headers);
   headers.delete("Content-Length");
-  if (isProtobuf(c.req.header("Content-Type"))) {
+  // The error path may come before the route read the request: it works out the media type itself.
+  if (isProtobuf(mediaTypeOf(c.req.header("Content-Type")))) {
     headers.set("Content-Type", "application/x-protobuf");
     c.res = undefined;
     c.res = new Response(encodeRpcStatus(code, message), { status, headers });

@@ -1,18 +1,20 @@
+// One stream's Durable Object: it holds the ring, the subscribers and the alerts, and wires them up.
 import { DurableObject } from "cloudflare:workers";
-import type { Level } from "../../lib/levels.js";
-import type { IngestResult } from "../../lib/types";
-import { Alerts } from "../alerts/alerts";
-import type { AlertRule } from "../alerts/rule";
-import { type Config, loadConfig } from "../config";
-import { compileFilter } from "../viewer/filter";
-import { parseSubscribeOptions } from "../viewer/subscribe-options";
-import { GroupCommit } from "./group-commit";
-import { type HistoryPage, searchHistory } from "./history";
-import { IdempotencyKeys } from "./idempotency";
-import { TokenBucket } from "./rate-limit";
-import { RingBuffer } from "./ring-buffer";
-import type { Batch, Tail } from "./stored";
-import { type Attachment, Subscribers } from "./subscribers";
+import type { Level } from "../lib/levels.js";
+import type { IngestResult } from "../lib/types";
+import { Alerts } from "./alerts/alerts";
+import type { AlertRule } from "./alerts/rule";
+import { type Config, loadConfig } from "./config";
+import { Commit } from "./stream/commit";
+import { compileFilter } from "./stream/filter";
+import { GroupCommit } from "./stream/group-commit";
+import { type HistoryPage, searchHistory } from "./stream/history";
+import { IdempotencyKeys } from "./stream/idempotency";
+import { TokenBucket } from "./stream/rate-limit";
+import { RingBuffer } from "./stream/ring-buffer";
+import type { Batch, Tail } from "./stream/stored";
+import { parseSubscribeOptions } from "./stream/subscribe-options";
+import { type Attachment, Subscribers } from "./stream/subscribers";
 
 /**
  * What `append` answers: the ids given, how long to wait when the stream's rate is exceeded, or that the
@@ -118,8 +120,10 @@ export class LogStream extends DurableObject<Env> {
 
   #committed(firstId: number, tails: Tail[]): void {
     const sockets = this.ctx.getWebSockets();
-    if (sockets.length > 0) this.#subscribers.broadcast(sockets, firstId, tails);
-    this.#alerts.committed(firstId, tails);
+    // Parsed once, matched once per distinct query, for the viewers and the alert rules alike.
+    const commit = new Commit(firstId, tails);
+    if (sockets.length > 0) this.#subscribers.broadcast(sockets, commit);
+    this.#alerts.committed(firstId, tails, commit);
     this.#scheduleReport();
   }
 

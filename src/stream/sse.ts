@@ -16,6 +16,11 @@ export function encodeEvent(event: { id?: number | string; event?: string; data:
   return `${frame}\n`;
 }
 
+/** An id-only event: it dispatches nothing but sets EventSource's last id, so a reconnect resumes there. */
+export function encodeId(id: number | string): string {
+  return `id: ${singleLine("id", String(id))}\n\n`;
+}
+
 /** A `log` event for an entry already serialised as JSON, which never contains a raw line break. */
 export function encodeLogEvent(id: number, json: string): string {
   return `id: ${id}\nevent: ${LOG_EVENT}\ndata: ${json}\n\n`;

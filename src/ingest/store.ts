@@ -1,8 +1,9 @@
+// Storing one request's stream groups all or nothing: limits, write rights and rate limits first, then appends.
 import type { IngestResult } from "../../lib/types";
-import { type StreamBatch, type StreamGroup, toBatches } from "../ingest/groups";
-import type { AppendOptions, AppendResult } from "../stream/log-stream";
-import { type AppContext, authorize, streamStub } from "./context";
-import { ClientError } from "./errors";
+import { ClientError } from "../errors";
+import { type AppContext, authorize, streamStub } from "../http/context";
+import type { AppendOptions, AppendResult } from "../log-stream";
+import { type StreamBatch, type StreamGroup, toBatches } from "./groups";
 
 /** How a request's groups are stored. */
 export interface StoreOptions {

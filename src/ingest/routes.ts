@@ -1,15 +1,15 @@
+// The routes that take log lines in: edge-tail's own, OTLP/HTTP and the Loki push API.
 import { Hono } from "hono";
-import { decoderFor } from "../ingest/formats";
-import type { StreamGroup } from "../ingest/groups";
-import { parseJsonText } from "../ingest/json";
-import { mapLokiPush } from "../ingest/loki";
-import { decodeLokiPushRequest } from "../ingest/loki-proto";
-import { mapOtlpResources, type OtlpResource } from "../ingest/otlp";
-import { decodeOtlpLogsRequest } from "../ingest/otlp-proto";
-import { mediaTypeOf, readBody } from "./body";
-import { type AppContext, type AppEnv, authorize, streamRoute } from "./context";
-import { ClientError } from "./errors";
+import { ClientError } from "../errors";
+import { mediaTypeOf, readBody } from "../http/body";
+import { type AppContext, type AppEnv, authorize, streamRoute } from "../http/context";
+import { decoderFor } from "./formats";
+import { parseJsonText } from "./json";
+import { mapLokiPush } from "./loki";
+import { decodeLokiPushRequest } from "./loki-proto";
+import { mapOtlpLogs, mapOtlpStreams } from "./otlp";
 import { isProtobuf, otlpAnswers, otlpSuccess } from "./otlp-answers";
+import { decodeOtlpLogsRequest } from "./otlp-proto";
 import { bodyDigest, store } from "./store";
 
 const utf8 = new TextDecoder();
@@ -23,7 +23,8 @@ async function bodyText(c: AppContext): Promise<string> {
 export const ingestRoutes = new Hono<AppEnv>();
 
 ingestRoutes.post("/api/streams/:stream/logs", streamRoute("write"), async (c) => {
-  const decode = decoderFor(c.req.header("Content-Type"));
+  const type = mediaTypeOf(c.req.header("Content-Type"));
+  const decode = decoderFor(type);
   const key = c.req.header("Idempotency-Key");
   if (key !== undefined && (key.length === 0 || key.length > 128)) {
     throw new ClientError(400, "Idempotency-Key must be 1–128 characters: a fresh random id per batch");
@@ -32,38 +33,34 @@ ingestRoutes.post("/api/streams/:stream/logs", streamRoute("write"), async (c) =
   const text = await bodyText(c);
   // Parsed and serialised here, so the Durable Object only stores the batch and prefixes ids.
   const drafts = decode(text, Date.now());
-  const format = mediaTypeOf(c.req.header("Content-Type"));
-  const keyed = key === undefined ? undefined : { key, digest: await bodyDigest(format, text) };
-  const [result] = await store(c, [{ stream, drafts, source: "the path" }], { key: keyed, format });
+  const keyed = key === undefined ? undefined : { key, digest: await bodyDigest(type, text) };
+  const [result] = await store(c, [{ stream, drafts, source: "the path" }], { key: keyed, format: type });
   return c.json(result, 202);
 });
 
-/** An OTLP export's resources, from protobuf or JSON by its Content-Type (a 415 otherwise). */
-async function otlpResources(c: AppContext): Promise<{ resources: OtlpResource[]; format: string }> {
-  const type = c.req.header("Content-Type");
-  const now = Date.now();
+/** An OTLP export as its JSON encoding writes it, from protobuf or JSON by its media type (a 415 otherwise). */
+async function otlpExport(c: AppContext, type: string): Promise<{ value: unknown; format: string }> {
   if (isProtobuf(type)) {
     const bytes = await readBody(c.req.raw, c.var.config.maxBodyBytes);
-    return { resources: mapOtlpResources(decodeOtlpLogsRequest(bytes), now), format: "otlp-protobuf" };
+    return { value: decodeOtlpLogsRequest(bytes), format: "otlp-protobuf" };
   }
-  if (mediaTypeOf(type) === "application/json") {
-    const value = parseJsonText(await bodyText(c), "the OTLP JSON body");
-    return { resources: mapOtlpResources(value, now), format: "otlp-json" };
+  if (type === "application/json") {
+    return { value: parseJsonText(await bodyText(c), "the OTLP JSON body"), format: "otlp-json" };
   }
+  const contentType = c.req.header("Content-Type");
   throw new ClientError(
     415,
-    `OTLP as ${type ? `"${type}"` : "no Content-Type"} is not supported: send application/x-protobuf or application/json (OTLP/HTTP)`,
+    `OTLP as ${contentType ? `"${contentType}"` : "no Content-Type"} is not supported: send application/x-protobuf or application/json (OTLP/HTTP)`,
   );
 }
 
 // OpenTelemetry with the stream in the path: point an OTLP/HTTP log exporter at http://host/otlp/{stream}.
 ingestRoutes.post("/otlp/:stream/v1/logs", otlpAnswers, streamRoute("write"), async (c) => {
-  const { resources, format } = await otlpResources(c);
+  const type = mediaTypeOf(c.req.header("Content-Type"));
+  const { value, format } = await otlpExport(c, type);
   const stream = c.req.param("stream");
-  await store(c, [{ stream, drafts: resources.flatMap((resource) => resource.drafts), source: "the path" }], {
-    format,
-  });
-  return otlpSuccess(c);
+  await store(c, [{ stream, drafts: mapOtlpLogs(value, Date.now()), source: "the path" }], { format });
+  return otlpSuccess(c, type);
 });
 
 // OpenTelemetry with an SDK's defaults (OTEL_EXPORTER_OTLP_ENDPOINT=http://host): each resource's records go
@@ -71,27 +68,11 @@ ingestRoutes.post("/otlp/:stream/v1/logs", otlpAnswers, streamRoute("write"), as
 ingestRoutes.post("/v1/logs", otlpAnswers, async (c) => {
   // Authorisation comes before the body is parsed: the token must at least be a write token.
   await authorize(c, "write");
-  const { resources, format } = await otlpResources(c);
-  const names = c.var.config.otlpStreamAttributes;
-  const groups = new Map<string, StreamGroup>();
-  for (const resource of resources) {
-    if (resource.drafts.length === 0) continue;
-    const attribute = names.find(
-      (name) => typeof resource.attributes[name] === "string" && resource.attributes[name] !== "",
-    );
-    if (attribute === undefined) {
-      throw new ClientError(
-        400,
-        `${resource.where}.resource has no ${names.join(" or ")} attribute to name its stream: set OTEL_SERVICE_NAME, or send to /otlp/{stream}/v1/logs`,
-      );
-    }
-    const stream = resource.attributes[attribute] as string;
-    const group = groups.get(stream) ?? { stream, drafts: [], source: `${resource.where}, attribute ${attribute}` };
-    group.drafts.push(...resource.drafts);
-    groups.set(stream, group);
-  }
-  await store(c, [...groups.values()], { format, namedByBody: true });
-  return otlpSuccess(c);
+  const type = mediaTypeOf(c.req.header("Content-Type"));
+  const { value, format } = await otlpExport(c, type);
+  const groups = mapOtlpStreams(value, Date.now(), c.var.config.otlpStreamAttributes);
+  await store(c, groups, { format, namedByBody: true });
+  return otlpSuccess(c, type);
 });
 
 // Loki push API: protobuf (Snappy-compressed, as Promtail, Grafana Alloy, Vector and winston-loki send it) or JSON.

@@ -1,7 +1,8 @@
+// What a subscriber or a rule asked to see, compiled once per query; a stored entry read back tolerantly.
 import { type Level, levelRank } from "../../lib/levels.js";
 import { formatQueryError, parseQuery } from "../../lib/query.js";
 import type { LogEntry } from "../../lib/types";
-import { ClientError } from "../http/errors";
+import { ClientError } from "../errors";
 
 /** What a subscriber asked to see; the same names as the page's URL (`level`, `q`). */
 export interface EntryFilter {
@@ -22,6 +23,21 @@ export function checkQuery(q: string): string {
   const parsed = parseQuery(q);
   if (!parsed.ok) throw new ClientError(400, formatQueryError(q, parsed.error));
   return parsed.query.text;
+}
+
+/** A stored entry's wire JSON read back; null when it cannot be read (it then matches no filter). */
+export function readEntry(json: string): LogEntry | null {
+  try {
+    return JSON.parse(json) as LogEntry;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether an entry's wire JSON passes the filter; an entry that cannot be read passes nothing. */
+export function matches(filter: CompiledFilter, json: string): boolean {
+  const entry = readEntry(json);
+  return entry !== null && filter.match(entry);
 }
 
 /** Compiled filters by key: a stream's subscribers with one query share one compiled matcher. */
