@@ -1,0 +1,71 @@
+// Issue 22's hostile probes on a server without tokens: each a defect found by the battery, kept as a contract.
+import { describe, expect, it } from "vitest";
+import type { LogEntry } from "../../lib/types";
+import { freshStream, post, request, Subscription } from "../helpers";
+
+const BAD_COOKIES = ["edge_tail_token=%", "edge_tail_token=%E0%A4%A", "a=1; edge_tail_token=%zz"];
+
+describe("a cookie that cannot be decoded is no token", () => {
+  for (const cookie of BAD_COOKIES) {
+    it(`${cookie}: the read routes answer as without a cookie`, async () => {
+      const stream = freshStream();
+      await post(stream, "one");
+      const list = await request("/api/streams", { headers: { Cookie: cookie } });
+      expect(list.status).toBe(200);
+      expect(await list.json()).toHaveProperty("streams");
+      const entries = await request(`/api/streams/${stream}/entries`, { headers: { Cookie: cookie } });
+      expect(entries.status).toBe(200);
+      const merged = await request(`/api/events?streams=${stream}`, { headers: { Cookie: cookie } });
+      expect(merged.status).toBe(200);
+      const sub = new Subscription(merged);
+      await sub.untilLogs(1);
+      await sub.close();
+    });
+  }
+});
+
+describe("text timestamps follow the sanity rule of every route", () => {
+  it("a year 9999 or 0099 stamp becomes the time of receipt, the stamp kept in fields._time", async () => {
+    const stream = freshStream();
+    const before = Date.now();
+    await post(
+      stream,
+      "9999-12-31T23:59:59Z INFO a\n0099-06-01 00:00:00 INFO b\n1969-12-31T23:59:59Z c\n2020-01-02T03:04:05Z d",
+    );
+    const sub = await Subscription.open(stream, "?tail=4");
+    await sub.untilLogs(4);
+    await sub.close();
+    const [a, b, c, d] = sub.logs as [LogEntry, LogEntry, LogEntry, LogEntry];
+    for (const entry of [a, b, c]) {
+      expect(entry.time).toBeGreaterThanOrEqual(before);
+      expect(entry.time).toBeLessThanOrEqual(Date.now());
+    }
+    expect(a.fields?._time).toBe("9999-12-31T23:59:59Z");
+    expect([a.level, a.message]).toEqual(["info", "9999-12-31T23:59:59Z INFO a"]);
+    expect(b.fields?._time).toBe("0099-06-01 00:00:00");
+    expect(b.level).toBe("info");
+    expect(c.fields?._time).toBe("1969-12-31T23:59:59Z");
+    expect(d.time).toBe(Date.UTC(2020, 0, 2, 3, 4, 5));
+    expect(d.fields).toBeUndefined();
+  });
+});
+
+describe("a merged view resumes from its own id in ?lastEventId=", () => {
+  it("streams=a,b&lastEventId=a:1,b:0 replays what follows each position", async () => {
+    const [a, b] = [freshStream(), freshStream()];
+    await post(a, "a1\na2");
+    await post(b, "b1");
+    const response = await request(`/api/events?streams=${a},${b}&lastEventId=${a}:1,${b}:0`);
+    expect(response.status).toBe(200);
+    const sub = new Subscription(response);
+    await sub.untilLogs(2);
+    await sub.close();
+    expect(sub.logs.map((entry) => entry.message).sort()).toEqual(["a2", "b1"]);
+  });
+
+  it("a malformed merged id is still a 400 naming it", async () => {
+    const response = await request(`/api/events?streams=${freshStream()}&lastEventId=12`);
+    expect(response.status).toBe(400);
+    expect((await response.json<{ error: string }>()).error).toMatch(/merged view's id/);
+  });
+});
