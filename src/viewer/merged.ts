@@ -6,6 +6,12 @@ import { type Outlet, sseResponse } from "./sse-outlet";
 /** Most streams one merged view may show. */
 export const MAX_MERGED_STREAMS = 100;
 
+/**
+ * The object on which every view with prefixes holds one viewer slot, so those views fall under
+ * MAX_SUBSCRIBERS and MAX_SUBSCRIBERS_PER_CLIENT. It is no stream name, so it never holds entries.
+ */
+export const PREFIX_VIEWS = "*views-with-prefixes";
+
 /** The streams a merged view asks for: names, and prefixes (`team-a.*`) that also follow streams to come. */
 export interface StreamSelection {
   names: string[];
