@@ -16,7 +16,11 @@ const secured = {
   ...base,
   INGEST_TOKEN: "ingest-secret",
   READ_TOKEN: "read-secret",
-  STREAM_TOKENS: JSON.stringify({ "team-a.": "token-a", "team-b.": { read: "read-b", write: "write-b" } }),
+  ADMIN_TOKEN: "admin-secret",
+  STREAM_TOKENS: JSON.stringify({
+    "team-a.": "token-a",
+    "team-b.": { read: "read-b", write: "write-b", admin: "admin-b" },
+  }),
   ALLOWED_ORIGINS: "https://app.example",
   RATE_LIMIT_PER_SECOND: "5",
   RATE_LIMIT_BURST: "10",

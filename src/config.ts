@@ -79,7 +79,7 @@ export const DEFAULTS: Record<Setting, number> & {
 type ConfigEnv = Partial<
   Record<Setting | "ALLOWED_ORIGINS" | "LOKI_STREAM_LABELS" | "OTLP_STREAM_ATTRIBUTES" | "ALERT_WEBHOOK_HOSTS", string>
 > &
-  Pick<Env, "INGEST_TOKEN" | "READ_TOKEN" | "STREAM_TOKENS">;
+  Pick<Env, "INGEST_TOKEN" | "READ_TOKEN" | "ADMIN_TOKEN" | "STREAM_TOKENS">;
 
 const loaded = new WeakMap<object, Config>();
 

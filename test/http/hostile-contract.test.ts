@@ -1,6 +1,7 @@
 // Issue 22's hostile probes on a server without tokens: each a defect found by the battery, kept as a contract.
 import { describe, expect, it } from "vitest";
 import type { LogEntry } from "../../lib/types";
+import { grantingTokens, parseStreamTokens } from "../../src/http/auth";
 import { freshStream, post, request, Subscription } from "../helpers";
 
 const BAD_COOKIES = ["edge_tail_token=%", "edge_tail_token=%E0%A4%A", "a=1; edge_tail_token=%zz"];
@@ -67,5 +68,25 @@ describe("a merged view resumes from its own id in ?lastEventId=", () => {
     const response = await request(`/api/events?streams=${freshStream()}&lastEventId=12`);
     expect(response.status).toBe(400);
     expect((await response.json<{ error: string }>()).error).toMatch(/merged view's id/);
+  });
+});
+
+describe("alert rules have their own right", () => {
+  it("on this server without tokens anyone manages rules; with tokens but no admin token, nobody does", async () => {
+    const stream = freshStream();
+    const rule = { query: "level:error", webhook: { url: "http://127.0.0.1:9/x" } };
+    const put = await request(`/api/streams/${stream}/alerts/open`, {
+      method: "PUT",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(rule),
+    });
+    expect(put.status).toBe(201);
+    expect(grantingTokens(parseStreamTokens({}), "admin", stream)).toBeNull();
+    for (const env of [{ INGEST_TOKEN: "w" }, { READ_TOKEN: "r" }, { STREAM_TOKENS: '{"a.":"t"}' }]) {
+      expect(grantingTokens(parseStreamTokens(env), "admin", "a.b")).toEqual([]);
+    }
+    const scoped = parseStreamTokens({ ADMIN_TOKEN: "x", STREAM_TOKENS: '{"a.":{"write":"w","admin":"y"}}' });
+    expect(grantingTokens(scoped, "admin", "a.b")).toEqual(["x", "y"]);
+    expect(grantingTokens(scoped, "admin", "b.c")).toEqual(["x"]);
   });
 });
