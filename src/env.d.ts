@@ -11,4 +11,9 @@ interface Env {
   ADMIN_TOKEN?: string;
   /** JSON: stream-name prefix → token (read and write), or → {"read": token, "write": token, "admin": token}. */
   STREAM_TOKENS?: string;
+  /**
+   * Test-only, never set in wrangler.toml: streams whose names start with it fail the first append their object
+   * gets after it starts (fault injection for the resend tests; vitest.config.ts sets it).
+   */
+  TEST_FAIL_FIRST_APPEND?: string;
 }
