@@ -158,9 +158,19 @@ viewerRoutes.post("/api/session", async (c) => {
   setCookie(c, TOKEN_COOKIE, token, {
     path: "/api",
     httpOnly: true,
-    secure: new URL(c.req.url).protocol === "https:",
+    secure: secureCookie(new URL(c.req.url)),
     sameSite: "Strict",
     maxAge: 30 * 24 * 3600,
   });
   return c.json({ ok: true });
 });
+
+/**
+ * Whether the session cookie is Secure: always, but on plain http to the machine itself (wrangler dev), where a
+ * browser may drop a Secure cookie. Behind a proxy that ends TLS the Worker sees http, and the cookie stays Secure.
+ */
+function secureCookie(url: URL): boolean {
+  const host = url.hostname;
+  const loopback = host === "localhost" || host.endsWith(".localhost") || host === "127.0.0.1" || host === "[::1]";
+  return url.protocol === "https:" || !loopback;
+}

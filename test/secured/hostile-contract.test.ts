@@ -1,4 +1,5 @@
 // Issue 22's hostile probes where tokens and viewer caps apply (MAX_SUBSCRIBERS_PER_CLIENT is 2 here).
+import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { eventually, freshStream, request, Subscription } from "../helpers";
 
@@ -106,5 +107,38 @@ describe("a merged view refused by one stream's viewer cap", () => {
     const sub = new Subscription(accepted);
     await sub.untilLogs(2);
     await sub.close();
+  });
+});
+
+describe("the session cookie", () => {
+  const signIn = (origin: string) =>
+    exports.default.fetch(
+      new Request(`${origin}/api/session`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ token: "read-secret" }),
+      }),
+    );
+  it("is Secure on https, and on http behind a proxy that ends TLS", async () => {
+    for (const origin of ["https://viewer.test", "http://viewer.test", "http://203.0.113.7:8787"]) {
+      const response = await signIn(origin);
+      expect(response.status, origin).toBe(200);
+      expect(response.headers.get("Set-Cookie"), origin).toMatch(/;\s*Secure/i);
+    }
+  });
+
+  it("is not Secure on plain http to the machine itself (wrangler dev)", async () => {
+    for (const origin of [
+      "http://localhost:8787",
+      "http://127.0.0.1:8787",
+      "http://[::1]:8787",
+      "http://app.localhost",
+    ]) {
+      const response = await signIn(origin);
+      expect(response.status, origin).toBe(200);
+      const cookie = response.headers.get("Set-Cookie") ?? "";
+      expect(cookie, origin).toMatch(/^edge_tail_token=read-secret;/);
+      expect(cookie, origin).not.toMatch(/Secure/i);
+    }
   });
 });
