@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { LogEntry } from "../../lib/types";
 import { grantingTokens, parseStreamTokens } from "../../src/http/auth";
 import { freshStream, post, request, Subscription } from "../helpers";
+import { compress } from "./wire";
 
 const BAD_COOKIES = ["edge_tail_token=%", "edge_tail_token=%E0%A4%A", "a=1; edge_tail_token=%zz"];
 
@@ -90,3 +91,48 @@ describe("alert rules have their own right", () => {
     expect(grantingTokens(scoped, "admin", "b.c")).toEqual(["x"]);
   });
 });
+
+describe("a gzip body of several members (RFC 1952, `cat a.gz b.gz`)", () => {
+  const gzip = (text: string) => compress(new TextEncoder().encode(text), "gzip");
+  const postGzip = (stream: string, body: Uint8Array) =>
+    request(`/api/streams/${stream}/logs`, {
+      method: "POST",
+      headers: { "Content-Type": "text/plain", "Content-Encoding": "gzip" },
+      body,
+    });
+
+  it("is read whole, every member in order", async () => {
+    const stream = freshStream();
+    const parts = await Promise.all(["one\n", "two\nthree\n", "four"].map(gzip));
+    const response = await postGzip(stream, concat(parts));
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ accepted: 4, firstId: 1, lastId: 4 });
+    const sub = await Subscription.open(stream, "?tail=4");
+    await sub.untilLogs(4);
+    await sub.close();
+    expect(sub.logs.map((entry) => entry.message)).toEqual(["one", "two", "three", "four"]);
+  });
+
+  it("counts every member against MAX_BODY_BYTES (413), and a broken member is a 400; neither stores", async () => {
+    const stream = freshStream();
+    const half = "x".repeat(40_000);
+    const big = await postGzip(stream, concat([await gzip(half), await gzip(half)]));
+    expect(big.status).toBe(413);
+    const good = await gzip("fine\n");
+    const broken = await postGzip(stream, concat([good, good.subarray(0, good.byteLength - 4)]));
+    expect(broken.status).toBe(400);
+    const junk = await postGzip(stream, concat([good, new Uint8Array([1, 2, 3])]));
+    expect(junk.status).toBe(400);
+    expect((await request(`/api/streams/${stream}`).then((r) => r.json<{ lastId: number }>())).lastId).toBe(0);
+  });
+});
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.byteLength;
+  }
+  return out;
+}
