@@ -34,14 +34,19 @@ export class Subscribers {
   /** Each socket's compiled filter; rebuilt from its attachment after the object wakes up. */
   readonly #filters = new WeakMap<WebSocket, Filter>();
 
-  constructor(private readonly ring: RingBuffer) {}
+  constructor(
+    private readonly ring: RingBuffer,
+    /** Most entries a filtered backfill evaluates in one turn of the object (the tail's bound, and a resume's). */
+    private readonly scanLimit = SCAN_LIMIT,
+  ) {}
 
   /** Sends the backfill (as text: the relay lets only the backfill exceed its lag limit) and marks it live. */
   start(socket: WebSocket, attachment: Attachment, markEnd = false): void {
     const { options, stream } = attachment;
     const filter = compileFilter(options, stream);
     const ring = this.ring;
-    const plan = planReplay(ring.oldestId, ring.lastId, options);
+    // A filtered resume reads at most scanLimit entries; a gap names the older ids it leaves to a history search.
+    const plan = planReplay(ring.oldestId, ring.lastId, options, filter === null ? undefined : this.scanLimit);
     const frames: string[] = [];
     let after = plan.after;
     if (filter === null) {
@@ -53,7 +58,7 @@ export class Subscribers {
       const chosen: [number, string][] = [];
       let scanned = 0;
       for (const [id, json] of ring.newestFirst(ring.lastId + 1)) {
-        if (chosen.length >= options.tail || scanned++ >= SCAN_LIMIT) break;
+        if (chosen.length >= options.tail || scanned++ >= this.scanLimit) break;
         if (matches(filter, json)) chosen.push([id, json]);
       }
       chosen.reverse();

@@ -1,7 +1,12 @@
 // Issue 22's hostile probes on a server without tokens: each a defect found by the battery, kept as a contract.
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { LogEntry } from "../../lib/types";
 import { grantingTokens, parseStreamTokens } from "../../src/http/auth";
+import { planReplay, RingBuffer } from "../../src/stream/ring-buffer";
+import { joinTails, tailOf } from "../../src/stream/stored";
+import { Subscribers } from "../../src/stream/subscribers";
 import { freshStream, post, request, Subscription } from "../helpers";
 import { compress } from "./wire";
 
@@ -136,3 +141,33 @@ function concat(parts: Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+describe("a filtered resume from an old Last-Event-ID reads a bounded number of entries", () => {
+  it("plans at most scanLimit entries back, the older ids named by one gap", () => {
+    expect(planReplay(1, 100, { tail: 5, lastEventId: 5 }, 10)).toEqual({ after: 90, gap: { from: 6, to: 90 } });
+    expect(planReplay(51, 100, { tail: 5, lastEventId: 5 }, 10)).toEqual({ after: 90, gap: { from: 6, to: 90 } });
+    expect(planReplay(1, 100, { tail: 5, lastEventId: 95 }, 10)).toEqual({ after: 95 });
+    expect(planReplay(1, 100, { tail: 5, lastEventId: 5 })).toEqual({ after: 5 });
+  });
+
+  it("the stream's object sends the gap, then the matches among the newest scanLimit entries", async () => {
+    const stub = env.LOG_STREAM.get(env.LOG_STREAM.idFromName(freshStream()));
+    const received = await runInDurableObject(stub, async (_, state) => {
+      const ring = new RingBuffer(state.storage.sql, 1000);
+      const tails = Array.from({ length: 100 }, (_, i) => tailOf({ time: i + 1, level: null, message: `m ${i + 1}` }));
+      ring.append(joinTails(tails), 100);
+      const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
+      state.acceptWebSocket(server);
+      const messages: string[] = [];
+      client.accept();
+      client.addEventListener("message", (event) => messages.push(String(event.data)));
+      const options = { tail: 100, lastEventId: 5, q: "m" };
+      new Subscribers(ring, 10).start(server, { options, stream: "s", started: false }, true);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return messages.join("");
+    });
+    expect(received).toContain('event: gap\ndata: {"from":6,"to":90}');
+    const ids = [...received.matchAll(/^id: (\d+)\nevent: log/gm)].map((match) => Number(match[1]));
+    expect(ids).toEqual(Array.from({ length: 10 }, (_, i) => 91 + i));
+  });
+});
