@@ -1,6 +1,6 @@
 // The stream's alert rules in a dialog: a list (last firing, its incident, its delivery; delete) and a form
-// that saves a rule for the current query. Writing needs an admin token (ADMIN_TOKEN): asked for when the server answers
-// 401, kept in this module's memory only, never in storage.
+// that saves a rule for the current query. Writing needs an admin token (ADMIN_TOKEN): asked for when the
+// server answers 401, kept in this module's memory only, never in storage.
 import { formatTime } from "../../lib/time.js";
 import { streamUrl } from "./streams";
 
