@@ -9,6 +9,8 @@ const base = {
   MAX_BODY_BYTES: "65536",
   INDEX_REPORT_MS: "50",
   ALERT_WEBHOOK_HOSTS: "127.0.0.1:9,hooks.example.com",
+  // Test-only fault injection: a stream named fail-once-… fails the first append its object gets.
+  TEST_FAIL_FIRST_APPEND: "fail-once-",
 };
 
 /** Tokens and tight limits for the tests of who may read and write, and how much. */
@@ -16,7 +18,11 @@ const secured = {
   ...base,
   INGEST_TOKEN: "ingest-secret",
   READ_TOKEN: "read-secret",
-  STREAM_TOKENS: JSON.stringify({ "team-a.": "token-a", "team-b.": { read: "read-b", write: "write-b" } }),
+  ADMIN_TOKEN: "admin-secret",
+  STREAM_TOKENS: JSON.stringify({
+    "team-a.": "token-a",
+    "team-b.": { read: "read-b", write: "write-b", admin: "admin-b" },
+  }),
   ALLOWED_ORIGINS: "https://app.example",
   RATE_LIMIT_PER_SECOND: "5",
   RATE_LIMIT_BURST: "10",

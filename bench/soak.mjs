@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { SseClient } from "../lib/sse-client.js";
 import { startViewer } from "../scripts/wrangler-dev.mjs";
+import { checkLokiResends, lokiResends } from "./loki-resend.mjs";
 import { Histogram } from "./stats.mjs";
 
 const { values } = parseArgs({
@@ -206,6 +207,10 @@ log(
 const subscriberRuns = subscribers.map((s) => s.run());
 await sleep(1000);
 const producerRuns = names.map((name) => produce(name));
+const lokiRun = lokiResends(
+  () => viewer.url,
+  () => running,
+);
 
 const started = Date.now();
 const restartAt = Array.from({ length: RESTARTS }, (_, i) => started + ((i + 1) * DURATION_S * 1000) / (RESTARTS + 1));
@@ -224,6 +229,7 @@ while (Date.now() - started < DURATION_S * 1000) {
 
 running = false;
 await Promise.all(producerRuns);
+const loki = await checkLokiResends(viewer.url, await lokiRun);
 // Let every subscriber catch up with the last acknowledged id, then stop.
 const finalIds = new Map(names.map((name) => [name, Math.max(0, ...(acked.get(name)?.keys() ?? []))]));
 const deadline = Date.now() + 30_000;
@@ -276,6 +282,7 @@ for (const name of names) {
   ]);
 }
 if (unknownStream > 0) failures++;
+if (!loki.ok) failures++;
 
 const header = [
   "stream",
@@ -294,6 +301,8 @@ const retries = [...producerStats.values()].reduce((sum, s) => sum + s.retries, 
 console.log(
   `\n${DURATION_S} s, ${STREAMS} streams, ${SUBSCRIBERS} subscribers, ${RATE} lines/s, ${RESTARTS} restart(s) of wrangler dev, ` +
     `${MERGED} merged view(s) of all streams (reconnects ${subscribers.filter((s) => s.merged).reduce((sum, s) => sum + s.reconnects, 0)}), ` +
-    `producer retries ${retries}, one subscriber paused ${SLOW_FOR_S} s. ${failures === 0 ? "PASS" : "FAIL"}`,
+    `producer retries ${retries}, one subscriber paused ${SLOW_FOR_S} s; a Loki client's pushes to two streams without a key, ` +
+    `resent until answered (${(await lokiRun).resends} resends): ${loki.rows.map((r) => `${r.name} pushed ${r.pushed}, stored ${r.stored}`).join("; ")}. ` +
+    `${failures === 0 ? "PASS" : "FAIL"}`,
 );
 process.exit(failures === 0 ? 0 : 1);

@@ -35,6 +35,8 @@ export interface Config {
   /** How long an alert's incident is kept. */
   incidentTtlMs: number;
   auth: AuthConfig;
+  /** Test-only fault injection (TEST_FAIL_FIRST_APPEND): "" in every deployment. */
+  testFailFirstAppend: string;
   /** Settings that could not be read, each logged once; numeric ones fall back to their default. */
   problems: string[];
   /** Why nothing can be served (tokens that cannot be read: failing open would expose every stream). */
@@ -80,7 +82,7 @@ export const DEFAULTS: Record<Setting, number> & {
 type ConfigEnv = Partial<
   Record<Setting | "ALLOWED_ORIGINS" | "LOKI_STREAM_LABELS" | "OTLP_STREAM_ATTRIBUTES" | "ALERT_WEBHOOK_HOSTS", string>
 > &
-  Pick<Env, "INGEST_TOKEN" | "READ_TOKEN" | "STREAM_TOKENS">;
+  Pick<Env, "INGEST_TOKEN" | "READ_TOKEN" | "ADMIN_TOKEN" | "STREAM_TOKENS" | "TEST_FAIL_FIRST_APPEND">;
 
 const loaded = new WeakMap<object, Config>();
 
@@ -140,6 +142,7 @@ export function readConfig(env: ConfigEnv): Config {
     alertWebhookHosts: list(env.ALERT_WEBHOOK_HOSTS, DEFAULTS.ALERT_WEBHOOK_HOSTS),
     incidentTtlMs: integer("INCIDENT_TTL") * 1000,
     auth,
+    testFailFirstAppend: env.TEST_FAIL_FIRST_APPEND ?? "",
     problems,
     unusable,
   };

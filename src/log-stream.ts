@@ -72,6 +72,8 @@ export class LogStream extends DurableObject<Env> {
   #report: { timer?: ReturnType<typeof setTimeout>; at: number; lastId: number } = { at: 0, lastId: 0 };
   readonly #received: Record<string, number> = {};
   readonly #alerts: Alerts;
+  /** Whether the test-only fault (TEST_FAIL_FIRST_APPEND) may still fire in this instance. */
+  #faultArmed = true;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -92,6 +94,11 @@ export class LogStream extends DurableObject<Env> {
    */
   async append(batch: Batch, name: string, options: AppendOptions = {}): Promise<AppendResult> {
     this.#name = name;
+    const fault = this.#config.testFailFirstAppend;
+    if (fault !== "" && this.#faultArmed && name.startsWith(fault)) {
+      this.#faultArmed = false;
+      throw new Error(`injected fault (TEST_FAIL_FIRST_APPEND): the first append to ${name} fails`);
+    }
     const known = batch.key === undefined ? undefined : this.#commits.recall(batch.key);
     if (known) {
       const same = known.digest === null || options.digest === undefined || known.digest === options.digest;

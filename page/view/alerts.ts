@@ -1,6 +1,6 @@
 // The stream's alert rules in a dialog: a list (last firing, its incident, its delivery; delete) and a form
-// that saves a rule for the current query. Writing needs a write token: asked for when the server answers
-// 401, kept in this module's memory only, never in storage.
+// that saves a rule for the current query. Writing needs an admin token (ADMIN_TOKEN): asked for when the
+// server answers 401, kept in this module's memory only, never in storage.
 import { formatTime } from "../../lib/time.js";
 import { streamUrl } from "./streams";
 
@@ -25,8 +25,8 @@ interface Rule {
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
-/** A write token the reader typed into the form; lost with the page. */
-let writeToken = "";
+/** An admin token the reader typed into the form; lost with the page. */
+let adminToken = "";
 
 /** The query part that carries a read token given in the page's URL. */
 function readToken(): string {
@@ -34,7 +34,7 @@ function readToken(): string {
   return token ? `?access_token=${encodeURIComponent(token)}` : "";
 }
 
-const headers = (): Record<string, string> => (writeToken ? { Authorization: `Bearer ${writeToken}` } : {});
+const headers = (): Record<string, string> => (adminToken ? { Authorization: `Bearer ${adminToken}` } : {});
 
 async function errorOf(response: Response): Promise<string> {
   const body = (await response.json().catch(() => ({}))) as { error?: unknown };
@@ -130,13 +130,13 @@ export function wireAlerts(stream: string, currentQuery: () => string) {
 
   function askToken(message: string) {
     $("alert-token-field").hidden = false;
-    error.textContent = `${message} — enter a write token and try again.`;
+    error.textContent = `${message} — enter an admin token and try again.`;
     field("token").focus();
   }
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    if (field("token").value) writeToken = field("token").value;
+    if (field("token").value) adminToken = field("token").value;
     const number = (name: string) => (field(name).value === "" ? undefined : Number(field(name).value));
     const count = number("count");
     const seconds = number("seconds");

@@ -12,10 +12,10 @@ const MAX_RULE_BYTES = 16_384;
 /** Incidents one listing returns at most. */
 const MAX_LISTED_INCIDENTS = 100;
 
-/** Alert rules (managed with the stream's write right) and their incidents (read with its read right). */
+/** Alert rules (managed with the stream's admin right) and their incidents (read with its read right). */
 export const alertRoutes = new Hono<AppEnv>();
 
-alertRoutes.put("/api/streams/:stream/alerts/:name", streamRoute("write"), async (c) => {
+alertRoutes.put("/api/streams/:stream/alerts/:name", streamRoute("admin"), async (c) => {
   const stream = c.req.param("stream");
   const name = checkRuleName(c.req.param("name"));
   const rule = parseRule(await jsonBody(c), c.var.config.alertWebhookHosts, new URL(c.req.url).origin);
@@ -29,28 +29,28 @@ alertRoutes.put("/api/streams/:stream/alerts/:name", streamRoute("write"), async
   return c.json(saved.view, saved.created ? 201 : 200);
 });
 
-alertRoutes.delete("/api/streams/:stream/alerts/:name", streamRoute("write"), async (c) => {
+alertRoutes.delete("/api/streams/:stream/alerts/:name", streamRoute("admin"), async (c) => {
   const stream = c.req.param("stream");
   const name = checkRuleName(c.req.param("name"));
   if (!(await streamStub(c, stream).deleteAlert(name))) throw noRule(stream, name);
   return c.body(null, 204);
 });
 
-// Readers without the write right see rules with the webhook URL cut to its origin: it may hold a secret.
+// Readers without the admin right see rules with the webhook URL cut to its origin: it may hold a secret.
 alertRoutes.get("/api/streams/:stream/alerts", async (c) => {
   const stream = checkStreamName(c.req.param("stream"));
-  const writer = await writerOrReader(c, stream);
+  const admin = await adminOrReader(c, stream);
   const rules = await streamStub(c, stream).alerts();
-  return c.json({ alerts: rules.map((rule) => (writer ? rule : redacted(rule))) });
+  return c.json({ alerts: rules.map((rule) => (admin ? rule : redacted(rule))) });
 });
 
 alertRoutes.get("/api/streams/:stream/alerts/:name", async (c) => {
   const stream = checkStreamName(c.req.param("stream"));
   const name = checkRuleName(c.req.param("name"));
-  const writer = await writerOrReader(c, stream);
+  const admin = await adminOrReader(c, stream);
   const rule = await streamStub(c, stream).alert(name);
   if (rule === null) throw noRule(stream, name);
-  return c.json(writer ? rule : redacted(rule));
+  return c.json(admin ? rule : redacted(rule));
 });
 
 // `?alert=NAME` keeps one rule's incidents; newest first.
@@ -96,10 +96,10 @@ async function jsonBody(c: AppContext): Promise<unknown> {
   }
 }
 
-/** True when the request may write the stream; false when it may only read it; else the read refusal (401). */
-async function writerOrReader(c: AppContext, stream: string): Promise<boolean> {
-  const tokens = grantingTokens(c.var.config.auth, "write", stream);
-  if (tokens === null || (await matchesAny(presentedToken(c.req.raw, "write"), tokens))) return true;
+/** True when the request may manage the stream's rules; false when it may only read it; else the read refusal (401). */
+async function adminOrReader(c: AppContext, stream: string): Promise<boolean> {
+  const tokens = grantingTokens(c.var.config.auth, "admin", stream);
+  if (tokens === null || (await matchesAny(presentedToken(c.req.raw, "admin"), tokens))) return true;
   await authorize(c, "read", stream);
   return false;
 }

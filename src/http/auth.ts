@@ -1,31 +1,36 @@
-/** What a request wants to do with a stream. */
-export type Access = "read" | "write";
+/** What a request wants to do with a stream: read it, write lines to it, or manage its alert rules (admin). */
+export type Access = "read" | "write" | "admin";
 
 /** One stream-prefix rule from `STREAM_TOKENS`. */
 export interface StreamRule {
   prefix: string;
   read?: string;
   write?: string;
+  admin?: string;
 }
 
 export interface AuthConfig {
   read?: string;
   write?: string;
+  admin?: string;
   streams: StreamRule[];
 }
 
 /** Reads the token secrets; throws with a message an operator can act on when STREAM_TOKENS is malformed. */
-export function parseStreamTokens(env: Pick<Env, "INGEST_TOKEN" | "READ_TOKEN" | "STREAM_TOKENS">): AuthConfig {
+export function parseStreamTokens(
+  env: Pick<Env, "INGEST_TOKEN" | "READ_TOKEN" | "ADMIN_TOKEN" | "STREAM_TOKENS">,
+): AuthConfig {
   const config: AuthConfig = { streams: [] };
   if (env.READ_TOKEN) config.read = env.READ_TOKEN;
   if (env.INGEST_TOKEN) config.write = env.INGEST_TOKEN;
+  if (env.ADMIN_TOKEN) config.admin = env.ADMIN_TOKEN;
   if (!env.STREAM_TOKENS) return config;
   let map: unknown;
   try {
     map = JSON.parse(env.STREAM_TOKENS);
   } catch {
     throw new Error(
-      'STREAM_TOKENS is not JSON: expected {"prefix": "token"} or {"prefix": {"read": "…", "write": "…"}}',
+      'STREAM_TOKENS is not JSON: expected {"prefix": "token"} or {"prefix": {"read": "…", "write": "…", "admin": "…"}}',
     );
   }
   if (typeof map !== "object" || map === null || Array.isArray(map)) {
@@ -34,29 +39,44 @@ export function parseStreamTokens(env: Pick<Env, "INGEST_TOKEN" | "READ_TOKEN" |
   for (const [prefix, value] of Object.entries(map)) {
     if (typeof value === "string" && value !== "") config.streams.push({ prefix, read: value, write: value });
     else if (typeof value === "object" && value !== null) {
-      const { read, write } = value as Record<string, unknown>;
+      const { read, write, admin } = value as Record<string, unknown>;
       const rule: StreamRule = { prefix };
       if (typeof read === "string" && read !== "") rule.read = read;
       if (typeof write === "string" && write !== "") rule.write = write;
+      if (typeof admin === "string" && admin !== "") rule.admin = admin;
       config.streams.push(rule);
-    } else throw new Error(`STREAM_TOKENS["${prefix}"] must be a token or {"read": "…", "write": "…"}`);
+    } else throw new Error(`STREAM_TOKENS["${prefix}"] must be a token or {"read": "…", "write": "…", "admin": "…"}`);
   }
   return config;
 }
 
 /**
  * The tokens that grant `access` to `stream` (to any stream when omitted), or null when that access is
- * open because no token of its kind is configured at all.
+ * open because no token of its kind is configured at all. Admin is the exception: without an admin token
+ * it is open only on a server with no token at all, and otherwise the readers' (never the shippers' token).
  */
 export function grantingTokens(config: AuthConfig, access: Access, stream?: string): string[] | null {
   const global = config[access];
   const scoped = config.streams.filter((rule) => rule[access] !== undefined);
-  if (global === undefined && scoped.length === 0) return null;
+  if (global === undefined && scoped.length === 0) {
+    if (access !== "admin") return null;
+    const anyToken = config.read !== undefined || config.write !== undefined || config.streams.length > 0;
+    return anyToken ? readersNotWriters(config, stream) : null;
+  }
   const tokens = global === undefined ? [] : [global];
   for (const rule of scoped) {
     if (stream === undefined || stream.startsWith(rule.prefix)) tokens.push(rule[access] as string);
   }
   return tokens;
+}
+
+/**
+ * Who manages rules when no admin token is set: the readers' tokens (the people who watch the streams), except
+ * any that is also a write token, which every shipper holds. Nobody where reads are open to all.
+ */
+function readersNotWriters(config: AuthConfig, stream: string | undefined): string[] {
+  const writers = new Set(grantingTokens(config, "write", stream) ?? []);
+  return (grantingTokens(config, "read", stream) ?? []).filter((token) => !writers.has(token));
 }
 
 /**
@@ -91,7 +111,7 @@ export async function matchesAny(presented: string | undefined, tokens: readonly
 export const TOKEN_COOKIE = "edge_tail_token";
 
 /**
- * The token a request presents. Writes: only a Bearer header, which no other site can make a browser send
+ * The token a request presents. Writes and admin: only a Bearer header, which no other site can make a browser send
  * and which stays out of URLs and their logs. Reads: a Bearer header, the `access_token` query parameter
  * (RFC 6750, for EventSource, which cannot send headers) or the page's cookie.
  */
@@ -99,13 +119,19 @@ export function presentedToken(request: Request, access: Access): string | undef
   const header = request.headers.get("Authorization");
   const bearer = header === null ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (bearer) return bearer[1];
-  if (access === "write") return undefined;
+  if (access !== "read") return undefined;
   const query = new URL(request.url).searchParams.get("access_token");
   if (query) return query;
   const cookies = request.headers.get("Cookie") ?? "";
   for (const part of cookies.split(";")) {
     const [name, ...value] = part.trim().split("=");
-    if (name === TOKEN_COOKIE) return decodeURIComponent(value.join("="));
+    if (name !== TOKEN_COOKIE) continue;
+    // A cookie that cannot be decoded is no token: the request is then as if it sent none.
+    try {
+      return decodeURIComponent(value.join("="));
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }

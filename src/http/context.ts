@@ -26,17 +26,24 @@ export function checkStreamName(name: string): string {
   return name;
 }
 
+/** What a 401 says to do, by the access refused (`none`: no token grants it on this server). */
+const REFUSALS: Record<Access, (none: boolean) => string> = {
+  read: () =>
+    "Missing or wrong token: send Authorization: Bearer <token>, ?access_token=<token>, or sign in on the page",
+  write: () => "Missing or wrong token: send Authorization: Bearer <INGEST_TOKEN or a token for this stream>",
+  admin: (none) =>
+    none
+      ? "Managing alert rules needs an admin token, and this server has none: set ADMIN_TOKEN (wrangler secret put ADMIN_TOKEN), then send Authorization: Bearer <ADMIN_TOKEN>"
+      : "Missing or wrong token: managing alert rules needs Authorization: Bearer <ADMIN_TOKEN, this stream's admin token, or without those a read token>",
+};
+
 /** Throws 401 unless the request presents a token that grants `access` to `stream` (or to any stream). */
 export async function authorize(c: AppContext, access: Access, stream?: string): Promise<void> {
   const tokens = grantingTokens(c.var.config.auth, access, stream);
   if (tokens === null || (await matchesAny(presentedToken(c.req.raw, access), tokens))) return;
-  throw new ClientError(
-    401,
-    access === "write"
-      ? "Missing or wrong token: send Authorization: Bearer <INGEST_TOKEN or a token for this stream>"
-      : "Missing or wrong token: send Authorization: Bearer <token>, ?access_token=<token>, or sign in on the page",
-    { "WWW-Authenticate": 'Bearer realm="edge-tail"' },
-  );
+  throw new ClientError(401, REFUSALS[access](tokens.length === 0), {
+    "WWW-Authenticate": 'Bearer realm="edge-tail"',
+  });
 }
 
 /** The route's stream name, checked, once the request may do `access` to it. */

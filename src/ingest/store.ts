@@ -1,14 +1,27 @@
 // Storing one request's stream groups all or nothing: limits, write rights and rate limits first, then appends.
 import type { IngestResult } from "../../lib/types";
 import { ClientError } from "../errors";
+import { concatBytes } from "../http/bytes";
 import { type AppContext, authorize, streamStub } from "../http/context";
 import type { AppendOptions, AppendResult } from "../log-stream";
+import type { Batch } from "../stream/stored";
 import { type StreamBatch, type StreamGroup, toBatches } from "./groups";
+
+/** An idempotency key, and the digest of what it was sent with (a resend carries the same). */
+export interface Keyed {
+  key: string;
+  digest: string;
+}
 
 /** How a request's groups are stored. */
 export interface StoreOptions {
-  /** The client's Idempotency-Key (single-stream routes), and the digest of the body it came with. */
-  key?: { key: string; digest: string };
+  /** The client's Idempotency-Key, and the digest of the body it came with: kept by every stream it reaches. */
+  key?: Keyed;
+  /**
+   * The time of receipt the decoders gave entries without a time of their own. Set (Loki, OTLP) and without
+   * a client's key, each stream's part is keyed by its own digest, so a resent push stores each part once.
+   */
+  receivedAt?: number;
   /** The wire format, as `stats().received` counts it (with the Content-Encoding added). */
   format: string;
   /** The body named the streams, so each one's write right is checked here (a path's was checked already). */
@@ -29,13 +42,14 @@ export async function store(c: AppContext, groups: StreamGroup[], options: Store
   // Counted with its Content-Encoding ("otlp-protobuf+gzip"), so what a shipper really sent can be checked.
   const encoding = c.req.header("Content-Encoding")?.trim().toLowerCase();
   const format = encoding && encoding !== "identity" ? `${options.format}+${encoding}` : options.format;
+  const keys = await Promise.all(
+    batches.map(({ batch }) => options.key ?? derivedKey(batch, format, options.receivedAt)),
+  );
+  for (const [i, { batch }] of batches.entries()) if (keys[i] !== undefined) batch.key = keys[i].key;
   if (batches.length === 1) {
     const [only] = batches as [StreamBatch];
     const append: AppendOptions = { format };
-    if (options.key !== undefined) {
-      only.batch.key = options.key.key;
-      append.digest = options.key.digest;
-    }
+    if (keys[0] !== undefined) append.digest = keys[0].digest;
     return [answer(await streamStub(c, only.stream).append(only.batch, only.stream, append), options.key?.key)];
   }
   const stubs = batches.map(({ stream }) => streamStub(c, stream));
@@ -47,10 +61,10 @@ export async function store(c: AppContext, groups: StreamGroup[], options: Store
   }
   const answers = await Promise.all(
     batches.map(({ stream, batch }, i) =>
-      (stubs[i] as (typeof stubs)[number]).append(batch, stream, { admitted: true, format }),
+      (stubs[i] as (typeof stubs)[number]).append(batch, stream, { admitted: true, format, digest: keys[i]?.digest }),
     ),
   );
-  return answers.map((result) => answer(result, undefined));
+  return answers.map((result) => answer(result, options.key?.key));
 }
 
 function answer(result: AppendResult, key: string | undefined): IngestResult {
@@ -71,10 +85,26 @@ function tooMany(retryAfterMs: number): ClientError {
 }
 
 /**
+ * A stream's part of a push keyed by the digest of its entries, so the part resent digests the same. None when
+ * an entry has no time of its own (it took `receivedAt`): such a part cannot be told from the same lines sent
+ * again on purpose, so it is stored as often as it comes.
+ */
+async function derivedKey(batch: Batch, format: string, receivedAt: number | undefined): Promise<Keyed | undefined> {
+  if (receivedAt === undefined || batch.tails.includes(`"time":${receivedAt},`)) return undefined;
+  const digest = await bodyDigest(format, batch.tails);
+  return { key: `part:${digest}`, digest };
+}
+
+/**
  * SHA-256 of a request's body (decompressed) and its Content-Type, in hex: what tells a resend from another
  * batch under the same Idempotency-Key (the entries themselves differ, as they carry the time of receipt).
  */
-export async function bodyDigest(contentType: string, text: string): Promise<string> {
-  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(`${contentType}\n${text}`)));
+export async function bodyDigest(contentType: string, body: string | Uint8Array): Promise<string> {
+  const head = `${contentType}\n`;
+  const bytes =
+    typeof body === "string"
+      ? encoder.encode(head + body)
+      : concatBytes([encoder.encode(head), body], head.length + body.byteLength);
+  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   return Array.from(hash, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }

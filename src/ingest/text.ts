@@ -3,6 +3,7 @@ import { stripAnsi } from "../../lib/ansi.js";
 import { type Level, levelOf } from "../../lib/levels.js";
 import { MAX_TIME } from "../../lib/time.js";
 import type { EntryDraft } from "../stream/stored";
+import { isSaneTime } from "./normalise";
 
 /** Every non-empty line is one entry; its own leading timestamp and level word, when it has them, are read. */
 export function parseText(body: string, now: number): EntryDraft[] {
@@ -29,13 +30,20 @@ export function textEntry(message: string, now: number): EntryDraft {
     rest = rest.slice(pri[0].length);
   }
   const stamp = leadingTime(rest, now);
-  if (stamp !== null) rest = rest.slice(stamp.length);
+  const entry: EntryDraft = { time: now, level: severity, message };
+  if (stamp !== null) {
+    // The rule of every route: a time before 1970 or over a day ahead gives way to the time of receipt.
+    if (isSaneTime(stamp.time, now)) entry.time = stamp.time;
+    else entry.fields = { _time: rest.slice(0, stamp.length).trim() };
+    rest = rest.slice(stamp.length);
+  }
   let word = LEVEL_WORD.exec(rest)?.[1];
   if (word === undefined && stamp !== null) {
     const header = (pri?.[2] ? RFC5424_HEADER : SYSLOG_TAG).exec(rest);
     if (header) word = LEVEL_WORD.exec(rest.slice(header[0].length))?.[1];
   }
-  return { time: stamp?.time ?? now, level: word ? levelOf(word) : severity, message };
+  if (word) entry.level = levelOf(word);
+  return entry;
 }
 
 const LEVEL_WORD = /^\s*[[(<]?(trace|debug|info|warn|warning|error|fatal)[\])>:]?(?![\w-])/i;
@@ -71,8 +79,8 @@ const SYSLOG = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{
 const CLF = /^(?:\S+ \S+ \S+ )?\[(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})\]/;
 
 /**
- * The time a line starts with, and how many characters it took; null when it starts with none. Times
- * without a zone are read as UTC; a syslog time (no year) is placed in the year that puts it nearest `now`.
+ * The time a line starts with, and how many characters it took; null when it starts with none (the caller
+ * judges whether the time is plausible). Times without a zone are read as UTC; a syslog time (no year) is placed in the year that puts it nearest `now`.
  */
 export function leadingTime(line: string, now: number): { time: number; length: number } | null {
   const first = line.charCodeAt(0);
@@ -116,9 +124,11 @@ function utc(
   frac: string | undefined,
 ): number {
   const ms = frac === undefined ? 0 : Math.floor(Number(`0.${frac}`) * 1000);
-  const time = Date.UTC(year, month, day, Number(h), Number(mi), Number(s), ms);
+  const date = new Date(Date.UTC(year, month, day, Number(h), Number(mi), Number(s), ms));
+  // Date.UTC reads years 0–99 as 1900–1999: the year is set again as written.
+  if (year < 100) date.setUTCFullYear(year);
   // Date.UTC rolls 2024-02-31 over to March: such a date is not a timestamp.
-  return new Date(time).getUTCDate() === day ? time : Number.NaN;
+  return date.getUTCDate() === day ? date.getTime() : Number.NaN;
 }
 
 function zoneOffset(zone: string | undefined): number {

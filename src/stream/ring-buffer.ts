@@ -14,19 +14,23 @@ export interface ReplayPlan {
 
 /**
  * Plans the replay for a new subscriber. `oldestId` is the first id still in the ring and `lastId` the
- * newest assigned (oldestId = lastId + 1 when empty). A resume point wins over `tail`.
+ * newest assigned (oldestId = lastId + 1 when empty). A resume point wins over `tail`. A resume that reads at
+ * most `scanLimit` entries (a filtered one: each is evaluated) starts that far back, and its gap names the rest.
  */
 export function planReplay(
   oldestId: number,
   lastId: number,
   request: { lastEventId?: number; tail: number },
+  scanLimit = Number.POSITIVE_INFINITY,
 ): ReplayPlan {
   const { lastEventId, tail } = request;
   if (lastEventId === undefined) return { after: Math.max(lastId - tail, oldestId - 1) };
-  if (lastEventId + 1 < oldestId && lastEventId < lastId) {
-    return { after: oldestId - 1, gap: { from: lastEventId + 1, to: oldestId - 1 } };
-  }
-  return { after: Math.min(lastEventId, lastId) };
+  const plan: ReplayPlan =
+    lastEventId + 1 < oldestId && lastEventId < lastId
+      ? { after: oldestId - 1, gap: { from: lastEventId + 1, to: oldestId - 1 } }
+      : { after: Math.min(lastEventId, lastId) };
+  if (lastId - plan.after <= scanLimit) return plan;
+  return { after: lastId - scanLimit, gap: { from: plan.gap?.from ?? plan.after + 1, to: lastId - scanLimit } };
 }
 
 /**

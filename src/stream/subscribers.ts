@@ -2,7 +2,7 @@
 import { GAP_EVENT } from "../../lib/events.js";
 import type { Commit } from "./commit";
 import { type CompiledFilter, compileFilter, matches } from "./filter";
-import { newestMatches } from "./history";
+import { newestMatches, SCAN_LIMIT } from "./history";
 import { planReplay, type RingBuffer } from "./ring-buffer";
 import { BACKFILL_END, encodeComment, encodeEvent, encodeLogEvent, encodeRetry } from "./sse";
 
@@ -35,14 +35,19 @@ export class Subscribers {
   /** Each socket's compiled filter; rebuilt from its attachment after the object wakes up. */
   readonly #filters = new WeakMap<WebSocket, Filter>();
 
-  constructor(private readonly ring: RingBuffer) {}
+  constructor(
+    private readonly ring: RingBuffer,
+    /** Most entries a filtered backfill evaluates in one turn of the object (the tail's bound, and a resume's). */
+    private readonly scanLimit = SCAN_LIMIT,
+  ) {}
 
   /** Sends the backfill (as text: the relay lets only the backfill exceed its lag limit) and marks it live. */
   start(socket: WebSocket, attachment: Attachment, markEnd = false): void {
     const { options, stream } = attachment;
     const filter = compileFilter(options, stream);
     const ring = this.ring;
-    const plan = planReplay(ring.oldestId, ring.lastId, options);
+    // A filtered resume reads at most scanLimit entries; a gap names the older ids it leaves to a history search.
+    const plan = planReplay(ring.oldestId, ring.lastId, options, filter === null ? undefined : this.scanLimit);
     const frames: string[] = [];
     let after = plan.after;
     if (filter === null) {
@@ -51,7 +56,7 @@ export class Subscribers {
       for (const [id, json] of ring.since(after)) if (matches(filter, json)) frames.push(encodeLogEvent(id, json));
     } else {
       // The newest `tail` matches among the newest SCAN_LIMIT entries; older ones are a history search away.
-      const chosen = newestMatches(ring, filter, ring.lastId + 1, options.tail).found.reverse();
+      const chosen = newestMatches(ring, filter, ring.lastId + 1, options.tail, this.scanLimit).found.reverse();
       after = chosen[0] ? chosen[0][0] - 1 : ring.lastId;
       for (const [id, json] of chosen) frames.push(encodeLogEvent(id, json));
     }

@@ -6,6 +6,12 @@ import { mergeBackfills } from "./merge";
 import { encodePositions } from "./positions";
 import { type Outlet, sseResponse } from "./sse-outlet";
 
+/**
+ * The object on which every view with prefixes holds one viewer slot, so those views fall under
+ * MAX_SUBSCRIBERS and MAX_SUBSCRIBERS_PER_CLIENT. It is no stream name, so it never holds entries.
+ */
+export const PREFIX_VIEWS = "*views-with-prefixes";
+
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
 

@@ -7,7 +7,7 @@ import { type AppEnv, authorize, streamRoute, streamStub } from "../http/context
 import { sessionToken } from "../http/session";
 import { CLIENT_HEADER } from "../log-stream";
 import { parseHistoryOptions, parseSubscribeOptions, toQuery } from "../stream/subscribe-options";
-import { MergedView } from "./merged";
+import { MergedView, PREFIX_VIEWS } from "./merged";
 import { parsePositions } from "./positions";
 import { MAX_MERGED_STREAMS, parseStreamSelection } from "./selection";
 import { relay, SSE_HEADERS } from "./sse-relay";
@@ -34,7 +34,10 @@ viewerRoutes.get("/api/streams/:stream/events", streamRoute("read"), async (c) =
 viewerRoutes.get("/api/events", async (c) => {
   const url = new URL(c.req.url);
   const selection = parseStreamSelection(url.searchParams.get("streams"));
-  const options = parseSubscribeOptions(url.searchParams, null);
+  // `lastEventId` here is a merged id (`a:1,b:0`), read by parsePositions, not the single-stream number.
+  const filters = new URLSearchParams(url.searchParams);
+  filters.delete("lastEventId");
+  const options = parseSubscribeOptions(filters, null);
   const resume = parsePositions(c.req.header("Last-Event-ID") ?? url.searchParams.get("lastEventId"));
   for (const name of selection.names) {
     await authorize(c, "read", name).catch((error: unknown) => {
@@ -47,6 +50,8 @@ viewerRoutes.get("/api/events", async (c) => {
         : error;
     });
   }
+  // A view of prefixes alone names no stream to check: it needs a read token all the same.
+  if (selection.prefixes.length > 0) await authorize(c, "read");
   const readable = await readablePrefixes(c.var.config.auth, presentedToken(c.req.raw, "read"));
   /** Listed streams under the selection's prefixes that this token may read, beyond those in `known`. */
   const discover = async (known: string[]): Promise<string[]> => {
@@ -65,23 +70,38 @@ viewerRoutes.get("/api/events", async (c) => {
   if (c.req.method === "HEAD") return c.body(null, 200, SSE_HEADERS);
   const view = new MergedView(resume === null ? options.tail : null);
   const client = await clientKey(c.req.raw);
-  /** Subscribes to one stream; a stream found after the view started replays from its first line. */
-  const open = async (name: string, late: boolean) => {
-    const query = toQuery({ ...options, lastEventId: resume?.get(name) ?? (late || resume !== null ? 0 : undefined) });
+  /** A viewer's socket on the object named `name`, or its refusal (429/503 with Retry-After). */
+  const connect = async (name: string, query: URLSearchParams) => {
     query.set("stream", name);
     const upgrade = await streamStub(c, name).fetch(`https://log-stream/events?${query}`, {
       headers: { Upgrade: "websocket", [CLIENT_HEADER]: client },
     });
     return upgrade.webSocket === null ? upgrade : upgrade.webSocket;
   };
+  /** Subscribes to one stream; a stream found after the view started replays from its first line. */
+  const open = (name: string, late: boolean) =>
+    connect(name, toQuery({ ...options, lastEventId: resume?.get(name) ?? (late || resume !== null ? 0 : undefined) }));
+  // A view with prefixes polls the stream index while it is open, even when no stream matches: it holds a
+  // viewer slot on one shared object, so such views count against the viewer caps like any other.
+  const slot = selection.prefixes.length === 0 ? [] : [await connect(PREFIX_VIEWS, new URLSearchParams({ tail: "0" }))];
   const names = [...selection.names, ...(await discover(selection.names))].slice(0, MAX_MERGED_STREAMS);
-  const opened = await Promise.all(names.map((name) => open(name, false)));
+  const opened = [...slot, ...(await Promise.all(names.map((name) => open(name, false))))];
   const refused = opened.find((result) => result instanceof Response);
   if (refused instanceof Response) {
-    for (const result of opened) if (!(result instanceof Response)) result.close(1000, "view refused");
+    // A socket must be accepted before it can be closed; closing frees its slot in the stream's object.
+    for (const result of opened) {
+      if (result instanceof Response) continue;
+      result.accept();
+      result.close(1000, "view refused");
+    }
     return refused;
   }
-  for (const [i, name] of names.entries()) view.add(name, opened[i] as WebSocket);
+  const held = opened[0] as WebSocket;
+  if (slot.length > 0) {
+    held.accept();
+    held.send("start");
+  }
+  for (const [i, name] of names.entries()) view.add(name, opened[i + slot.length] as WebSocket);
   // Prefixes follow streams that appear later, as the stream index learns of them.
   const poll =
     selection.prefixes.length === 0
@@ -100,7 +120,10 @@ viewerRoutes.get("/api/events", async (c) => {
           },
           Math.max(1000, c.var.config.indexReportMs),
         );
-  return view.response(c.var.config.heartbeatMs, () => clearInterval(poll));
+  return view.response(c.var.config.heartbeatMs, () => {
+    clearInterval(poll);
+    if (slot.length > 0) held.close(1000, "viewer gone");
+  });
 });
 
 // History: matching entries newest first, a bounded scan per request; `next` is the `before` of the next page.
@@ -138,9 +161,19 @@ viewerRoutes.post("/api/session", async (c) => {
   setCookie(c, TOKEN_COOKIE, token, {
     path: "/api",
     httpOnly: true,
-    secure: new URL(c.req.url).protocol === "https:",
+    secure: secureCookie(new URL(c.req.url)),
     sameSite: "Strict",
     maxAge: 30 * 24 * 3600,
   });
   return c.json({ ok: true });
 });
+
+/**
+ * Whether the session cookie is Secure: always, but on plain http to the machine itself (wrangler dev), where a
+ * browser may drop a Secure cookie. Behind a proxy that ends TLS the Worker sees http, and the cookie stays Secure.
+ */
+function secureCookie(url: URL): boolean {
+  const host = url.hostname;
+  const loopback = host === "localhost" || host.endsWith(".localhost") || host === "127.0.0.1" || host === "[::1]";
+  return url.protocol === "https:" || !loopback;
+}

@@ -120,9 +120,14 @@ test("an incident that is gone says it expired", async () => {
   await close();
 });
 
-test("writing a rule asks for a write token when the server wants one, and keeps it out of storage", async () => {
+test("writing a rule asks for an admin token when the server wants one, and keeps it out of storage", async () => {
   const secured = await startViewer({
-    vars: { READ_TOKEN: "let-me-read", INGEST_TOKEN: "let-me-write", ALERT_WEBHOOK_HOSTS: new URL(hook).host },
+    vars: {
+      READ_TOKEN: "let-me-read",
+      INGEST_TOKEN: "let-me-write",
+      ADMIN_TOKEN: "let-me-admin",
+      ALERT_WEBHOOK_HOSTS: new URL(hook).host,
+    },
   });
   try {
     const stream = fresh();
@@ -140,16 +145,16 @@ test("writing a rule asks for a write token when the server wants one, and keeps
     await page.fill("#alert-form [name=url]", hook);
     await page.click("#alert-form button[type=submit]");
     await page.waitForSelector("#alert-token-field:not([hidden])");
-    assert.match((await page.textContent("#alert-error")) ?? "", /write token/);
+    assert.match((await page.textContent("#alert-error")) ?? "", /admin token/);
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("name")), "token");
-    await page.fill("#alert-form [name=token]", "let-me-write");
+    await page.fill("#alert-form [name=token]", "let-me-admin");
     await page.click("#alert-form button[type=submit]");
     await waitFor("the rule listed", async () => (await page.locator("#alert-list li[data-name=boom]").count()) === 1);
     assert.equal(await page.inputValue("#alert-form [name=token]"), "", "the field is emptied");
     const stored = await page.evaluate(() => [
       localStorage.length,
       sessionStorage.length,
-      document.cookie.includes("let-me-write"),
+      document.cookie.includes("let-me-admin"),
     ]);
     assert.deepEqual(stored, [0, 0, false]);
     assert.deepEqual(errors, []);

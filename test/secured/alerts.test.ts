@@ -13,32 +13,47 @@ function put(stream: string, headers: Record<string, string>) {
   });
 }
 
-it("manages rules with the stream's write right; readers see them with the webhook cut to its origin", async () => {
+it("manages rules with the admin right only; everyone else who reads sees the webhook cut to its origin", async () => {
   const stream = `team-b.${crypto.randomUUID()}`;
+  // The shippers' tokens (INGEST_TOKEN, the stream's write token) no longer manage rules.
   const refused: Record<string, string>[] = [
     {},
     bearer("read-b"),
+    bearer("write-b"),
+    bearer("ingest-secret"),
     bearer("token-a"),
-    { Cookie: "edge_tail_token=write-b" },
+    bearer("admin-a"),
+    { Cookie: "edge_tail_token=admin-b" },
   ];
   for (const headers of refused) {
-    expect((await put(stream, headers)).status).toBe(401);
+    const response = await put(stream, headers);
+    expect(response.status, JSON.stringify(headers)).toBe(401);
+    expect((await response.json<{ error: string }>()).error).toMatch(/ADMIN_TOKEN/);
   }
-  expect((await put(stream, bearer("write-b"))).status).toBe(201);
-  const asWriter = await request(`/api/streams/${stream}/alerts/errors`, { headers: bearer("write-b") });
-  expect(await asWriter.json()).toMatchObject({ webhook: { url: HOOK } });
-  const asReader = await request(`/api/streams/${stream}/alerts`, { headers: bearer("read-b") });
-  expect(await asReader.json()).toMatchObject({
-    alerts: [{ name: "errors", webhook: { url: "http://127.0.0.1:9/…" } }],
-  });
+  expect((await put(stream, bearer("admin-b"))).status).toBe(201);
+  expect((await put(stream, bearer("admin-secret"))).status).toBe(200);
+  for (const token of ["admin-b", "admin-secret"]) {
+    const asAdmin = await request(`/api/streams/${stream}/alerts/errors`, { headers: bearer(token) });
+    expect(await asAdmin.json()).toMatchObject({ webhook: { url: HOOK } });
+  }
+  for (const token of ["read-b", "read-secret"]) {
+    const asReader = await request(`/api/streams/${stream}/alerts`, { headers: bearer(token) });
+    expect(await asReader.json(), token).toMatchObject({
+      alerts: [{ name: "errors", webhook: { url: "http://127.0.0.1:9/…" } }],
+    });
+  }
   expect((await request(`/api/streams/${stream}/alerts`, { headers: bearer("token-a") })).status).toBe(401);
-  const deleted = { method: "DELETE", headers: bearer("read-b") };
-  expect((await request(`/api/streams/${stream}/alerts/errors`, deleted)).status).toBe(401);
+  for (const token of ["read-b", "write-b", "ingest-secret"]) {
+    const deleted = { method: "DELETE", headers: bearer(token) };
+    expect((await request(`/api/streams/${stream}/alerts/errors`, deleted)).status).toBe(401);
+  }
+  const deleted = { method: "DELETE", headers: bearer("admin-b") };
+  expect((await request(`/api/streams/${stream}/alerts/errors`, deleted)).status).toBe(204);
 });
 
 it("shows incidents to the stream's readers only", async () => {
   const stream = `team-a.${crypto.randomUUID()}`;
-  expect((await put(stream, bearer("token-a"))).status).toBe(201);
+  expect((await put(stream, bearer("admin-secret"))).status).toBe(201);
   const response = await request(`/api/streams/${stream}/logs`, {
     method: "POST",
     headers: { "Content-Type": "text/plain", ...bearer("token-a") },
