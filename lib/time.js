@@ -81,16 +81,7 @@ export function leadingTime(line, now) {
   let match = ISO.exec(line);
   if (match) {
     const [, y, mo, d, h, mi, s, frac, zone] = match;
-    const time =
-      utc(
-        +(/** @type {string} */ (y)),
-        +(/** @type {string} */ (mo)) - 1,
-        +(/** @type {string} */ (d)),
-        h,
-        mi,
-        s,
-        frac,
-      ) - zoneOffset(zone);
+    const time = utc(Number(y), Number(mo) - 1, Number(d), h, mi, s, frac) - zoneOffset(zone);
     return sane(time, match[0].length);
   }
   match = SYSLOG.exec(line);
@@ -99,9 +90,9 @@ export function leadingTime(line, now) {
     const month = MONTHS[/** @type {string} */ (mon).toLowerCase()];
     if (month === undefined) return null;
     const year = new Date(now).getUTCFullYear();
-    let time = utc(year, month, +(/** @type {string} */ (d)), h, mi, s, frac);
+    let time = utc(year, month, Number(d), h, mi, s, frac);
     // A December line read in January belongs to last year.
-    if (time - now > 31 * 86_400_000) time = utc(year - 1, month, +(/** @type {string} */ (d)), h, mi, s, frac);
+    if (time - now > 31 * 86_400_000) time = utc(year - 1, month, Number(d), h, mi, s, frac);
     return sane(time, match[0].length);
   }
   match = CLF.exec(line);
@@ -109,12 +100,8 @@ export function leadingTime(line, now) {
     const [, d, mon, y, h, mi, s, sign, zh, zm] = match;
     const month = MONTHS[/** @type {string} */ (mon).toLowerCase()];
     if (month === undefined) return null;
-    const offset =
-      (sign === "-" ? -1 : 1) * (+(/** @type {string} */ (zh)) * 60 + +(/** @type {string} */ (zm))) * 60_000;
-    return sane(
-      utc(+(/** @type {string} */ (y)), month, +(/** @type {string} */ (d)), h, mi, s, undefined) - offset,
-      match[0].length,
-    );
+    const offset = (sign === "-" ? -1 : 1) * (Number(zh) * 60 + Number(zm)) * 60_000;
+    return sane(utc(Number(y), month, Number(d), h, mi, s, undefined) - offset, match[0].length);
   }
   return null;
 }
