@@ -85,7 +85,10 @@ export class LineGrouper {
       if (this.open) this.blanks++;
       return false;
     }
-    const joins = this.open && this.joins(line);
+    // Colour codes may wrap the timestamp (tracing, pino-pretty); only a line starting with ESC pays to strip.
+    const stamped = leadingTime(line.charCodeAt(0) === 27 ? stripAnsi(line) : line, this.now) !== null;
+    if (stamped) this.stamped = true;
+    const joins = this.open && !stamped && this.joins(line);
     if (joins) {
       this.lines += this.blanks + 1;
       this.length += this.blanks + 1 + line.length;
@@ -101,11 +104,6 @@ export class LineGrouper {
 
   /** @param {string} line */
   joins(line) {
-    // Colour codes may wrap the timestamp (tracing, pino-pretty); only a line starting with ESC pays to strip.
-    if (leadingTime(line.charCodeAt(0) === 27 ? stripAnsi(line) : line, this.now) !== null) {
-      this.stamped = true;
-      return false;
-    }
     const span = this.blanks + 1;
     if (this.lines + span > this.maxLines || this.length + span + line.length > this.maxLength) return false;
     if (this.block === GO && (this.blanks === 0 ? GO_FRAME.test(line) : GOROUTINE.test(line))) return true;
