@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { ClientError } from "../errors";
 import { mediaTypeOf, readBody } from "../http/body";
 import { type AppContext, type AppEnv, authorize, streamRoute } from "../http/context";
-import { decoderFor } from "./formats";
+import { decoderFor, multilineOf } from "./formats";
 import { parseJsonText } from "./json";
 import { mapLokiPush } from "./loki";
 import { decodeLokiPushRequest } from "./loki-proto";
@@ -43,7 +43,8 @@ ingestRoutes.post("/api/streams/:stream/logs", streamRoute("write"), async (c) =
   const stream = c.req.param("stream");
   const text = await bodyText(c);
   // Parsed and serialised here, so the Durable Object only stores the batch and prefixes ids.
-  const drafts = decode(text, Date.now());
+  const multiline = multilineOf(c.req.query("multiline"), c.req.header("X-Edge-Tail-Multiline"));
+  const drafts = decode(text, Date.now(), { multiline, maxLength: c.var.config.maxEntryLength });
   const [result] = await store(c, [{ stream, drafts, source: "the path" }], {
     key: await keyed(key, type, text),
     format: type,

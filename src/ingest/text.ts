@@ -1,6 +1,8 @@
-// Plain-text bodies to drafts: one entry per line, its own leading time and level word read when present.
+// Plain-text bodies to drafts: one entry per line or per multi-line group (lib/multiline.js), its own leading
+// time and level word read when present.
 import { stripAnsi } from "../../lib/ansi.js";
 import { type Level, levelOf } from "../../lib/levels.js";
+import { groupLines } from "../../lib/multiline.js";
 import { leadingTime } from "../../lib/time.js";
 import type { EntryDraft } from "../stream/stored";
 import { isSaneTime } from "./normalise";
@@ -8,8 +10,22 @@ import { isSaneTime } from "./normalise";
 // The recogniser lives in lib/ so the CLI groups lines by the same rule; re-exported for its tests here.
 export { leadingTime };
 
-/** Every non-empty line is one entry; its own leading timestamp and level word, when it has them, are read. */
-export function parseText(body: string, now: number): EntryDraft[] {
+/** How a text body becomes entries: `multiline` groups stack traces and the like (lib/multiline.js). */
+export interface TextOptions {
+  multiline?: boolean;
+  /** An entry gathers lines up to this many characters (MAX_ENTRY_LENGTH). */
+  maxLength?: number;
+}
+
+/**
+ * Each non-empty line starts an entry or, with `multiline` (the default), may join the one before it; each
+ * entry's leading timestamp and level word, when it has them, are read from its first line.
+ */
+export function parseText(body: string, now: number, options: TextOptions = {}): EntryDraft[] {
+  if (options.multiline !== false) {
+    const groups = groupLines(body, { now, maxLength: options.maxLength });
+    return groups.map((group) => textEntry(group.message, now, group.stamp));
+  }
   const entries: EntryDraft[] = [];
   for (const raw of body.split("\n")) {
     const message = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
@@ -22,8 +38,9 @@ export function parseText(body: string, now: number): EntryDraft[] {
  * One line of text as an entry, kept whole as the message. A leading timestamp becomes its time (else the time
  * of receipt `now`), and a level word at the start, just after the timestamp or after a syslog header's
  * `host prog[pid]:` its level, else a syslog `<PRI>`'s severity; colour codes around either are looked past.
+ * `known` is the timestamp already read from its first line (as lib/multiline.js does), if it was.
  */
-export function textEntry(message: string, now: number): EntryDraft {
+export function textEntry(message: string, now: number, known?: ReturnType<typeof leadingTime>): EntryDraft {
   let rest = stripAnsi(message);
   let severity: Level | null = null;
   // One comparison for the lines that do not start with `<`, nearly all of them.
@@ -32,7 +49,8 @@ export function textEntry(message: string, now: number): EntryDraft {
     severity = SEVERITY[Number(pri[1]) % 8] ?? null;
     rest = rest.slice(pri[0].length);
   }
-  const stamp = leadingTime(rest, now);
+  // The grouper read the time at the very start of the line, so behind a `<PRI>` it is read here.
+  const stamp = known === undefined || pri ? leadingTime(rest, now) : known;
   const entry: EntryDraft = { time: now, level: severity, message };
   if (stamp !== null) {
     // The rule of every route: a time before 1970 or over a day ahead gives way to the time of receipt.

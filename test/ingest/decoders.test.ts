@@ -144,11 +144,11 @@ describe("decoderFor", () => {
 });
 
 describe("properties", () => {
-  it("text: every non-empty line becomes exactly one entry with its text intact", () => {
+  it("text without multiline: every non-empty line becomes exactly one entry with its text intact", () => {
     fc.assert(
       fc.property(fc.array(fc.string({ unit: "grapheme" })), (lines) => {
         const clean = lines.map((line) => line.replace(/[\r\n]/g, ""));
-        const entries = parseText(clean.join("\n"), NOW);
+        const entries = parseText(clean.join("\n"), NOW, { multiline: false });
         expect(entries.map((entry) => entry.message)).toEqual(clean.filter((line) => line !== ""));
       }),
     );

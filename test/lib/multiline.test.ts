@@ -10,7 +10,7 @@ import node from "../fixtures/traces/node.txt?raw";
 import python from "../fixtures/traces/python.txt?raw";
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
-const group = (body: string, options = {}) => groupLines(body, { now: NOW, ...options });
+const group = (body: string, options = {}) => groupLines(body, { now: NOW, ...options }).map((g) => g.message);
 /** Each entry's first line and line count: enough to say where the cuts fell. */
 const shape = (messages: string[]) => messages.map((m) => [m.split("\n")[0], m.split("\n").length]);
 
