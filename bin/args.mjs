@@ -5,11 +5,14 @@ import { LEVELS, levelOf } from "../lib/levels.js";
 import { isStreamName, streamNameProblem } from "../lib/names.js";
 
 export const USAGE = `Usage:
-  edge-tail pipe URL STREAM [--format auto|text|ndjson] [--batch-lines N] [--batch-bytes N] [--batch-ms MS]
+  edge-tail pipe URL STREAM [--format auto|text|ndjson] [--multiline on|off] [--batch-lines N] [--batch-bytes N]
+                            [--batch-ms MS]
   edge-tail tail URL STREAM... [QUERY] [--query Q] [--level L] [--grep TEXT] [--tail N] [--no-color]
 
 pipe   reads stdin line by line and posts it to STREAM in batches, in order, retrying until every line is
-       accepted (--batch-lines 1000, --batch-bytes 524288, --batch-ms 200 by default).
+       accepted (--batch-lines 1000, --batch-bytes 524288, --batch-ms 200 by default). A stack trace is one
+       entry: a batch ends only where an entry starts, and the last entry waits --batch-ms for more lines
+       (--multiline off: one entry per line).
 tail   prints STREAM live, resuming after a drop without repeating or losing a line.
        Several streams (or prefixes such as team-a.*) are read together.
        QUERY filters in the viewer's query language: level:>=warn timeout, status:>=500, /time(d)?out/i …
@@ -32,7 +35,7 @@ export class UsageError extends Error {}
 /**
  * @typedef {{ command: "help" }
  *   | { command: "pipe", url: string, stream: string, token: string | undefined, format: "auto" | "text" | "ndjson",
- *       batchLines: number, batchBytes: number, batchMs: number }
+ *       multiline: boolean, batchLines: number, batchBytes: number, batchMs: number }
  *   | { command: "tail", url: string, streams: string[], token: string | undefined, query: string, tail: number,
  *       color: boolean | undefined }} Command
  *   `color` undefined: decided by the terminal.
@@ -40,6 +43,7 @@ export class UsageError extends Error {}
 
 const OPTIONS = /** @type {const} */ ({
   format: { type: "string" },
+  multiline: { type: "string" },
   "batch-lines": { type: "string" },
   "batch-bytes": { type: "string" },
   "batch-ms": { type: "string" },
@@ -52,7 +56,7 @@ const OPTIONS = /** @type {const} */ ({
   help: { type: "boolean", short: "h" },
 });
 
-const PIPE_ONLY = ["format", "batch-lines", "batch-bytes", "batch-ms"];
+const PIPE_ONLY = ["format", "multiline", "batch-lines", "batch-bytes", "batch-ms"];
 const TAIL_ONLY = ["query", "level", "grep", "tail", "no-color"];
 
 /**
@@ -92,6 +96,7 @@ export function parseCommandLine(argv, env) {
       stream,
       token,
       format: choice("--format", values.format ?? "auto", /** @type {const} */ (["auto", "text", "ndjson"])),
+      multiline: choice("--multiline", values.multiline ?? "on", /** @type {const} */ (["on", "off"])) === "on",
       batchLines: integer("--batch-lines", values["batch-lines"] ?? "1000", 1, 100_000),
       batchBytes: integer("--batch-bytes", values["batch-bytes"] ?? String(512 * 1024), 1, 100 * 1024 * 1024),
       batchMs: integer("--batch-ms", values["batch-ms"] ?? "200", 0, 60_000),
