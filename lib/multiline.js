@@ -120,16 +120,24 @@ export class LineGrouper {
       if (!/^\s/.test(line)) this.block = NONE;
       return true;
     }
+    // In a timestamped body every line without a timestamp joins: no shape needs testing, no block matters.
+    if (this.stamped) {
+      this.block = NONE;
+      return true;
+    }
     this.block = blockOf(line);
-    return this.block !== NONE || this.stamped || CONTINUATION.test(line);
+    return this.block !== NONE || CONTINUATION.test(line);
   }
 }
 
-/** The block a line opens, if any. @param {string} line */
+/** The block a line opens, if any; its first and last characters rule out most lines without a regex. */
+/** @param {string} line */
 function blockOf(line) {
-  if (TRACEBACK.test(line)) return PYTHON;
-  if (GOROUTINE.test(line)) return GO;
-  return NODE_LOCATION.test(line) ? NODE : NONE;
+  const first = line.charCodeAt(0);
+  if (first === 84 && TRACEBACK.test(line)) return PYTHON; // T
+  if (first === 103 && GOROUTINE.test(line)) return GO; // g
+  const last = line.charCodeAt(line.length - 1);
+  return last >= 48 && last <= 57 && NODE_LOCATION.test(line) ? NODE : NONE;
 }
 
 /** @typedef {{ message: string; stamp: { time: number; length: number } | null }} Group */
