@@ -90,6 +90,7 @@ describe("text/plain with stack traces", () => {
       "2026-11-25T10:11:12.5Z ",
       "\u001b[2m2026-11-25 10:11:12\u001b[0m ",
       "Nov  5 08:12:01 ",
+      "<34>Nov 25 08:12:01 host app: ",
       "",
     );
     const line = fc
