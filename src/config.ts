@@ -1,5 +1,5 @@
 // The one Config: every setting, typed, defaulted from one DEFAULTS table and validated once per isolate.
-import { type AuthConfig, parseStreamTokens } from "./http/auth";
+import { type AuthConfig, parseStreamTokens } from "./tokens";
 
 /** Every setting, typed and validated: read once per isolate from `env` by `loadConfig`. */
 export interface Config {

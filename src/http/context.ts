@@ -3,7 +3,8 @@ import type { Context, MiddlewareHandler } from "hono";
 import { streamNameProblem } from "../../lib/names.js";
 import { type Config, loadConfig } from "../config";
 import { ClientError } from "../errors";
-import { type Access, grantingTokens, matchesAny, presentedToken } from "./auth";
+import type { Access } from "../tokens";
+import { grantingTokens, matchesAny, presentedToken } from "./auth";
 
 /** The Hono environment of every route: the bindings, and the configuration read once. */
 export type AppEnv = { Bindings: Env; Variables: { config: Config } };

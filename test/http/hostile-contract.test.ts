@@ -3,10 +3,11 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { LogEntry } from "../../lib/types";
-import { grantingTokens, parseStreamTokens } from "../../src/http/auth";
+import { grantingTokens } from "../../src/http/auth";
 import { planReplay, RingBuffer } from "../../src/stream/ring-buffer";
 import { joinTails, tailOf } from "../../src/stream/stored";
 import { Subscribers } from "../../src/stream/subscribers";
+import { parseStreamTokens } from "../../src/tokens";
 import { freshStream, post, request, Subscription } from "../helpers";
 import { compress } from "./wire";
 
