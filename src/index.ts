@@ -6,6 +6,7 @@ import { withConfig } from "./http/context";
 import { ClientError } from "./http/errors";
 import { ingestRoutes } from "./http/ingest-routes";
 import { viewerRoutes } from "./viewer/routes";
+import { streamListRoutes } from "./viewer/stream-list";
 
 export { LogStream } from "./stream/log-stream";
 export { StreamIndex } from "./stream/stream-index";
@@ -40,6 +41,7 @@ app.use("*", async (c, next) => {
 
 app.route("/", ingestRoutes);
 app.route("/", viewerRoutes);
+app.route("/", streamListRoutes);
 app.route("/", alertRoutes);
 
 app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));

@@ -299,6 +299,24 @@ export class Alerts {
     return deleted;
   }
 
+  /** How many rules the stream has: one with rules stays in the stream list when its lines have aged out. */
+  count(): number {
+    if (!hasAlertTables(this.#sql)) return 0;
+    return this.#sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM alert_rules").one().n;
+  }
+
+  /** Forgets every rule and incident, undelivered ones too (the stream was deleted). */
+  async clear(): Promise<void> {
+    this.#sql.exec("DROP TABLE IF EXISTS alert_rules");
+    this.#sql.exec("DROP TABLE IF EXISTS incidents");
+    this.#rules = undefined;
+    this.#captures = undefined;
+    this.#outstanding = 0;
+    this.#active = false;
+    this.#alarmAt = undefined;
+    await this.storage.deleteAlarm();
+  }
+
   rule(name: string): RuleView | null {
     if (!hasAlertTables(this.#sql)) return null;
     const [row] = this.#sql.exec<RuleRow>("SELECT * FROM alert_rules WHERE name = ?", name).toArray();

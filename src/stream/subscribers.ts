@@ -1,4 +1,4 @@
-import { GAP_EVENT } from "../../lib/events.js";
+import { DELETED_EVENT, GAP_EVENT } from "../../lib/events.js";
 import type { LogEntry } from "../../lib/types";
 import { type CompiledFilter, compileFilter } from "../viewer/filter";
 import { BACKFILL_END, encodeComment, encodeEvent, encodeLogEvent, encodeRetry } from "../viewer/sse";
@@ -104,6 +104,19 @@ export class Subscribers {
         byKey.set(filter.key, message);
       }
       if (message !== null) send(socket, message);
+    }
+  }
+
+  /** Tells every viewer the stream was deleted, then closes its socket (which ends its response). */
+  deleted(sockets: WebSocket[], stream: string): void {
+    const told = encoder.encode(encodeEvent({ event: DELETED_EVENT, data: JSON.stringify({ stream }) }));
+    for (const socket of sockets) {
+      send(socket, told);
+      try {
+        socket.close(1000, "stream deleted");
+      } catch {
+        // Already closed.
+      }
     }
   }
 

@@ -70,7 +70,7 @@ export function parsePositions(value: string | null | undefined): Map<string, nu
 /** One event of a stream's SSE as its Durable Object encodes it. */
 interface Frame {
   id: number;
-  event: "log" | "gap" | null;
+  event: "log" | "gap" | "deleted" | null;
   /** The event's data: single-line JSON. */
   data: string;
   /** The entry's time, for merging backfills. */
@@ -94,9 +94,10 @@ export function parseFrames(text: string): Frame[] {
     let data = "";
     for (const line of block.split("\n")) {
       if (line.startsWith("id: ")) id = Number(line.slice(4));
-      else if (line.startsWith("event: ")) event = line.slice(7) === "gap" ? "gap" : "log";
+      else if (line.startsWith("event: ")) event = (["gap", "deleted"] as const).find((e) => e === line.slice(7)) ?? "log";
       else if (line.startsWith("data: ")) data = line.slice(6);
     }
+    if (event === "deleted") id = 0;
     if (Number.isNaN(id)) continue;
     frames.push({ id, event, data, time: event === "log" ? timeOf(data) : 0 });
   }
@@ -169,8 +170,10 @@ export class MergedView {
       else if (this.#started && source.backfillDone) this.#emit(name, decoder.decode(event.data));
       else source.queued.push(decoder.decode(event.data));
     });
-    // A stream that goes away ends the view: EventSource reconnects and resumes every stream.
-    const end = () => this.#outlet?.end();
+    // A stream that goes away ends the view (EventSource reconnects and resumes every stream); a deleted one leaves it.
+    const end = () => {
+      if (this.#sources.get(name) === source) this.#outlet?.end();
+    };
     socket.addEventListener("close", end);
     socket.addEventListener("error", end);
     socket.send("start+");
@@ -260,6 +263,12 @@ export class MergedView {
     let text = "";
     for (const [name, frame] of frames) {
       if (frame.event === null) continue;
+      if (frame.event === "deleted") {
+        this.#sources.delete(name);
+        this.#positions.delete(name);
+        text += `event: deleted\ndata: ${JSON.stringify({ stream: name })}\n\n`;
+        continue;
+      }
       this.#positions.set(name, frame.id);
       text += `id: ${encodePositions(this.#positions)}\nevent: ${frame.event}\ndata: {"stream":"${name}",${frame.data.slice(1)}\n\n`;
     }
