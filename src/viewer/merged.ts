@@ -94,7 +94,8 @@ export function parseFrames(text: string): Frame[] {
     let data = "";
     for (const line of block.split("\n")) {
       if (line.startsWith("id: ")) id = Number(line.slice(4));
-      else if (line.startsWith("event: ")) event = (["gap", "deleted"] as const).find((e) => e === line.slice(7)) ?? "log";
+      else if (line.startsWith("event: "))
+        event = (["gap", "deleted"] as const).find((e) => e === line.slice(7)) ?? "log";
       else if (line.startsWith("data: ")) data = line.slice(6);
     }
     if (event === "deleted") id = 0;

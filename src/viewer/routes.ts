@@ -4,8 +4,8 @@ import { clientKey, grantingTokens, matchesAny, presentedToken, readablePrefixes
 import { type AppEnv, authorize, streamRoute, streamStub } from "../http/context";
 import { ClientError } from "../http/errors";
 import { sessionToken } from "../http/session";
-import { CLIENT_HEADER } from "../stream/log-stream";
 import { effectivePrefixes, MAX_LIST_LIMIT } from "../stream/index-shards";
+import { CLIENT_HEADER } from "../stream/log-stream";
 import { MAX_MERGED_STREAMS, MergedView, parsePositions, parseStreamSelection } from "./merged";
 import { relay, SSE_HEADERS } from "./sse-relay";
 import { listStreams } from "./stream-list";

@@ -26,7 +26,10 @@ export interface StreamPage {
 export function parseListOptions(query: URLSearchParams): { prefix: string; limit: number; cursor: string } {
   const prefix = query.get("prefix") ?? "";
   if (!/^[A-Za-z0-9._-]{0,64}$/.test(prefix))
-    throw new ClientError(400, `Invalid prefix ${JSON.stringify(prefix)}: use up to 64 characters of A-Z a-z 0-9 . _ -`);
+    throw new ClientError(
+      400,
+      `Invalid prefix ${JSON.stringify(prefix)}: use up to 64 characters of A-Z a-z 0-9 . _ -`,
+    );
   const rawLimit = query.get("limit");
   const limit = rawLimit === null ? DEFAULT_LIST_LIMIT : Number(rawLimit);
   if (!/^\d+$/.test(rawLimit ?? "1") || !Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT)
@@ -36,7 +39,10 @@ export function parseListOptions(query: URLSearchParams): { prefix: string; limi
     );
   const cursor = query.get("cursor") ?? "";
   if (!/^[A-Za-z0-9._-]{0,64}$/.test(cursor))
-    throw new ClientError(400, `Invalid cursor ${JSON.stringify(cursor)}: send the "next" of the previous page as it is`);
+    throw new ClientError(
+      400,
+      `Invalid cursor ${JSON.stringify(cursor)}: send the "next" of the previous page as it is`,
+    );
   return { prefix, limit, cursor };
 }
 
