@@ -152,11 +152,11 @@ export class LogStream extends DurableObject<Env> {
    * Deletes the stream's lines, rules, incidents and idempotency keys, and tells its viewers, whose responses
    * end. The newest id is kept, so the stream's next line gets an id no viewer has seen.
    */
-  async erase(): Promise<void> {
+  async erase(stream: string): Promise<void> {
     const inFlight = this.#report.sent;
     clearTimeout(this.#report.timer);
     this.#report = { at: 0, lastId: this.#ring.lastId };
-    this.#subscribers.deleted(this.ctx.getWebSockets(), this.#name ?? "");
+    this.#subscribers.deleted(this.ctx.getWebSockets(), stream);
     this.#ring.clear();
     this.#keys.clear();
     await this.#alerts.clear();

@@ -75,7 +75,7 @@ streamListRoutes.get("/api/streams", async (c) => {
 // Its lines, rules, incidents and list entry go; its viewers are told (`event: deleted`) and their responses end.
 streamListRoutes.delete("/api/streams/:stream", streamRoute("write"), async (c) => {
   const stream = c.req.param("stream");
-  await streamStub(c, stream).erase();
+  await streamStub(c, stream).erase(stream);
   const shard = shardName(shardOf(stream, c.var.config.streamIndexShards));
   await c.env.STREAM_INDEX.get(c.env.STREAM_INDEX.idFromName(shard)).remove(stream);
   return c.body(null, 204);
