@@ -2,6 +2,8 @@
 // the production bundle calls each shard's `report` as a stream would), then times the list's first page and
 // prefix resolutions over HTTP, and how many reports one shard takes per second.
 //   node bench/index.mjs [--streams 100000] [--shards 32]
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { build } from "esbuild";
 import { serveBundle } from "./serve.mjs";
@@ -74,6 +76,21 @@ async function report(names, width, only) {
   return /** @type {{ ms: number, reports: number }} */ (await response.json());
 }
 
+/** CPU seconds workerd (Miniflare's child process: every shard, the driver and the Worker) has used so far. */
+function workerdCpuSeconds() {
+  const pids = execFileSync("ps", ["-o", "pid=,comm=", "--ppid", String(process.pid)], { encoding: "utf8" })
+    .split("\n")
+    .filter((line) => line.includes("workerd"))
+    .map((line) => line.trim().split(/\s+/)[0]);
+  let ticks = 0;
+  for (const pid of pids) {
+    // utime and stime, fields 14 and 15 of /proc/PID/stat, counted after the command's closing parenthesis.
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / 100;
+}
+
 /**
  * Median and p95 of `runs` timed GETs, after one warm-up; checks the answer with `check`.
  * @param {string} path
@@ -97,10 +114,14 @@ try {
   const names = Array.from({ length: STREAMS }, (_, i) => `team-${i % TEAMS}.svc-${Math.floor(i / TEAMS)}`);
   let fillMs = 0;
   for (let i = 0; i < names.length; i += 10_000) fillMs += (await report(names.slice(i, i + 10_000), 256)).ms;
-  console.log(`registered ${STREAMS.toLocaleString("en")} streams over ${SHARDS} shards in ${(fillMs / 1000).toFixed(1)} s`);
+  console.log(
+    `registered ${STREAMS.toLocaleString("en")} streams over ${SHARDS} shards in ${(fillMs / 1000).toFixed(1)} s`,
+  );
 
   // One shard's capacity: its own streams re-reported as fast as it takes them.
+  const cpuBefore = workerdCpuSeconds();
   const one = await report(names, 64, 0);
+  const cpuPerReport = ((workerdCpuSeconds() - cpuBefore) * 1000) / one.reports;
   const perShard = (one.reports / one.ms) * 1000;
 
   const perTeam = STREAMS / TEAMS;
@@ -130,7 +151,8 @@ try {
 | a whole team (\`?prefix=team-42.&limit=1000\`, ${Math.min(1000, perTeam)} rows) | ${ms(wholeTeam)} |
 | a narrow prefix (\`?prefix=team-42.svc-1\`) | ${ms(narrow)} |
 
-Reports: one shard took ${one.reports.toLocaleString("en")} reports in ${one.ms} ms, ${Math.round(perShard).toLocaleString("en")}/s (64 in flight, locally);
+Reports: one shard took ${one.reports.toLocaleString("en")} reports in ${one.ms} ms, ${Math.round(perShard).toLocaleString("en")}/s (64 in flight, one local workerd process for every object, load average ${(await import("node:os")).loadavg()[0]?.toFixed(1)});
+workerd spent ${cpuPerReport.toFixed(2)} ms of CPU per report (the driver's call, the RPC and the shard's upsert): ${Math.round(1000 / cpuPerReport).toLocaleString("en")} reports/s per core;
 with every stream active, each shard gets ${Math.round(load).toLocaleString("en")}/s (${STREAMS.toLocaleString("en")} streams / INDEX_REPORT_MS ${REPORT_MS} ms / ${SHARDS} shards); Cloudflare's guidance is about 1,000/s per object.`);
 } finally {
   await server.dispose();

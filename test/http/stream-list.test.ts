@@ -98,4 +98,20 @@ describe("GET /api/streams", () => {
     await report(`${prefix}watched`, 2);
     expect((await list(`prefix=${prefix}`)).streams.map((s) => s.name)).toEqual([`${prefix}watched`]);
   });
+
+  it("lists a stream that has an alert rule and no lines, from the report its new rule sends", async () => {
+    const stream = `t-${crypto.randomUUID()}`;
+    const saved = await request(`/api/streams/${stream}/alerts/watch`, {
+      method: "PUT",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ query: "boom", webhook: { url: "http://127.0.0.1:9/hook" } }),
+    });
+    expect(saved.status).toBe(201);
+    const listed = await eventually(
+      async () => (await list(`prefix=${stream}`)).streams[0],
+      3000,
+      `${stream} listed for its rule`,
+    );
+    expect(listed).toMatchObject({ name: stream, entries: 0, lastId: 0, lastActivity: 0 });
+  });
 });
