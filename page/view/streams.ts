@@ -191,9 +191,10 @@ export function showLanding() {
   };
   let typing: ReturnType<typeof setTimeout> | undefined;
   filter.addEventListener("input", () => {
+    // An answer still on its way is for what the box held before: it is dropped.
+    generation++;
     clearTimeout(typing);
     typing = setTimeout(() => {
-      generation++;
       shown = [];
       void refresh();
     }, 150);
