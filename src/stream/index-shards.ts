@@ -55,8 +55,35 @@ export function prefixEnd(prefix: string): string {
 }
 
 /**
- * The shards' pages as one page of `limit`, and the cursor of the next: each shard is asked for `limit + 1`
- * names, so a row beyond `limit` says exactly whether more follow.
+ * Rows to ask each shard for first: about twice its share of a page, so one round usually fills the page
+ * without every shard sending a whole page (`shardsToRefill` finds the shards that held more than that).
+ */
+export function firstAsk(limit: number, shards: number): number {
+  return Math.min(limit + 1, Math.ceil((2 * (limit + 1)) / shards) + 2);
+}
+
+/**
+ * The shards that may hold names among the page's first `limit + 1` beyond what they sent: those that sent all
+ * `asked` rows and whose last is below the (limit + 1)-th name sent (every shard's rows up to there are in).
+ * Each is to be asked again after its last name.
+ */
+export function shardsToRefill(pages: readonly StreamSummary[][], asked: number, limit: number): Map<number, string> {
+  const names = pages
+    .flat()
+    .map((row) => row.name)
+    .sort();
+  const cutoff = names[limit];
+  const refill = new Map<number, string>();
+  for (const [i, page] of pages.entries()) {
+    const last = page.at(-1)?.name;
+    if (page.length >= asked && last !== undefined && (cutoff === undefined || last < cutoff)) refill.set(i, last);
+  }
+  return refill;
+}
+
+/**
+ * The shards' pages as one page of `limit`, and the cursor of the next: the pages hold every shard's names up
+ * to the (limit + 1)-th (see `shardsToRefill`), so a row beyond `limit` says exactly whether more follow.
  */
 export function mergePages(
   pages: readonly StreamSummary[][],

@@ -8,10 +8,12 @@ import { ClientError } from "../http/errors";
 import {
   DEFAULT_LIST_LIMIT,
   effectivePrefixes,
+  firstAsk,
   MAX_LIST_LIMIT,
   mergePages,
   shardName,
   shardOf,
+  shardsToRefill,
 } from "../stream/index-shards";
 
 export const streamListRoutes = new Hono<AppEnv>();
@@ -46,7 +48,10 @@ export function parseListOptions(query: URLSearchParams): { prefix: string; limi
   return { prefix, limit, cursor };
 }
 
-/** Streams under any of `prefixes` with names after `after`, from every shard at once, merged by name. */
+/**
+ * Streams under any of `prefixes` with names after `after`, merged by name from every shard at once: each is
+ * asked for about twice its share of the page, and the one or two that held more are asked again.
+ */
 export async function listStreams(
   env: Env,
   shards: number,
@@ -55,11 +60,15 @@ export async function listStreams(
   limit: number,
 ): Promise<StreamPage> {
   if (prefixes.length === 0) return { streams: [], next: null };
-  const pages = await Promise.all(
-    Array.from({ length: shards }, (_, i) =>
-      env.STREAM_INDEX.get(env.STREAM_INDEX.idFromName(shardName(i))).list({ prefixes, after, limit: limit + 1 }),
-    ),
+  const shard = (i: number) => env.STREAM_INDEX.get(env.STREAM_INDEX.idFromName(shardName(i)));
+  const asked = firstAsk(limit, shards);
+  const pages: StreamSummary[][] = await Promise.all(
+    Array.from({ length: shards }, (_, i) => shard(i).list({ prefixes, after, limit: asked })),
   );
+  // A shard that held more of the page's names than its share is asked again, for the rest of a page.
+  const refill = [...shardsToRefill(pages, asked, limit)];
+  const more = await Promise.all(refill.map(([i, last]) => shard(i).list({ prefixes, after: last, limit: limit + 1 })));
+  for (const [n, [i]] of refill.entries()) pages[i] = [...(pages[i] ?? []), ...(more[n] ?? [])];
   return mergePages(pages, limit);
 }
 
