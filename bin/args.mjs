@@ -21,7 +21,7 @@ tail   prints STREAM live, resuming after a drop without repeating or losing a l
        --level warn means level:>=warn; --grep TEXT means the phrase "TEXT"; all given parts must match.
        --tail N: entries to show before going live (100).
 
-Everywhere: --token T (or EDGE_TAIL_TOKEN), --help.
+Everywhere: --token T (or EDGE_TAIL_TOKEN), --help, --version.
 
   some-app 2>&1 | npx edge-tail pipe http://localhost:8787 my-app
   npx edge-tail tail http://localhost:8787 my-app 'level:>=warn timeout'
@@ -33,7 +33,7 @@ Exit codes: 0 done, 1 the server refused or failed, 2 a usage error.`;
 export class UsageError extends Error {}
 
 /**
- * @typedef {{ command: "help" }
+ * @typedef {{ command: "help" } | { command: "version" }
  *   | { command: "pipe", url: string, stream: string, token: string | undefined, format: "auto" | "text" | "ndjson",
  *       multiline: boolean, batchLines: number, batchBytes: number, batchMs: number }
  *   | { command: "tail", url: string, streams: string[], token: string | undefined, query: string, tail: number,
@@ -54,6 +54,7 @@ const OPTIONS = /** @type {const} */ ({
   "no-color": { type: "boolean" },
   token: { type: "string" },
   help: { type: "boolean", short: "h" },
+  version: { type: "boolean" },
 });
 
 const PIPE_ONLY = ["format", "multiline", "batch-lines", "batch-bytes", "batch-ms"];
@@ -74,6 +75,7 @@ export function parseCommandLine(argv, env) {
   }
   const { values, positionals, tokens } = parsed;
   if (values.help) return { command: "help" };
+  if (values.version) return { command: "version" };
   const [command, url, ...rest] = positionals;
   if (command === undefined) throw new UsageError("expected a command: pipe or tail");
   if (command !== "pipe" && command !== "tail") throw new UsageError(`unknown command "${command}": use pipe or tail`);

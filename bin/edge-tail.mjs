@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// edge-tail CLI: `pipe` ships stdin to a stream, `tail` prints streams live. Node 20+, no build step.
+// edge-tail CLI: `pipe` ships stdin to a stream, `tail` prints streams live. Node 20+; runs from bin/ as it is,
+// or bundled into one file (scripts/build-cli.mjs) that each deployment serves at /cli.mjs.
 import { parseCommandLine, USAGE, UsageError } from "./args.mjs";
 import { pipe } from "./pipe.mjs";
 import { tail } from "./tail.mjs";
+import { VERSION } from "./version.mjs";
 
 /** @param {string} message */
 const warn = (message) => {
@@ -28,6 +30,10 @@ async function main() {
   }
   if (command.command === "help") {
     process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (command.command === "version") {
+    process.stdout.write(`${VERSION}\n`);
     return 0;
   }
   if (command.command === "pipe") return pipe(command, warn);

@@ -5,4 +5,7 @@ export const LOG_EVENT = "log";
 /** Ids that left the ring before the reader could get them: `data` is a Gap as JSON. */
 export const GAP_EVENT = "gap";
 
-/** @typedef {typeof LOG_EVENT | typeof GAP_EVENT} StreamEventName */
+/** The stream was deleted (`DELETE /api/streams/{stream}`): `data` is `{"stream":NAME}`; the server then ends the response. */
+export const DELETED_EVENT = "deleted";
+
+/** @typedef {typeof LOG_EVENT | typeof GAP_EVENT | typeof DELETED_EVENT} StreamEventName */

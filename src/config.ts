@@ -30,6 +30,8 @@ export interface Config {
   otlpStreamAttributes: string[];
   /** How often, at most, a stream reports its activity to the stream index. */
   indexReportMs: number;
+  /** Durable Objects the stream list is spread over (each stream reports to one, placed by its name). */
+  streamIndexShards: number;
   /** Hosts (`host` or `host:port`) an alert's webhook may call; empty: no alert can be saved. */
   alertWebhookHosts: string[];
   /** How long an alert's incident is kept. */
@@ -52,6 +54,7 @@ type Setting =
   | "RATE_LIMIT_PER_SECOND"
   | "RATE_LIMIT_BURST"
   | "INDEX_REPORT_MS"
+  | "STREAM_INDEX_SHARDS"
   | "INCIDENT_TTL";
 
 /** The one table of defaults: wrangler.toml leaves a setting empty to take it. */
@@ -72,6 +75,7 @@ export const DEFAULTS: Record<Setting, number> & {
   RATE_LIMIT_PER_SECOND: 1000,
   RATE_LIMIT_BURST: 2000,
   INDEX_REPORT_MS: 5000,
+  STREAM_INDEX_SHARDS: 32,
   INCIDENT_TTL: 7 * 86_400,
   ALLOWED_ORIGINS: "",
   LOKI_STREAM_LABELS: "stream,service_name,job",
@@ -139,6 +143,7 @@ export function readConfig(env: ConfigEnv): Config {
     lokiStreamLabels: list(env.LOKI_STREAM_LABELS, DEFAULTS.LOKI_STREAM_LABELS),
     otlpStreamAttributes: list(env.OTLP_STREAM_ATTRIBUTES, DEFAULTS.OTLP_STREAM_ATTRIBUTES),
     indexReportMs: integer("INDEX_REPORT_MS"),
+    streamIndexShards: integer("STREAM_INDEX_SHARDS"),
     alertWebhookHosts: list(env.ALERT_WEBHOOK_HOSTS, DEFAULTS.ALERT_WEBHOOK_HOSTS),
     incidentTtlMs: integer("INCIDENT_TTL") * 1000,
     auth,

@@ -7,6 +7,7 @@ import type { AppEnv } from "./http/context";
 import { withConfig } from "./http/context";
 import { ingestRoutes } from "./ingest/routes";
 import { viewerRoutes } from "./viewer/routes";
+import { streamListRoutes } from "./viewer/stream-list";
 
 export { LogStream } from "./log-stream";
 export { StreamIndex } from "./stream/stream-index";
@@ -41,6 +42,7 @@ app.use("*", async (c, next) => {
 
 app.route("/", ingestRoutes);
 app.route("/", viewerRoutes);
+app.route("/", streamListRoutes);
 app.route("/", alertRoutes);
 
 app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));

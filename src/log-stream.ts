@@ -10,6 +10,7 @@ import { compileFilter } from "./stream/filter";
 import { GroupCommit } from "./stream/group-commit";
 import { type HistoryPage, searchHistory } from "./stream/history";
 import { IdempotencyKeys } from "./stream/idempotency";
+import { shardName, shardOf } from "./stream/index-shards";
 import { TokenBucket } from "./stream/rate-limit";
 import { RingBuffer } from "./stream/ring-buffer";
 import type { Batch, Tail } from "./stream/stored";
@@ -69,11 +70,15 @@ export class LogStream extends DurableObject<Env> {
   readonly #startedAt = Date.now();
   /** The stream's name, learnt from its first append, for reports to the stream index. */
   #name: string | undefined;
-  #report: { timer?: ReturnType<typeof setTimeout>; at: number; lastId: number } = { at: 0, lastId: 0 };
+  #report: { timer?: ReturnType<typeof setTimeout>; sent?: Promise<void>; at: number; lastId: number } = {
+    at: 0,
+    lastId: 0,
+  };
   readonly #received: Record<string, number> = {};
   readonly #alerts: Alerts;
   /** Whether the test-only fault (TEST_FAIL_FIRST_APPEND) may still fire in this instance. */
   #faultArmed = true;
+  readonly #keys: IdempotencyKeys;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -82,8 +87,8 @@ export class LogStream extends DurableObject<Env> {
     this.#subscribers = new Subscribers(this.#ring);
     const { alertWebhookHosts: hosts, incidentTtlMs } = this.#config;
     this.#alerts = new Alerts(ctx.storage, this.#ring, { hosts, incidentTtlMs });
-    const keys = new IdempotencyKeys(ctx.storage.sql);
-    this.#commits = new GroupCommit(this.#ring, keys, (firstId, tails) => this.#committed(firstId, tails));
+    this.#keys = new IdempotencyKeys(ctx.storage.sql);
+    this.#commits = new GroupCommit(this.#ring, this.#keys, (firstId, tails) => this.#committed(firstId, tails));
     const { rateLimitPerSecond: rate, rateLimitBurst: burst } = this.#config;
     this.#bucket = rate === 0 ? null : new TokenBucket(rate, burst, Date.now());
   }
@@ -141,11 +146,33 @@ export class LogStream extends DurableObject<Env> {
 
   /** Saves a rule the Worker has checked; `{limit}` when the stream already has the most rules it may. */
   putAlert(stream: string, name: string, rule: AlertRule) {
-    return this.#alerts.put(stream, name, rule);
+    this.#name ??= stream;
+    const saved = this.#alerts.put(stream, name, rule);
+    // The list keeps a stream with rules after its lines age out: the index learns of them.
+    this.#scheduleReport();
+    return saved;
   }
 
   deleteAlert(name: string): boolean {
-    return this.#alerts.delete(name);
+    const deleted = this.#alerts.delete(name);
+    this.#scheduleReport();
+    return deleted;
+  }
+
+  /**
+   * Deletes the stream's lines, rules, incidents and idempotency keys, and tells its viewers, whose responses
+   * end. The newest id is kept, so the stream's next line gets an id no viewer has seen.
+   */
+  async erase(stream: string): Promise<void> {
+    const inFlight = this.#report.sent;
+    clearTimeout(this.#report.timer);
+    this.#report = { at: 0, lastId: this.#ring.lastId };
+    this.#subscribers.deleted(this.ctx.getWebSockets(), stream);
+    this.#ring.clear();
+    this.#keys.clear();
+    await this.#alerts.clear();
+    // A report already on its way lands before the Worker takes the stream off the list.
+    await inFlight;
   }
 
   alert(name: string) {
@@ -168,7 +195,7 @@ export class LogStream extends DurableObject<Env> {
   /** Tells the stream index about this stream, at most once per INDEX_REPORT_MS and never on the hot path. */
   #scheduleReport(): void {
     if (this.#report.timer !== undefined || this.#name === undefined) return;
-    const interval = this.#config.indexReportMs;
+    const { indexReportMs: interval, streamIndexShards: shards } = this.#config;
     const name = this.#name;
     this.#report.timer = setTimeout(
       () => {
@@ -176,12 +203,15 @@ export class LogStream extends DurableObject<Env> {
         const seconds = this.#report.at === 0 ? interval / 1000 : (now - this.#report.at) / 1000;
         const rate = Math.round(((this.#ring.lastId - this.#report.lastId) / seconds) * 10) / 10;
         this.#report = { at: now, lastId: this.#ring.lastId };
-        const index = this.env.STREAM_INDEX.get(this.env.STREAM_INDEX.idFromName("index"));
-        const summary = { name, lastActivity: now, entries: this.#ring.size, lastId: this.#ring.lastId, rate };
+        const index = this.env.STREAM_INDEX.get(this.env.STREAM_INDEX.idFromName(shardName(shardOf(name, shards))));
+        const ring = this.#ring;
+        const summary = { name, lastActivity: ring.newestAt, entries: ring.size, lastId: ring.lastId, rate };
         // A lost report only leaves the list a little stale; the next batch sends a fresh one.
-        this.ctx.waitUntil(
-          index.report(summary).catch((error: unknown) => console.error("index report failed", error)),
-        );
+        const sent = index
+          .report(summary, this.#alerts.count())
+          .catch((error: unknown) => console.error("index report failed", error));
+        this.#report.sent = sent;
+        this.ctx.waitUntil(sent);
       },
       Math.max(0, this.#report.at + interval - Date.now()),
     );

@@ -2,7 +2,7 @@
 // command for this very stream and host) or a search without a match (with a way to search the whole stream).
 import type { Level } from "../../lib/types";
 import { copyText, flash } from "./clipboard";
-import { curlCommand } from "./streams";
+import { cliCommand, commandBlock, curlCommand } from "./streams";
 
 export interface EmptyState {
   stream: string;
@@ -44,7 +44,12 @@ export function showEmpty(empty: EmptyState | null) {
     pre.className = "command";
     pre.append(code);
     const copy = button("Copy command", async () => flash(copy, (await copyText(command)) ? "Copied" : "Copy failed"));
-    section.replaceChildren(paragraph("No lines yet — send one:", "empty-title"), pre, copy);
+    section.replaceChildren(
+      paragraph("No lines yet — send one:", "empty-title"),
+      pre,
+      copy,
+      commandBlock(cliCommand(empty.stream)),
+    );
     return;
   }
   const what = [empty.query.trim(), empty.level ? `level ≥ ${empty.level}` : ""].filter(Boolean).join(", ");

@@ -1,5 +1,5 @@
-// The stream list: the landing page's links, the header's switcher (type-ahead over the same list) and the
-// curl command that sends a first line.
+// The stream list: the landing page's links (paged by name, filtered by prefix), the header's switcher
+// (type-ahead over the same list) and the commands that send a first line.
 import { isStreamName, STREAM_NAME_PATTERN } from "../../lib/names.js";
 import type { StreamSummary } from "../../lib/types";
 import { streamTag } from "./rows";
@@ -20,12 +20,34 @@ export function streamUrl(name: string): string {
   return `${url.pathname}${url.search}`;
 }
 
-export async function fetchStreams(): Promise<StreamSummary[] | null> {
+/** The command that downloads this deployment's CLI and pipes a program's output into `stream`. */
+export function cliCommand(stream: string): string {
+  return `curl -fsSLO ${location.origin}/cli.mjs && some-app 2>&1 | node cli.mjs pipe ${location.origin} ${stream}`;
+}
+
+/** A command shown as a block of code. */
+export function commandBlock(command: string): HTMLElement {
+  const pre = document.createElement("pre");
+  pre.className = "command";
+  pre.append(Object.assign(document.createElement("code"), { textContent: command }));
+  return pre;
+}
+
+/** A page of the stream list: names in order, and the cursor of the next page (null at the end). */
+interface StreamPage {
+  streams: StreamSummary[];
+  next: string | null;
+}
+
+/** One page of the streams whose names start with `prefix`, after `cursor`; null when the list cannot be read. */
+export async function fetchStreams(prefix = "", cursor = "", limit = 100): Promise<StreamPage | null> {
   try {
-    const response = await fetch("/api/streams");
+    const query = new URLSearchParams({ prefix, limit: String(limit) });
+    if (cursor !== "") query.set("cursor", cursor);
+    const response = await fetch(`/api/streams?${query}`);
     if (!response.ok) return null;
-    const body = (await response.json()) as { streams?: StreamSummary[] };
-    return Array.isArray(body.streams) ? body.streams : null;
+    const body = (await response.json()) as Partial<StreamPage>;
+    return Array.isArray(body.streams) ? { streams: body.streams, next: body.next ?? null } : null;
   } catch {
     return null;
   }
@@ -98,8 +120,9 @@ export function showSwitcher(selection: string[]) {
     shown.replaceChildren(...selection.map(streamTag));
   }
   const refresh = async () => {
-    const streams = await fetchStreams();
-    if (!streams) return;
+    const page = await fetchStreams();
+    if (!page) return;
+    const { streams } = page;
     fillDatalist(streams);
     for (const box of several.querySelectorAll<HTMLInputElement>("input")) {
       if (box.checked) checked.add(box.value);
@@ -120,19 +143,72 @@ function checkbox(name: string, checked: boolean): HTMLElement {
   return item;
 }
 
+/** Most rows the landing's list refreshes at once: what the API gives in one page. */
+const MAX_PAGE = 1000;
+
 export function showLanding() {
   $("landing").hidden = false;
   ($("landing-curl") as HTMLElement).textContent = curlCommand("my-app");
+  ($("landing-curl").parentElement as HTMLElement).after(commandBlock(cliCommand("my-app")));
   const input = $("pick-name") as HTMLInputElement;
   wireForm($("pick") as HTMLFormElement, input);
   input.focus();
-  const refresh = async () => {
-    const streams = await fetchStreams();
-    if (streams === null) return;
-    fillDatalist(streams);
-    $("stream-links").replaceChildren(...streams.map(streamLink));
-    $("no-streams").hidden = streams.length > 0;
+  // The list pages by name: a prefix box narrows it as you type, "More streams" appends the next page.
+  const links = $("stream-links");
+  const filter = Object.assign(document.createElement("input"), {
+    type: "search",
+    id: "stream-prefix",
+    placeholder: "Filter by prefix, e.g. team-a.",
+    autocomplete: "off",
+    spellcheck: false,
+  });
+  filter.setAttribute("aria-label", "Show streams whose names start with");
+  const more = Object.assign(document.createElement("button"), { type: "button", textContent: "More streams" });
+  more.hidden = true;
+  links.before(filter);
+  links.after(more);
+  let shown: StreamSummary[] = [];
+  let next: string | null = null;
+  /** Bumped by each new prefix, so an answer for an older prefix is dropped. */
+  let generation = 0;
+  const render = (prefix: string) => {
+    fillDatalist(shown);
+    links.replaceChildren(...shown.map(streamLink));
+    more.hidden = next === null;
+    const none = $("no-streams");
+    none.hidden = shown.length > 0;
+    none.textContent = prefix === "" ? "No stream has received a line yet." : `No stream starts with “${prefix}”.`;
   };
+  /** Reloads what is shown: as many rows as are shown now (at least a page), from the first. */
+  const refresh = async () => {
+    const mine = generation;
+    const prefix = filter.value.trim();
+    const page = await fetchStreams(prefix, "", Math.min(MAX_PAGE, Math.max(100, shown.length)));
+    if (page === null || mine !== generation) return;
+    shown = page.streams;
+    next = page.next;
+    render(prefix);
+  };
+  let typing: ReturnType<typeof setTimeout> | undefined;
+  filter.addEventListener("input", () => {
+    // An answer still on its way is for what the box held before: it is dropped.
+    generation++;
+    clearTimeout(typing);
+    typing = setTimeout(() => {
+      shown = [];
+      void refresh();
+    }, 150);
+  });
+  more.addEventListener("click", async () => {
+    if (next === null) return;
+    const mine = generation;
+    const prefix = filter.value.trim();
+    const page = await fetchStreams(prefix, next);
+    if (page === null || mine !== generation) return;
+    shown = [...shown, ...page.streams];
+    next = page.next;
+    render(prefix);
+  });
   void refresh();
   setInterval(refresh, 5000);
 }

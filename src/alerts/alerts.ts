@@ -217,6 +217,22 @@ export class Alerts {
     return deleted;
   }
 
+  /** How many rules the stream has: one with rules stays in the stream list when its lines have aged out. */
+  count(): number {
+    return this.#tables.exist() ? this.#tables.ruleCount() : 0;
+  }
+
+  /** Forgets every rule and incident, undelivered ones too (the stream was deleted). */
+  async clear(): Promise<void> {
+    this.#tables.drop();
+    this.#rules = undefined;
+    this.#captures = undefined;
+    this.#outstanding = 0;
+    this.#active = false;
+    this.#alarmAt = undefined;
+    await this.storage.deleteAlarm();
+  }
+
   rule(name: string): RuleView | null {
     if (!this.#tables.exist()) return null;
     const row = this.#tables.rule(name);

@@ -52,6 +52,12 @@ export class AlertTables {
     );
   }
 
+  /** Rules and incidents gone, undelivered ones too (the stream was deleted). */
+  drop(): void {
+    this.sql.exec("DROP TABLE IF EXISTS alert_rules");
+    this.sql.exec("DROP TABLE IF EXISTS incidents");
+  }
+
   create(): void {
     const sql = this.sql;
     sql.exec(`CREATE TABLE IF NOT EXISTS alert_rules (

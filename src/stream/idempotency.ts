@@ -25,6 +25,11 @@ export class IdempotencyKeys {
     if (!columns.some((column) => column.name === "digest")) sql.exec("ALTER TABLE idempotency ADD COLUMN digest TEXT");
   }
 
+  /** Forgets every key (the stream was deleted): a resend after that is a new batch. */
+  clear(): void {
+    this.sql.exec("DELETE FROM idempotency");
+  }
+
   /** The batch stored with this key in the last KEY_TTL_MS, if any. */
   recall(key: string): KeyedBatch | undefined {
     const [row] = this.sql

@@ -42,6 +42,8 @@ export function planReplay(
  */
 export class RingBuffer {
   #lastId: number;
+  /** Commit time of the newest batch; 0 before the first. */
+  #newestAt: number;
   /** First and last id, and commit time, of the oldest stored row. */
   #oldestRow: { first: number; last: number; at: number };
   /** SQLite rows written since the object started: what Cloudflare bills for storage writes. */
@@ -66,15 +68,23 @@ export class RingBuffer {
     }
     // The newest id outlives its rows (they may all age out): ids are never reused.
     sql.exec("CREATE TABLE IF NOT EXISTS ring_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
-    const newest = sql.exec<{ last_id: number }>("SELECT last_id FROM ring ORDER BY last_id DESC LIMIT 1").toArray();
+    const newest = sql
+      .exec<{ last_id: number; at: number | null }>("SELECT last_id, at FROM ring ORDER BY last_id DESC LIMIT 1")
+      .toArray();
     const kept = sql.exec<{ value: number }>("SELECT value FROM ring_meta WHERE key = 'last_id'").toArray();
     this.#lastId = Math.max(newest[0]?.last_id ?? 0, kept[0]?.value ?? 0);
+    this.#newestAt = newest[0]?.at ?? 0;
     this.#oldestRow = this.#readOldestRow();
   }
 
   /** The newest id assigned; 0 before the first entry. */
   get lastId(): number {
     return this.#lastId;
+  }
+
+  /** Epoch ms of the newest batch's commit; 0 when the ring holds none (new, or its lines were deleted). */
+  get newestAt(): number {
+    return this.#newestAt;
   }
 
   /** The first id still visible; lastId + 1 when empty. */
@@ -97,6 +107,7 @@ export class RingBuffer {
     if (tails.length <= MAX_ROW_CHARS) this.#insert(firstId, count, tails, now);
     else this.#insertChunked(firstId, splitTails(tails, count), now);
     this.#lastId = firstId + count - 1;
+    this.#newestAt = now;
     // The first row of an empty ring is its oldest.
     if (this.#oldestRow.first === firstId) this.#oldestRow = this.#readOldestRow();
     this.#trim();
@@ -112,6 +123,17 @@ export class RingBuffer {
       this.#lastId,
     ).rowsWritten;
     this.rowsWritten += this.sql.exec("DELETE FROM ring WHERE at < ?", now - this.maxAgeMs).rowsWritten;
+    this.#oldestRow = this.#readOldestRow();
+  }
+
+  /** Drops every entry (the stream was deleted), keeping the newest id: ids are never reused. */
+  clear(): void {
+    this.rowsWritten += this.sql.exec(
+      "INSERT OR REPLACE INTO ring_meta (key, value) VALUES ('last_id', ?)",
+      this.#lastId,
+    ).rowsWritten;
+    this.rowsWritten += this.sql.exec("DELETE FROM ring").rowsWritten;
+    this.#newestAt = 0;
     this.#oldestRow = this.#readOldestRow();
   }
 

@@ -1,5 +1,5 @@
 // A stream's viewers: backfill on connect, and each commit broadcast through each viewer's filter.
-import { GAP_EVENT } from "../../lib/events.js";
+import { DELETED_EVENT, GAP_EVENT } from "../../lib/events.js";
 import type { Commit } from "./commit";
 import { type CompiledFilter, compileFilter, matches } from "./filter";
 import { newestMatches, SCAN_LIMIT } from "./history";
@@ -98,6 +98,19 @@ export class Subscribers {
         byKey.set(filter.key, message);
       }
       if (message !== null) send(socket, message);
+    }
+  }
+
+  /** Tells every viewer the stream was deleted, then closes its socket (which ends its response). */
+  deleted(sockets: WebSocket[], stream: string): void {
+    const told = encoder.encode(encodeEvent({ event: DELETED_EVENT, data: JSON.stringify({ stream }) }));
+    for (const socket of sockets) {
+      send(socket, told);
+      try {
+        socket.close(1000, "stream deleted");
+      } catch {
+        // Already closed.
+      }
     }
   }
 

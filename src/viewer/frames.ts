@@ -3,7 +3,7 @@
 /** One event of a stream's SSE as its Durable Object encodes it. */
 export interface Frame {
   id: number;
-  event: "log" | "gap" | null;
+  event: "log" | "gap" | "deleted" | null;
   /** The event's data: single-line JSON. */
   data: string;
   /** The entry's time, for merging backfills. */
@@ -25,9 +25,12 @@ export function parseFrames(text: string): Frame[] {
     let data = "";
     for (const line of block.split("\n")) {
       if (line.startsWith("id: ")) id = Number(line.slice(4));
-      else if (line.startsWith("event: ")) event = line.slice(7) === "gap" ? "gap" : "log";
+      else if (line.startsWith("event: "))
+        event = (["gap", "deleted"] as const).find((e) => e === line.slice(7)) ?? "log";
       else if (line.startsWith("data: ")) data = line.slice(6);
     }
+    // A deletion carries no id: the stream's ids go on above it.
+    if (event === "deleted") id = 0;
     if (Number.isNaN(id)) continue;
     frames.push({ id, event, data, time: event === "log" ? timeOf(data) : 0 });
   }

@@ -1,5 +1,6 @@
 /** One SSE response carrying the entries of several streams, fed by a WebSocket to each stream's object. */
 
+import { DELETED_EVENT } from "../../lib/events.js";
 import { BACKFILL_END, encodeComment, encodeEvent, encodeId, encodeRetry } from "../stream/sse";
 import { type Frame, parseFrames } from "./frames";
 import { mergeBackfills } from "./merge";
@@ -56,8 +57,10 @@ export class MergedView {
       else if (this.#started && source.backfillDone) this.#emit(name, decoder.decode(event.data));
       else source.queued.push(decoder.decode(event.data));
     });
-    // A stream that goes away ends the view: EventSource reconnects and resumes every stream.
-    const end = () => this.#outlet?.end();
+    // A stream that goes away ends the view (EventSource reconnects and resumes every stream); a deleted one leaves it.
+    const end = () => {
+      if (this.#sources.get(name) === source) this.#outlet?.end();
+    };
     socket.addEventListener("close", end);
     socket.addEventListener("error", end);
     socket.send("start+");
@@ -147,6 +150,12 @@ export class MergedView {
     let text = "";
     for (const [name, frame] of frames) {
       if (frame.event === null) continue;
+      if (frame.event === "deleted") {
+        this.#sources.delete(name);
+        this.#positions.delete(name);
+        text += encodeEvent({ event: DELETED_EVENT, data: JSON.stringify({ stream: name }) });
+        continue;
+      }
       this.#positions.set(name, frame.id);
       const data = `{"stream":"${name}",${frame.data.slice(1)}`;
       text += encodeEvent({ id: encodePositions(this.#positions), event: frame.event, data });

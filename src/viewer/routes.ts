@@ -6,13 +6,15 @@ import { clientKey, grantingTokens, matchesAny, presentedToken, readablePrefixes
 import { type AppEnv, authorize, streamRoute, streamStub } from "../http/context";
 import { sessionToken } from "../http/session";
 import { CLIENT_HEADER } from "../log-stream";
+import { effectivePrefixes, MAX_LIST_LIMIT } from "../stream/index-shards";
 import { parseHistoryOptions, parseSubscribeOptions, toQuery } from "../stream/subscribe-options";
 import { MergedView, PREFIX_VIEWS } from "./merged";
 import { parsePositions } from "./positions";
 import { MAX_MERGED_STREAMS, parseStreamSelection } from "./selection";
 import { relay, SSE_HEADERS } from "./sse-relay";
+import { listStreams } from "./stream-list";
 
-/** The routes that read streams: events, statistics, the stream list and the page's sign-in. */
+/** The routes that read streams: events, statistics and the page's sign-in (the list: stream-list.ts). */
 export const viewerRoutes = new Hono<AppEnv>();
 
 viewerRoutes.get("/api/streams/:stream/events", streamRoute("read"), async (c) => {
@@ -53,18 +55,13 @@ viewerRoutes.get("/api/events", async (c) => {
   // A view of prefixes alone names no stream to check: it needs a read token all the same.
   if (selection.prefixes.length > 0) await authorize(c, "read");
   const readable = await readablePrefixes(c.var.config.auth, presentedToken(c.req.raw, "read"));
+  // The selection's prefixes narrowed to what this token may read: the index answers them as name ranges.
+  const prefixes = [...new Set(selection.prefixes.flatMap((prefix) => effectivePrefixes(prefix, readable)))];
   /** Listed streams under the selection's prefixes that this token may read, beyond those in `known`. */
   const discover = async (known: string[]): Promise<string[]> => {
-    if (selection.prefixes.length === 0) return [];
-    const index = c.env.STREAM_INDEX.get(c.env.STREAM_INDEX.idFromName("index"));
-    return (await index.list())
-      .map((stream) => stream.name)
-      .filter(
-        (name) =>
-          !known.includes(name) &&
-          selection.prefixes.some((prefix) => name.startsWith(prefix)) &&
-          (readable === null || readable.some((prefix) => name.startsWith(prefix))),
-      );
+    const limit = Math.min(MAX_LIST_LIMIT, MAX_MERGED_STREAMS + known.length);
+    const page = await listStreams(c.env, c.var.config.streamIndexShards, prefixes, "", limit);
+    return page.streams.map((stream) => stream.name).filter((name) => !known.includes(name));
   };
   // Hono serves HEAD with this GET handler: answer the headers without taking a viewer slot on any stream.
   if (c.req.method === "HEAD") return c.body(null, 200, SSE_HEADERS);
@@ -140,16 +137,6 @@ viewerRoutes.get("/api/streams/:stream/entries", streamRoute("read"), async (c) 
 viewerRoutes.get("/api/streams/:stream", streamRoute("read"), async (c) =>
   c.json(await streamStub(c, c.req.param("stream")).stats()),
 );
-
-viewerRoutes.get("/api/streams", async (c) => {
-  await authorize(c, "read");
-  const index = c.env.STREAM_INDEX.get(c.env.STREAM_INDEX.idFromName("index"));
-  const streams = await index.list();
-  // A per-team token sees only its own streams; the global read token (or none configured) sees all.
-  const prefixes = await readablePrefixes(c.var.config.auth, presentedToken(c.req.raw, "read"));
-  if (prefixes === null) return c.json({ streams });
-  return c.json({ streams: streams.filter((stream) => prefixes.some((prefix) => stream.name.startsWith(prefix))) });
-});
 
 // The page trades a token typed once for an HttpOnly cookie, because EventSource cannot send headers.
 viewerRoutes.post("/api/session", async (c) => {

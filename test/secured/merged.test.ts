@@ -29,8 +29,9 @@ it("a prefix resolves to the streams the token may read", async () => {
   await postAs(theirs, "write-b", "theirs");
   await eventually(
     async () => {
-      const listed = await (await request("/api/streams", { headers: bearer("read-secret") })).text();
-      return listed.includes(mine) && listed.includes(theirs);
+      const listed = async (prefix: string) =>
+        (await request(`/api/streams?prefix=${prefix}`, { headers: bearer("read-secret") })).text();
+      return (await listed(mine)).includes(mine) && (await listed(theirs)).includes(theirs);
     },
     3000,
     "both streams in the list",

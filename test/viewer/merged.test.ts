@@ -97,7 +97,7 @@ describe("GET /api/events?streams=", () => {
     const prefix = `p${crypto.randomUUID().slice(0, 8)}.`;
     await post(`${prefix}one`, "one 1");
     await eventually(
-      async () => (await (await request("/api/streams")).text()).includes(`${prefix}one`),
+      async () => (await (await request(`/api/streams?prefix=${prefix}`)).text()).includes(`${prefix}one`),
       3000,
       "the first stream in the stream list",
     );

@@ -8,7 +8,10 @@ it("GET /api/streams lists streams with last activity, entry count and rate, wit
   await post(stream, "a\nb\nc");
   const listed = await eventually(
     async () => {
-      const { streams } = await (await request("/api/streams")).json<{ streams: Listed[] }>();
+      const { streams } = await (await request(`/api/streams?prefix=${stream}`)).json<{
+        streams: Listed[];
+        next: string | null;
+      }>();
       return streams.find((s) => s.name === stream);
     },
     3000,
