@@ -4,15 +4,18 @@ import type { IngestResult } from "../../lib/types";
 import { Alerts } from "../alerts/alerts";
 import type { AlertRule } from "../alerts/rule";
 import { type Config, loadConfig } from "../config";
-import { compileFilter } from "../viewer/filter";
+import { compileFilter, type EntryFilter } from "../viewer/filter";
 import { parseSubscribeOptions } from "../viewer/subscribe-options";
+import { entriesAround } from "./context";
 import { GroupCommit } from "./group-commit";
+import type { Histogram } from "./histogram";
 import { type HistoryPage, searchHistory } from "./history";
 import { IdempotencyKeys } from "./idempotency";
 import { TokenBucket } from "./rate-limit";
 import { RingBuffer } from "./ring-buffer";
 import type { Batch, Tail } from "./stored";
 import { type Attachment, Subscribers } from "./subscribers";
+import { countLines, type VolumeWindow, windowGrid } from "./volume";
 
 /**
  * What `append` answers: the ids given, how long to wait when the stream's rate is exceeded, or that the
@@ -180,6 +183,24 @@ export class LogStream extends DurableObject<Env> {
   history(q: string | undefined, level: Level | undefined, before: number, limit: number, stream: string): HistoryPage {
     this.#ring.expire(Date.now());
     return searchHistory(this.#ring, compileFilter({ q, level }, stream), before, limit);
+  }
+
+  /** Lines per time bucket (volume.ts): from the stored marks, or a bounded scan under a filter. */
+  histogram(window: VolumeWindow, filter: EntryFilter, stream: string): Histogram {
+    this.#ring.expire(Date.now());
+    return countLines(this.#ring, compileFilter(filter, stream), windowGrid(this.#ring, window, Date.now()));
+  }
+
+  /** The oldest and newest line's time, so a merged view can plan one grid for all its streams. */
+  timeSpan(): { min: number; max: number } | null {
+    this.#ring.expire(Date.now());
+    return this.#ring.timeSpan();
+  }
+
+  /** The wire JSON of the entries around `id`, oldest first (context.ts); null when `id` is not in the ring. */
+  around(id: number, before: number, after: number, filter: EntryFilter, stream: string): string[] | null {
+    this.#ring.expire(Date.now());
+    return entriesAround(this.#ring, compileFilter(filter, stream), id, before, after);
   }
 
   stats(): StreamStats {

@@ -1,8 +1,17 @@
 import type { Gap } from "../../lib/types";
+import { type Marks, marksOf, readMarks } from "./histogram";
 import { joinTails, splitTails, type Tail, type Tails, withId } from "./stored";
 
 /** Longest text (in UTF-16 units) stored in one row, so a row stays under SQLite's 2 MB limit in UTF-8. */
 const MAX_ROW_CHARS = 500_000;
+
+/** A stored row as `markedRows` reads it. */
+export interface MarkedRow {
+  first: number;
+  count: number;
+  marks: Marks;
+  tails: Tails | null;
+}
 
 /** Where a subscriber's replay starts, and which ids it can no longer get. */
 export interface ReplayPlan {
@@ -58,6 +67,17 @@ export class RingBuffer {
         .some((column) => column.name === "at")
     ) {
       sql.exec("ALTER TABLE ring ADD COLUMN at INTEGER");
+    }
+    // Each row's entries' times and levels (histogram.ts), so counting lines over time parses no JSON.
+    if (
+      !sql
+        .exec<{ name: string }>("PRAGMA table_info(ring)")
+        .toArray()
+        .some((column) => column.name === "marks")
+    ) {
+      sql.exec("ALTER TABLE ring ADD COLUMN marks BLOB");
+      sql.exec("ALTER TABLE ring ADD COLUMN t_min REAL");
+      sql.exec("ALTER TABLE ring ADD COLUMN t_max REAL");
     }
     // The newest id outlives its rows (they may all age out): ids are never reused.
     sql.exec("CREATE TABLE IF NOT EXISTS ring_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
@@ -146,6 +166,58 @@ export class RingBuffer {
     }
   }
 
+  /**
+   * Visible rows holding an entry timed in [from, to) (or rows stored before marks were kept), newest first,
+   * with their marks, and their tails when `withTails`.
+   */
+  *markedRows(from: number, to: number, withTails: boolean): Generator<MarkedRow> {
+    const rows = this.sql.exec<{ first_id: number; count: number; marks: ArrayBuffer | null; tails: Tails | null }>(
+      `SELECT first_id, last_id - first_id + 1 AS count, marks, ${withTails ? "tails" : "CASE WHEN marks IS NULL THEN tails END AS tails"}
+       FROM ring WHERE last_id >= ? AND (marks IS NULL OR (t_max >= ? AND t_min < ?)) ORDER BY last_id DESC`,
+      this.oldestId,
+      from,
+      to,
+    );
+    for (const row of rows) {
+      const marks =
+        row.marks === null
+          ? readMarks(marksOf(row.tails as Tails, row.count).blob, row.count)
+          : readMarks(row.marks, row.count);
+      yield { first: row.first_id, count: row.count, marks, tails: withTails ? row.tails : null };
+    }
+  }
+
+  /** The earliest and latest entry time among visible entries; null when none has a time. */
+  timeSpan(): { min: number; max: number } | null {
+    const oldest = this.oldestId;
+    const [whole] = this.sql
+      .exec<{ min: number | null; max: number | null }>(
+        "SELECT MIN(t_min) AS min, MAX(t_max) AS max FROM ring WHERE first_id >= ? AND marks IS NOT NULL",
+        oldest,
+      )
+      .toArray();
+    let min = whole?.min ?? Number.POSITIVE_INFINITY;
+    let max = whole?.max ?? Number.NEGATIVE_INFINITY;
+    // The partly trimmed oldest row, and rows from before marks, are read entry by entry.
+    const rest = this.sql.exec<{ first_id: number; count: number; marks: ArrayBuffer | null; tails: Tails | null }>(
+      "SELECT first_id, last_id - first_id + 1 AS count, marks, CASE WHEN marks IS NULL THEN tails END AS tails FROM ring WHERE last_id >= ? AND (first_id < ? OR marks IS NULL)",
+      oldest,
+      oldest,
+    );
+    for (const row of rest) {
+      const { times } =
+        row.marks === null
+          ? readMarks(marksOf(row.tails as Tails, row.count).blob, row.count)
+          : readMarks(row.marks, row.count);
+      for (let i = Math.max(0, oldest - row.first_id); i < row.count; i++) {
+        const time = times[i] as number;
+        if (time < min) min = time;
+        if (time > max) max = time;
+      }
+    }
+    return Number.isFinite(min) ? { min, max } : null;
+  }
+
   /** Splits a batch too large for one row into rows below SQLite's limit. */
   #insertChunked(firstId: number, tails: Tail[], now: number): void {
     let start = 0;
@@ -163,12 +235,16 @@ export class RingBuffer {
   }
 
   #insert(firstId: number, count: number, tails: Tails, now: number): void {
+    const marks = marksOf(tails, count);
     this.rowsWritten += this.sql.exec(
-      "INSERT INTO ring (last_id, first_id, tails, at) VALUES (?, ?, ?, ?)",
+      "INSERT INTO ring (last_id, first_id, tails, at, marks, t_min, t_max) VALUES (?, ?, ?, ?, ?, ?, ?)",
       firstId + count - 1,
       firstId,
       tails,
       now,
+      marks.blob,
+      marks.min,
+      marks.max,
     ).rowsWritten;
   }
 

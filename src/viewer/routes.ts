@@ -6,6 +6,7 @@ import { ClientError } from "../http/errors";
 import { sessionToken } from "../http/session";
 import { CLIENT_HEADER } from "../stream/log-stream";
 import { MAX_MERGED_STREAMS, MergedView, parsePositions, parseStreamSelection } from "./merged";
+import { answerAround } from "./reading-routes";
 import { relay, SSE_HEADERS } from "./sse-relay";
 import { parseHistoryOptions, parseSubscribeOptions, toQuery } from "./subscribe-options";
 
@@ -103,6 +104,7 @@ viewerRoutes.get("/api/events", async (c) => {
 // History: matching entries newest first, a bounded scan per request; `next` is the `before` of the next page.
 viewerRoutes.get("/api/streams/:stream/entries", streamRoute("read"), async (c) => {
   const stream = c.req.param("stream");
+  if (c.req.query("around") !== undefined) return answerAround(c, stream);
   const { q, level, before, limit } = parseHistoryOptions(new URL(c.req.url).searchParams);
   const page = await streamStub(c, stream).history(q, level, before, limit, stream);
   // The entries are already JSON: joined, not parsed and serialised again.
