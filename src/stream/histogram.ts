@@ -190,7 +190,7 @@ export function sumHistograms(grid: Grid, parts: ReadonlyMap<string, Histogram>)
       for (const [key, n] of Object.entries(bucket.levels) as [(typeof KEYS)[number], number][]) {
         sum.levels[key] = (sum.levels[key] ?? 0) + n;
       }
-      if (bucket.firstId !== undefined) (sum.firstIds ??= {})[stream] = bucket.firstId;
+      if (bucket.firstId !== undefined) sum.firstIds = { ...sum.firstIds, [stream]: bucket.firstId };
     }
   }
   return { from, to: from + count * bucketMs, bucketMs, buckets, complete, scanned };
