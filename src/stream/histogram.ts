@@ -131,6 +131,9 @@ export interface Histogram {
   complete: boolean;
   /** Lines the query was evaluated on (0 without a query). */
   scanned: number;
+  /** The stream's newest id when it was counted (per stream when merged): a live view adds only later lines. */
+  lastId?: number;
+  lastIds?: Record<string, number>;
 }
 
 /** Counts per bucket and level over one grid. */
@@ -155,8 +158,8 @@ export class Counts {
     if (id < (this.#first[bucket] as number)) this.#first[bucket] = id;
   }
 
-  /** The answer; `complete` and `scanned` as the scan found them. */
-  toHistogram(complete: boolean, scanned: number): Histogram {
+  /** The answer; `complete` and `scanned` as the scan found them, `lastId` the stream's newest id. */
+  toHistogram(complete: boolean, scanned: number, lastId: number): Histogram {
     const { from, bucketMs, count } = this.grid;
     const buckets: Bucket[] = [];
     for (let b = 0; b < count; b++) {
@@ -170,7 +173,7 @@ export class Counts {
       if (bucket.count > 0) bucket.firstId = this.#first[b] as number;
       buckets.push(bucket);
     }
-    return { from, to: this.#end, bucketMs, buckets, complete, scanned };
+    return { from, to: this.#end, bucketMs, buckets, complete, scanned, lastId };
   }
 }
 
@@ -180,9 +183,11 @@ export function sumHistograms(grid: Grid, parts: ReadonlyMap<string, Histogram>)
   const buckets: Bucket[] = Array.from({ length: count }, (_, b) => ({ t: from + b * bucketMs, count: 0, levels: {} }));
   let complete = true;
   let scanned = 0;
+  const lastIds: Record<string, number> = {};
   for (const [stream, part] of parts) {
     complete &&= part.complete;
     scanned += part.scanned;
+    if (part.lastId !== undefined) lastIds[stream] = part.lastId;
     for (const [b, bucket] of part.buckets.entries()) {
       const sum = buckets[b];
       if (sum === undefined || bucket.count === 0) continue;
@@ -193,5 +198,5 @@ export function sumHistograms(grid: Grid, parts: ReadonlyMap<string, Histogram>)
       if (bucket.firstId !== undefined) sum.firstIds = { ...sum.firstIds, [stream]: bucket.firstId };
     }
   }
-  return { from, to: from + count * bucketMs, bucketMs, buckets, complete, scanned };
+  return { from, to: from + count * bucketMs, bucketMs, buckets, complete, scanned, lastIds };
 }

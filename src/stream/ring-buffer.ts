@@ -5,6 +5,10 @@ import { joinTails, splitTails, type Tail, type Tails, withId } from "./stored";
 /** Longest text (in UTF-16 units) stored in one row, so a row stays under SQLite's 2 MB limit in UTF-8. */
 const MAX_ROW_CHARS = 500_000;
 
+/** The ring table: one row per commit, the entries' marks before their tails (see the constructor). */
+const RING_COLUMNS =
+  "last_id INTEGER PRIMARY KEY, first_id INTEGER NOT NULL, at INTEGER, t_min REAL, t_max REAL, marks BLOB, tails TEXT NOT NULL";
+
 /** A stored row as `markedRows` reads it. */
 export interface MarkedRow {
   first: number;
@@ -56,28 +60,24 @@ export class RingBuffer {
     readonly capacity: number,
     readonly maxAgeMs = 0,
   ) {
-    sql.exec(
-      "CREATE TABLE IF NOT EXISTS ring (last_id INTEGER PRIMARY KEY, first_id INTEGER NOT NULL, tails TEXT NOT NULL, at INTEGER)",
-    );
-    // Rings written before `at` existed get the column; their rows age out by count only.
-    if (
-      !sql
-        .exec<{ name: string }>("PRAGMA table_info(ring)")
-        .toArray()
-        .some((column) => column.name === "at")
-    ) {
-      sql.exec("ALTER TABLE ring ADD COLUMN at INTEGER");
-    }
-    // Each row's entries' times and levels (histogram.ts), so counting lines over time parses no JSON.
-    if (
-      !sql
-        .exec<{ name: string }>("PRAGMA table_info(ring)")
-        .toArray()
-        .some((column) => column.name === "marks")
-    ) {
-      sql.exec("ALTER TABLE ring ADD COLUMN marks BLOB");
-      sql.exec("ALTER TABLE ring ADD COLUMN t_min REAL");
-      sql.exec("ALTER TABLE ring ADD COLUMN t_max REAL");
+    // The marks (each entry's time and level, histogram.ts) come before the tails: SQLite reads a row's columns
+    // in order, through the overflow pages of any before them, so counting lines never touches the tails.
+    sql.exec(`CREATE TABLE IF NOT EXISTS ring (${RING_COLUMNS})`);
+    const columns = sql
+      .exec<{ name: string }>("PRAGMA table_info(ring)")
+      .toArray()
+      .map((column) => column.name);
+    if (columns.indexOf("marks") < 0 || columns.indexOf("marks") > columns.indexOf("tails")) {
+      // A ring from before marks: rebuilt once in this order, each row's marks read from its tails.
+      sql.exec(`CREATE TABLE ring_next (${RING_COLUMNS})`);
+      const at = columns.includes("at") ? "at" : "NULL AS at";
+      const old = sql.exec<{ last_id: number; first_id: number; at: number | null; tails: Tails }>(
+        `SELECT last_id, first_id, ${at}, tails FROM ring`,
+      );
+      for (const row of old)
+        this.#insertRow(row.first_id, row.last_id - row.first_id + 1, row.tails, row.at, "ring_next");
+      sql.exec("DROP TABLE ring");
+      sql.exec("ALTER TABLE ring_next RENAME TO ring");
     }
     // The newest id outlives its rows (they may all age out): ids are never reused.
     sql.exec("CREATE TABLE IF NOT EXISTS ring_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
@@ -167,23 +167,19 @@ export class RingBuffer {
   }
 
   /**
-   * Visible rows holding an entry timed in [from, to) (or rows stored before marks were kept), newest first,
-   * with their marks, and their tails when `withTails`.
+   * Visible rows whose entries' times reach into [from, to), newest first, with their marks, and their tails
+   * when `withTails`.
    */
   *markedRows(from: number, to: number, withTails: boolean): Generator<MarkedRow> {
-    const rows = this.sql.exec<{ first_id: number; count: number; marks: ArrayBuffer | null; tails: Tails | null }>(
-      `SELECT first_id, last_id - first_id + 1 AS count, marks, ${withTails ? "tails" : "CASE WHEN marks IS NULL THEN tails END AS tails"}
-       FROM ring WHERE last_id >= ? AND (marks IS NULL OR (t_max >= ? AND t_min < ?)) ORDER BY last_id DESC`,
+    const rows = this.sql.exec<{ first_id: number; count: number; marks: ArrayBuffer; tails?: Tails }>(
+      `SELECT first_id, last_id - first_id + 1 AS count, marks${withTails ? ", tails" : ""}
+       FROM ring WHERE last_id >= ? AND t_max >= ? AND t_min < ? ORDER BY last_id DESC`,
       this.oldestId,
       from,
       to,
     );
     for (const row of rows) {
-      const marks =
-        row.marks === null
-          ? readMarks(marksOf(row.tails as Tails, row.count).blob, row.count)
-          : readMarks(row.marks, row.count);
-      yield { first: row.first_id, count: row.count, marks, tails: withTails ? row.tails : null };
+      yield { first: row.first_id, count: row.count, marks: readMarks(row.marks, row.count), tails: row.tails ?? null };
     }
   }
 
@@ -192,23 +188,20 @@ export class RingBuffer {
     const oldest = this.oldestId;
     const [whole] = this.sql
       .exec<{ min: number | null; max: number | null }>(
-        "SELECT MIN(t_min) AS min, MAX(t_max) AS max FROM ring WHERE first_id >= ? AND marks IS NOT NULL",
+        "SELECT MIN(t_min) AS min, MAX(t_max) AS max FROM ring WHERE first_id >= ?",
         oldest,
       )
       .toArray();
     let min = whole?.min ?? Number.POSITIVE_INFINITY;
     let max = whole?.max ?? Number.NEGATIVE_INFINITY;
-    // The partly trimmed oldest row, and rows from before marks, are read entry by entry.
-    const rest = this.sql.exec<{ first_id: number; count: number; marks: ArrayBuffer | null; tails: Tails | null }>(
-      "SELECT first_id, last_id - first_id + 1 AS count, marks, CASE WHEN marks IS NULL THEN tails END AS tails FROM ring WHERE last_id >= ? AND (first_id < ? OR marks IS NULL)",
+    // The partly trimmed oldest row is read entry by entry.
+    const rest = this.sql.exec<{ first_id: number; count: number; marks: ArrayBuffer }>(
+      "SELECT first_id, last_id - first_id + 1 AS count, marks FROM ring WHERE last_id >= ? AND first_id < ?",
       oldest,
       oldest,
     );
     for (const row of rest) {
-      const { times } =
-        row.marks === null
-          ? readMarks(marksOf(row.tails as Tails, row.count).blob, row.count)
-          : readMarks(row.marks, row.count);
+      const { times } = readMarks(row.marks, row.count);
       for (let i = Math.max(0, oldest - row.first_id); i < row.count; i++) {
         const time = times[i] as number;
         if (time < min) min = time;
@@ -235,9 +228,13 @@ export class RingBuffer {
   }
 
   #insert(firstId: number, count: number, tails: Tails, now: number): void {
+    this.#insertRow(firstId, count, tails, now);
+  }
+
+  #insertRow(firstId: number, count: number, tails: Tails, now: number | null, table = "ring"): void {
     const marks = marksOf(tails, count);
     this.rowsWritten += this.sql.exec(
-      "INSERT INTO ring (last_id, first_id, tails, at, marks, t_min, t_max) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      `INSERT INTO ${table} (last_id, first_id, tails, at, marks, t_min, t_max) VALUES (?, ?, ?, ?, ?, ?, ?)`,
       firstId + count - 1,
       firstId,
       tails,

@@ -48,7 +48,7 @@ export function countLines(
     for (let i = row.count - 1; i >= low; i--) {
       const bucket = counts.bucketOf(times[i] as number);
       if (bucket < 0) continue;
-      if (scanned >= scanLimit) return counts.toHistogram(false, scanned);
+      if (scanned >= scanLimit) return counts.toHistogram(false, scanned, ring.lastId);
       scanned++;
       let entry: LogEntry;
       try {
@@ -59,5 +59,5 @@ export function countLines(
       if (filter.match(entry)) counts.add(bucket, levels[i] as number, row.first + i);
     }
   }
-  return counts.toHistogram(true, scanned);
+  return counts.toHistogram(true, scanned, ring.lastId);
 }

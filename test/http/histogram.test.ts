@@ -36,7 +36,7 @@ describe("GET /api/streams/{stream}/histogram", () => {
     await post(stream, body.join("\n"), "application/x-ndjson");
     await post(stream, [line(5, "warn", "e"), line(70, "info", "f")].join("\n"), "application/x-ndjson");
     const answer = await histogram(`/api/streams/${stream}/histogram?from=${T0}&to=${T0 + 10_000}&buckets=10`);
-    expect(answer).toMatchObject({ from: T0, to: T0 + 10_000, bucketMs: 1000, complete: true, scanned: 0 });
+    expect(answer).toMatchObject({ from: T0, to: T0 + 10_000, bucketMs: 1000, complete: true, scanned: 0, lastId: 6 });
     expect(answer.buckets).toHaveLength(10);
     expect(answer.buckets[0]).toEqual({ t: T0, count: 2, levels: { info: 2 }, firstId: 1 });
     expect(answer.buckets[1]).toEqual({ t: T0 + 1000, count: 2, levels: { error: 1, none: 1 }, firstId: 3 });
@@ -110,7 +110,7 @@ describe("GET /api/histogram?streams=", () => {
     await post(a, [line(0, "info", "a1"), line(2, "error", "a2")].join("\n"), "application/x-ndjson");
     await post(b, [line(1, "warn", "b1"), line(30, "info", "b2")].join("\n"), "application/x-ndjson");
     const answer = await histogram(`/api/histogram?streams=${a},${b}&buckets=4`);
-    expect(answer).toMatchObject({ from: T0, bucketMs: 10_000, complete: true });
+    expect(answer).toMatchObject({ from: T0, bucketMs: 10_000, complete: true, lastIds: { [a]: 2, [b]: 2 } });
     expect(answer.buckets).toEqual([
       { t: T0, count: 3, levels: { info: 1, error: 1, warn: 1 }, firstIds: { [a]: 1, [b]: 1 } },
       { t: T0 + 10_000, count: 0, levels: {} },

@@ -64,7 +64,7 @@ describe("Counts and sumHistograms", () => {
       const bucket = a.bucketOf(time);
       if (bucket >= 0) a.add(bucket, level, id);
     }
-    const one = a.toHistogram(true, 0);
+    const one = a.toHistogram(true, 0, 9);
     expect(one.buckets).toEqual([
       { t: 1000, count: 2, levels: { info: 1, error: 1 }, firstId: 6 },
       { t: 1100, count: 0, levels: {} },
@@ -76,10 +76,17 @@ describe("Counts and sumHistograms", () => {
       grid,
       new Map([
         ["a", one],
-        ["b", b.toHistogram(false, 12)],
+        ["b", b.toHistogram(false, 12, 40)],
       ]),
     );
-    expect(sum).toMatchObject({ from: 1000, to: 1300, bucketMs: 100, complete: false, scanned: 12 });
+    expect(sum).toMatchObject({
+      from: 1000,
+      to: 1300,
+      bucketMs: 100,
+      complete: false,
+      scanned: 12,
+      lastIds: { a: 9, b: 40 },
+    });
     expect(sum.buckets[0]).toEqual({ t: 1000, count: 3, levels: { info: 2, error: 1 }, firstIds: { a: 6, b: 40 } });
   });
 });
