@@ -30,6 +30,7 @@ async function fill(viewer, stream, batch) {
 
 /** @param {string} url */
 async function time(url) {
+  /** @type {number[]} */
   const samples = [];
   let body = "";
   for (let i = 0; i < RUNS; i++) {
@@ -40,7 +41,8 @@ async function time(url) {
     if (!response.ok) throw new Error(`${url} answered ${response.status}: ${body}`);
   }
   samples.sort((a, b) => a - b);
-  const at = (/** @type {number} */ p) => samples[Math.min(samples.length - 1, Math.floor((p / 100) * samples.length))];
+  const at = (/** @type {number} */ p) =>
+    samples[Math.min(samples.length - 1, Math.floor((p / 100) * samples.length))] ?? Number.NaN;
   return { median: at(50), p95: at(95), body: JSON.parse(body) };
 }
 
