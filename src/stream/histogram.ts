@@ -16,9 +16,12 @@ export interface Marks {
 /**
  * Reads the time and level at the head of each tail (`"time":T,"level":"x"|null,…`, as `tailOf` writes it),
  * without parsing the rest. Returns the BLOB stored with the row (count float64 times, then count level bytes)
- * and the smallest and largest time (null when no entry has one).
+ * the smallest and largest time (null when no entry has one), and the level code every entry shares (else null).
  */
-export function marksOf(tails: string, count: number): { blob: ArrayBuffer; min: number | null; max: number | null } {
+export function marksOf(
+  tails: string,
+  count: number,
+): { blob: ArrayBuffer; min: number | null; max: number | null; level: number | null } {
   const blob = new ArrayBuffer(count * 9);
   const times = new Float64Array(blob, 0, count);
   const levels = new Uint8Array(blob, count * 8, count);
@@ -38,7 +41,9 @@ export function marksOf(tails: string, count: number): { blob: ArrayBuffer; min:
     at = end + 1;
     if (end < 0) break;
   }
-  return { blob, min: Number.isFinite(min) ? min : null, max: Number.isFinite(max) ? max : null };
+  let level: number | null = levels[0] ?? null;
+  for (let i = 1; i < count && level !== null; i++) if (levels[i] !== level) level = null;
+  return { blob, min: Number.isFinite(min) ? min : null, max: Number.isFinite(max) ? max : null, level };
 }
 
 /** The marks of a stored BLOB of `count` entries. */
@@ -153,8 +158,9 @@ export class Counts {
     return time >= this.grid.from && time < this.#end ? Math.floor((time - this.grid.from) / this.grid.bucketMs) : -1;
   }
 
-  add(bucket: number, level: number, id: number): void {
-    (this.#cells[bucket * WIDTH + level] as number)++;
+  /** Counts `n` lines (default 1) of one level in a bucket, the lowest of their ids `id`. */
+  add(bucket: number, level: number, id: number, n = 1): void {
+    (this.#cells[bucket * WIDTH + level] as number) += n;
     if (id < (this.#first[bucket] as number)) this.#first[bucket] = id;
   }
 

@@ -7,7 +7,15 @@ const MAX_ROW_CHARS = 500_000;
 
 /** The ring table: one row per commit, the entries' marks before their tails (see the constructor). */
 const RING_COLUMNS =
-  "last_id INTEGER PRIMARY KEY, first_id INTEGER NOT NULL, at INTEGER, t_min REAL, t_max REAL, marks BLOB, tails TEXT NOT NULL";
+  "last_id INTEGER PRIMARY KEY, first_id INTEGER NOT NULL, at INTEGER, t_min REAL, t_max REAL, lv INTEGER, marks BLOB, tails TEXT NOT NULL";
+
+/** The rows wholly visible whose entries share a level and a bucket; its parameters from `groupedParams`. */
+const GROUPED =
+  "first_id >= ? AND lv IS NOT NULL AND t_min >= ? AND t_max < ? AND CAST((t_min - ?) / ? AS INTEGER) = CAST((t_max - ?) / ? AS INTEGER)";
+
+function groupedParams(oldest: number, from: number, to: number, bucketMs: number): number[] {
+  return [oldest, from, to, from, bucketMs, from, bucketMs];
+}
 
 /** A stored row as `markedRows` reads it. */
 export interface MarkedRow {
@@ -67,7 +75,7 @@ export class RingBuffer {
       .exec<{ name: string }>("PRAGMA table_info(ring)")
       .toArray()
       .map((column) => column.name);
-    if (columns.indexOf("marks") < 0 || columns.indexOf("marks") > columns.indexOf("tails")) {
+    if (!columns.includes("lv") || columns.indexOf("marks") > columns.indexOf("tails")) {
       // A ring from before marks: rebuilt once in this order, each row's marks read from its tails.
       sql.exec(`CREATE TABLE ring_next (${RING_COLUMNS})`);
       const at = columns.includes("at") ? "at" : "NULL AS at";
@@ -170,17 +178,40 @@ export class RingBuffer {
    * Visible rows whose entries' times reach into [from, to), newest first, with their marks, and their tails
    * when `withTails`.
    */
-  *markedRows(from: number, to: number, withTails: boolean): Generator<MarkedRow> {
+  *markedRows(
+    from: number,
+    to: number,
+    withTails: boolean,
+    grid?: { from: number; bucketMs: number },
+  ): Generator<MarkedRow> {
+    // With a grid, the rows `groupedCounts` counts are left out.
     const rows = this.sql.exec<{ first_id: number; count: number; marks: ArrayBuffer; tails?: Tails }>(
       `SELECT first_id, last_id - first_id + 1 AS count, marks${withTails ? ", tails" : ""}
-       FROM ring WHERE last_id >= ? AND t_max >= ? AND t_min < ? ORDER BY last_id DESC`,
+       FROM ring WHERE last_id >= ? AND t_max >= ? AND t_min < ? ${grid ? `AND NOT (${GROUPED})` : ""} ORDER BY last_id DESC`,
       this.oldestId,
       from,
       to,
+      ...(grid ? groupedParams(this.oldestId, from, to, grid.bucketMs) : []),
     );
     for (const row of rows) {
       yield { first: row.first_id, count: row.count, marks: readMarks(row.marks, row.count), tails: row.tails ?? null };
     }
+  }
+
+  /**
+   * Counts of the rows whose entries share one level and one bucket of the grid, by bucket and level, in one
+   * GROUP BY: a stream of small batches has many rows, each of which would cost a row read and a loop.
+   */
+  groupedCounts(from: number, to: number, bucketMs: number): { b: number; lv: number; n: number; first: number }[] {
+    return this.sql
+      .exec<{ b: number; lv: number; n: number; first: number }>(
+        `SELECT CAST((t_min - ?) / ? AS INTEGER) AS b, lv, SUM(last_id - first_id + 1) AS n, MIN(first_id) AS first
+         FROM ring WHERE ${GROUPED} GROUP BY b, lv`,
+        from,
+        bucketMs,
+        ...groupedParams(this.oldestId, from, to, bucketMs),
+      )
+      .toArray();
   }
 
   /** The earliest and latest entry time among visible entries; null when none has a time. */
@@ -234,7 +265,7 @@ export class RingBuffer {
   #insertRow(firstId: number, count: number, tails: Tails, now: number | null, table = "ring"): void {
     const marks = marksOf(tails, count);
     this.rowsWritten += this.sql.exec(
-      `INSERT INTO ${table} (last_id, first_id, tails, at, marks, t_min, t_max) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO ${table} (last_id, first_id, tails, at, marks, t_min, t_max, lv) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       firstId + count - 1,
       firstId,
       tails,
@@ -242,6 +273,7 @@ export class RingBuffer {
       marks.blob,
       marks.min,
       marks.max,
+      marks.level,
     ).rowsWritten;
   }
 

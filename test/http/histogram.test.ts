@@ -131,3 +131,28 @@ describe("GET /api/histogram?streams=", () => {
     expect(bad.status).toBe(400);
   });
 });
+
+describe("rows counted by the GROUP BY and rows counted from their marks agree", () => {
+  it("single-line batches, mixed batches and a batch across buckets add up exactly", async () => {
+    const stream = freshStream();
+    // Single-line rows (one level, one bucket each): the GROUP BY's; the others: from their marks.
+    for (const [second, level] of [
+      [0, "info"],
+      [0, "info"],
+      [1, "error"],
+      [9, null],
+    ] as const) {
+      await post(stream, line(second, level, "one"), "application/x-ndjson");
+    }
+    await post(stream, [line(0, "info", "x"), line(0, "warn", "y")].join("\n"), "application/x-ndjson");
+    await post(stream, [line(1, "info", "x"), line(4, "info", "y")].join("\n"), "application/x-ndjson");
+    const answer = await histogram(`/api/streams/${stream}/histogram?from=${T0}&to=${T0 + 10_000}&buckets=5`);
+    expect(answer.buckets.map((bucket) => [bucket.count, bucket.levels, bucket.firstId])).toEqual([
+      [6, { info: 4, warn: 1, error: 1 }, 1],
+      [0, {}, undefined],
+      [1, { info: 1 }, 8],
+      [0, {}, undefined],
+      [1, { none: 1 }, 4],
+    ]);
+  });
+});

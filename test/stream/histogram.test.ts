@@ -90,3 +90,18 @@ describe("Counts and sumHistograms", () => {
     expect(sum.buckets[0]).toEqual({ t: 1000, count: 3, levels: { info: 2, error: 1 }, firstIds: { a: 6, b: 40 } });
   });
 });
+
+describe("marksOf's shared level", () => {
+  it("names the level every entry of a row shares, else null", () => {
+    const same = joinTails([
+      tailOf({ time: 1, level: "warn", message: "a" }),
+      tailOf({ time: 2, level: "warn", message: "b" }),
+    ]);
+    const mixed = joinTails([
+      tailOf({ time: 1, level: "warn", message: "a" }),
+      tailOf({ time: 2, level: null, message: "b" }),
+    ]);
+    expect(marksOf(same, 2).level).toBe(4);
+    expect(marksOf(mixed, 2).level).toBeNull();
+  });
+});
