@@ -185,6 +185,9 @@ export class Reading {
         merged ? { kind: "entry", entry, stream } : { kind: "entry", entry },
       );
       state.add(incoming);
+      // Shown now, not held back like lines that arrive while paused; then paused there.
+      state.resume();
+      this.options.pause();
       list.setItems(state.shown);
       const index = state.shown.findIndex(
         (item) => item.kind === "entry" && item.entry.id === id && (!merged || item.stream === stream),
