@@ -8,6 +8,7 @@ import { Connection } from "./connection";
 import { download } from "./download";
 import { StreamHistory } from "./history";
 import { wireLogInput } from "./log-input";
+import { Reading } from "./reading";
 import { wireShortcuts } from "./shortcuts";
 import { askForToken, wireSignIn } from "./signin";
 import { DEFAULT_CAPACITY, type Incoming, LogState, type PauseReason } from "./state";
@@ -56,7 +57,7 @@ function tail(selection: string[]) {
   showSwitcher(selection);
 
   const list = new LogList(log, $("rows"), {
-    build: (item, expanded) => buildRow(item, { highlights, expanded }),
+    build: (item, expanded): HTMLElement => reading.extras.decorate(buildRow(item, { highlights, expanded }), item),
     // Back at the bottom resumes, unless the reader paused on purpose (Pause, p).
     onUserScroll: (atBottom) => (!atBottom ? pause("scroll") : state.paused !== "button" && resume()),
   });
@@ -67,8 +68,10 @@ function tail(selection: string[]) {
     tail: Math.min(positive(params.get("tail"), 500), 10_000),
     accessToken,
     resumeFrom: () => (merged ? state.positions : String(state.lastId)),
-    onEntry: (entry, from) =>
-      enqueue(from === undefined ? { kind: "entry", entry } : { kind: "entry", entry, stream: from }),
+    onEntry: (entry, from) => {
+      reading.entry(entry, from);
+      enqueue(from === undefined ? { kind: "entry", entry } : { kind: "entry", entry, stream: from });
+    },
     onGap: (gap, from) => enqueue(from === undefined ? { kind: "gap", gap } : { kind: "gap", gap, stream: from }),
     onOutage: (from, to) => enqueue({ kind: "outage", from, to }),
     onState: (name, reason) => header.setConnection(name, reason),
@@ -96,6 +99,20 @@ function tail(selection: string[]) {
     list,
     query: () => search.input.value,
     searchHistory: (progress, signal) => streamHistory.searchAll(progress, signal),
+  });
+
+  // The volume strip, lines around a line, links to a line (reading.ts).
+  const reading: Reading = new Reading({
+    selection: stream,
+    merged,
+    accessToken,
+    state,
+    list,
+    log,
+    filter: () => serverFilter(),
+    pause: () => pause("button"),
+    resume,
+    onShown: () => header.showCounts(),
   });
 
   function enqueue(item: Incoming) {
@@ -139,7 +156,10 @@ function tail(selection: string[]) {
     // Show the matching lines, newest at the bottom, still paused.
     if (state.paused !== null) list.showNewest();
     header.showCounts();
-    if (started) connection.refilter(serverFilter());
+    if (started) {
+      connection.refilter(serverFilter());
+      void reading.load();
+    }
   }
 
   function serverFilter() {
@@ -193,6 +213,8 @@ function tail(selection: string[]) {
   search.check();
   applyFilter(state.filter.query);
   started = true;
-  connection.start(serverFilter());
+  void reading.load();
+  // A link to a line opens it before the live lines come (a merged view keeps arrival order).
+  void reading.ready.then(() => connection.start(serverFilter()));
   header.showCounts();
 }

@@ -6,8 +6,10 @@ import { Alerts } from "./alerts/alerts";
 import type { AlertRule } from "./alerts/rule";
 import { type Config, loadConfig } from "./config";
 import { Commit } from "./stream/commit";
-import { compileFilter } from "./stream/filter";
+import { entriesAround } from "./stream/context";
+import { compileFilter, type EntryFilter } from "./stream/filter";
 import { GroupCommit } from "./stream/group-commit";
+import type { Histogram } from "./stream/histogram";
 import { type HistoryPage, searchHistory } from "./stream/history";
 import { IdempotencyKeys } from "./stream/idempotency";
 import { shardName, shardOf } from "./stream/index-shards";
@@ -16,6 +18,7 @@ import { RingBuffer } from "./stream/ring-buffer";
 import type { Batch, Tail } from "./stream/stored";
 import { parseSubscribeOptions } from "./stream/subscribe-options";
 import { type Attachment, Subscribers } from "./stream/subscribers";
+import { countLines, type VolumeWindow, windowGrid } from "./stream/volume";
 
 /**
  * What `append` answers: the ids given, how long to wait when the stream's rate is exceeded, or that the
@@ -221,6 +224,24 @@ export class LogStream extends DurableObject<Env> {
   history(q: string | undefined, level: Level | undefined, before: number, limit: number, stream: string): HistoryPage {
     this.#ring.expire(Date.now());
     return searchHistory(this.#ring, compileFilter({ q, level }, stream), before, limit);
+  }
+
+  /** Lines per time bucket (volume.ts): from the stored marks, or a bounded scan under a filter. */
+  histogram(window: VolumeWindow, filter: EntryFilter, stream: string): Histogram {
+    this.#ring.expire(Date.now());
+    return countLines(this.#ring, compileFilter(filter, stream), windowGrid(this.#ring, window, Date.now()));
+  }
+
+  /** The oldest and newest line's time, so a merged view can plan one grid for all its streams. */
+  timeSpan(): { min: number; max: number } | null {
+    this.#ring.expire(Date.now());
+    return this.#ring.timeSpan();
+  }
+
+  /** The wire JSON of the entries around `id`, oldest first (context.ts); null when `id` is not in the ring. */
+  around(id: number, before: number, after: number, filter: EntryFilter, stream: string): string[] | null {
+    this.#ring.expire(Date.now());
+    return entriesAround(this.#ring, compileFilter(filter, stream), id, before, after);
   }
 
   stats(): StreamStats {

@@ -10,6 +10,7 @@ import { effectivePrefixes, MAX_LIST_LIMIT } from "../stream/index-shards";
 import { parseHistoryOptions, parseSubscribeOptions, toQuery } from "../stream/subscribe-options";
 import { MergedView, PREFIX_VIEWS } from "./merged";
 import { parsePositions } from "./positions";
+import { answerAround } from "./reading-routes";
 import { MAX_MERGED_STREAMS, parseStreamSelection } from "./selection";
 import { relay, SSE_HEADERS } from "./sse-relay";
 import { listStreams } from "./stream-list";
@@ -126,6 +127,7 @@ viewerRoutes.get("/api/events", async (c) => {
 // History: matching entries newest first, a bounded scan per request; `next` is the `before` of the next page.
 viewerRoutes.get("/api/streams/:stream/entries", streamRoute("read"), async (c) => {
   const stream = c.req.param("stream");
+  if (c.req.query("around") !== undefined) return answerAround(c, stream);
   const { q, level, before, limit } = parseHistoryOptions(new URL(c.req.url).searchParams);
   const page = await streamStub(c, stream).history(q, level, before, limit, stream);
   // The entries are already JSON: joined, not parsed and serialised again.

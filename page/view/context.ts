@@ -1,0 +1,160 @@
+// What the reading features add to a log row: "Link" (copies a URL that opens the page at this line) and
+// "Context" (the lines before and after it in the whole stream, shown inline under the row, marked, until closed;
+// the key x does the same on the marked row), and aria-current on the line a link or a jump opened.
+import { stripAnsi } from "../../lib/ansi.js";
+import { lineText } from "../../lib/format.js";
+import type { LogEntry } from "../../lib/types";
+import type { EntryItem, Item } from "../state";
+import { copyText, flash } from "./clipboard";
+import type { LogList } from "./list";
+
+/** Lines shown before and after a line whose context is open. */
+export const CONTEXT_LINES = 10;
+
+type Context = { state: "loading" } | { state: "ready"; entries: LogEntry[] } | { state: "failed"; error: string };
+
+export interface RowExtrasOptions {
+  /** The page's stream or merged selection, as the URL's `stream` gives it. */
+  selection: string;
+  merged: boolean;
+  accessToken: string | null;
+  list: LogList;
+}
+
+/** The lines around `id` of `stream`, oldest first (`GET …/entries?around=`), under `q`/`level` when given. */
+export async function fetchAround(
+  stream: string,
+  id: number,
+  span: number,
+  options: { accessToken: string | null; q?: string; level?: string },
+): Promise<LogEntry[]> {
+  const query = new URLSearchParams({ around: String(id), before: String(span), after: String(span) });
+  if (options.q) query.set("q", options.q);
+  if (options.level) query.set("level", options.level);
+  if (options.accessToken) query.set("access_token", options.accessToken);
+  const response = await fetch(`/api/streams/${encodeURIComponent(stream)}/entries?${query}`);
+  if (!response.ok) {
+    const body = (await response.json().catch(() => ({}))) as { error?: string };
+    throw new Error(body.error ?? `the server answered ${response.status}`);
+  }
+  return ((await response.json()) as { entries: LogEntry[] }).entries;
+}
+
+export class RowExtras {
+  private readonly contexts = new Map<number, Context>();
+  /** The seq of the line a link or a jump opened, marked aria-current. */
+  current: number | null = null;
+  private readonly actions: HTMLElement;
+
+  constructor(private readonly options: RowExtrasOptions) {
+    this.actions = document.createElement("span");
+    this.actions.className = "row-actions";
+    for (const [name, label, title] of [
+      ["link", "Link", "Copy a link to this line"],
+      ["context", "Context", `Show the ${CONTEXT_LINES} lines before and after this one in the whole stream (x)`],
+    ] as const) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.tabIndex = -1;
+      button.className = `row-${name}`;
+      button.textContent = label;
+      button.title = title;
+      this.actions.append(button);
+    }
+  }
+
+  /** Adds the buttons, the mark and an open context to a freshly built row. */
+  decorate(row: HTMLElement, item: Item): HTMLElement {
+    if (item.kind !== "entry" || !row.classList.contains("entry")) return row;
+    row.append(this.actions.cloneNode(true));
+    if (item.seq === this.current) {
+      row.setAttribute("aria-current", "true");
+      row.classList.add("current");
+    }
+    const context = this.contexts.get(item.seq);
+    if (context !== undefined) row.append(this.contextBlock(item, context));
+    return row;
+  }
+
+  /** Handles a click on a row's Link or Context button; true when it was one. */
+  click(target: HTMLElement, item: Item): boolean {
+    if (item.kind !== "entry") return false;
+    const link = target.closest<HTMLElement>(".row-link");
+    if (link) {
+      void copyText(this.linkTo(item)).then((ok) => flash(link, ok ? "Copied" : "Copy failed"));
+      return true;
+    }
+    if (target.closest(".row-context") || target.closest(".context-close")) {
+      this.toggle(item);
+      return true;
+    }
+    return false;
+  }
+
+  /** `/?stream=S&line=ID`, or in a merged view `/?stream=a,b&line=a:12`. */
+  linkTo(item: EntryItem): string {
+    const query = new URLSearchParams({ stream: this.options.selection });
+    query.set("line", this.options.merged ? `${item.stream ?? ""}:${item.entry.id}` : String(item.entry.id));
+    return `${location.origin}/?${query.toString().replace(/%2C/g, ",").replace(/%3A/g, ":")}`;
+  }
+
+  /** Opens or closes a row's context. */
+  toggle(item: Item) {
+    if (item.kind !== "entry") return;
+    if (this.contexts.has(item.seq)) {
+      this.contexts.delete(item.seq);
+      this.changed(item);
+      return;
+    }
+    this.contexts.set(item.seq, { state: "loading" });
+    this.changed(item);
+    const stream = this.options.merged ? (item.stream ?? "") : this.options.selection;
+    fetchAround(stream, item.entry.id, CONTEXT_LINES, { accessToken: this.options.accessToken }).then(
+      (entries) => this.settle(item, { state: "ready", entries }),
+      (error: unknown) => this.settle(item, { state: "failed", error: String((error as Error).message ?? error) }),
+    );
+  }
+
+  private settle(item: EntryItem, context: Context) {
+    if (!this.contexts.has(item.seq)) return;
+    this.contexts.set(item.seq, context);
+    this.changed(item);
+  }
+
+  private changed(item: Item) {
+    item.version++;
+    this.options.list.schedule();
+  }
+
+  private contextBlock(item: EntryItem, context: Context): HTMLElement {
+    const block = document.createElement("div");
+    block.className = "context";
+    const head = document.createElement("div");
+    head.className = "context-head";
+    const close = document.createElement("button");
+    close.type = "button";
+    close.className = "context-close";
+    close.tabIndex = -1;
+    close.textContent = "Close context";
+    if (context.state === "loading") head.textContent = "Loading the lines around this one…";
+    else if (context.state === "failed")
+      head.textContent = `The lines around this one could not be loaded: ${context.error}`;
+    else head.textContent = `${CONTEXT_LINES} lines before and after line ${item.entry.id}, unfiltered`;
+    head.append(" ", close);
+    block.append(head);
+    if (context.state !== "ready") return block;
+    const list = document.createElement("ol");
+    list.className = "context-lines";
+    list.setAttribute("aria-label", `The lines around line ${item.entry.id}`);
+    for (const entry of context.entries) {
+      const line = document.createElement("li");
+      line.className = entry.id === item.entry.id ? "context-line self" : "context-line";
+      if (entry.id === item.entry.id) line.setAttribute("aria-current", "true");
+      if (entry.level) line.dataset.level = entry.level;
+      line.textContent = lineText({ ...entry, message: stripAnsi(String(entry.message)) });
+      list.append(line);
+    }
+    block.append(list);
+    return block;
+  }
+}

@@ -1,0 +1,69 @@
+// Counting a stream's lines over time for the histogram route. Without a query no JSON is parsed: rows whose
+// entries share a level and a bucket are counted by one GROUP BY, the rest from their marks. With one, each line
+// in the window is read and tested, newest first, at most SCAN_LIMIT of them.
+import type { LogEntry } from "../../lib/types";
+import type { CompiledFilter } from "./filter";
+import { Counts, type Grid, type Histogram, planGrid } from "./histogram";
+import { SCAN_LIMIT } from "./history";
+import type { RingBuffer } from "./ring-buffer";
+import { splitTails, type Tail, withId } from "./stored";
+
+/** The window asked for: explicit edges, or a grid already planned (a merged view's, shared by its streams). */
+export interface VolumeWindow {
+  from?: number;
+  to?: number;
+  buckets: number;
+  grid?: Grid;
+}
+
+/** Without `from`/`to`: the stream's oldest to newest line time; the last minute before `now` when it has none. */
+export function windowGrid(ring: RingBuffer, window: VolumeWindow, now: number): Grid {
+  if (window.grid) return window.grid;
+  const span = window.from === undefined || window.to === undefined ? ring.timeSpan() : null;
+  const from = window.from ?? span?.min ?? Math.min(now, window.to ?? now) - 60_000;
+  const to = window.to ?? Math.max(from + 1, span === null ? now : span.max + 1);
+  return planGrid(from, to, window.buckets);
+}
+
+/** Lines per bucket and level of the grid, under `filter` (null: every line). */
+export function countLines(
+  ring: RingBuffer,
+  filter: CompiledFilter | null,
+  grid: Grid,
+  scanLimit = SCAN_LIMIT,
+): Histogram {
+  const counts = new Counts(grid);
+  const oldest = ring.oldestId;
+  let scanned = 0;
+  const end = grid.from + grid.count * grid.bucketMs;
+  if (filter === null) {
+    for (const group of ring.groupedCounts(grid.from, end, grid.bucketMs))
+      counts.add(group.b, group.lv, group.first, group.n);
+  }
+  for (const row of ring.markedRows(grid.from, end, filter !== null, filter === null ? grid : undefined)) {
+    const { times, levels } = row.marks;
+    const low = Math.max(0, oldest - row.first);
+    if (filter === null) {
+      for (let i = low; i < row.count; i++) {
+        const bucket = counts.bucketOf(times[i] as number);
+        if (bucket >= 0) counts.add(bucket, levels[i] as number, row.first + i);
+      }
+      continue;
+    }
+    const tails = splitTails(row.tails ?? ("" as never), row.count);
+    for (let i = row.count - 1; i >= low; i--) {
+      const bucket = counts.bucketOf(times[i] as number);
+      if (bucket < 0) continue;
+      if (scanned >= scanLimit) return counts.toHistogram(false, scanned, ring.lastId);
+      scanned++;
+      let entry: LogEntry;
+      try {
+        entry = JSON.parse(withId(row.first + i, tails[i] as Tail)) as LogEntry;
+      } catch {
+        continue;
+      }
+      if (filter.match(entry)) counts.add(bucket, levels[i] as number, row.first + i);
+    }
+  }
+  return counts.toHistogram(true, scanned, ring.lastId);
+}
