@@ -15,6 +15,8 @@ export interface LogEntry {
   fields?: Record<string, unknown>;
   /** Present when the message or the fields were cut to the entry size limit. */
   truncated?: true;
+  /** The id of the line's pattern (`GET /api/streams/{stream}/patterns`): opaque, stable for the stream's life. */
+  pattern?: string;
 }
 
 /** Data of an SSE `gap` event: the ids the reader will never receive (inclusive). */

@@ -33,6 +33,8 @@ export interface Config {
   alertWebhookHosts: string[];
   /** How long an alert's incident is kept. */
   incidentTtlMs: number;
+  /** Patterns a stream keeps, the catch-all included; 0 turns pattern mining off. */
+  patternLimit: number;
   auth: AuthConfig;
   /** Settings that could not be read, each logged once; numeric ones fall back to their default. */
   problems: string[];
@@ -49,7 +51,8 @@ type Setting =
   | "RATE_LIMIT_PER_SECOND"
   | "RATE_LIMIT_BURST"
   | "INDEX_REPORT_MS"
-  | "INCIDENT_TTL";
+  | "INCIDENT_TTL"
+  | "PATTERN_LIMIT";
 
 /** The one table of defaults: wrangler.toml leaves a setting empty to take it. */
 export const DEFAULTS: Record<Setting, number> & {
@@ -70,6 +73,7 @@ export const DEFAULTS: Record<Setting, number> & {
   RATE_LIMIT_BURST: 2000,
   INDEX_REPORT_MS: 5000,
   INCIDENT_TTL: 7 * 86_400,
+  PATTERN_LIMIT: 1000,
   ALLOWED_ORIGINS: "",
   LOKI_STREAM_LABELS: "stream,service_name,job",
   OTLP_STREAM_ATTRIBUTES: "service.name",
@@ -138,6 +142,7 @@ export function readConfig(env: ConfigEnv): Config {
     indexReportMs: integer("INDEX_REPORT_MS"),
     alertWebhookHosts: list(env.ALERT_WEBHOOK_HOSTS, DEFAULTS.ALERT_WEBHOOK_HOSTS),
     incidentTtlMs: integer("INCIDENT_TTL") * 1000,
+    patternLimit: integer("PATTERN_LIMIT", true),
     auth,
     problems,
     unusable,
