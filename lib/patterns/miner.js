@@ -1,0 +1,214 @@
+// Streaming log template miner (issue 24, "Live patterns"): each message gets the id of a pattern whose
+// template writes its variable parts `<*>`. Drain's idea (He et al., ICWS 2017) on masked tokens: templates
+// are grouped by token count and first token, a line joins the most similar one or starts its own, and a
+// template only ever widens, so an id, once given, names the same pattern for the life of the stream.
+
+import { LEVELS } from "../levels.js";
+import { tokenize, WILDCARD } from "./tokens.js";
+
+/** @typedef {import("../levels.js").Level} Level */
+
+/**
+ * One pattern as the stream persists it (one SQLite row) and as `GET …/patterns` lists it.
+ * @typedef {object} PatternRow
+ * @property {string} id Opaque and stable: `p` and a base-36 counter; `p0` is the overflow pattern.
+ * @property {string} template The tokens joined by single spaces, each variable part `<*>`.
+ * @property {number} count Lines assigned to it.
+ * @property {Level | null} level The most severe level among its lines.
+ * @property {number} firstSeen Epoch ms of its first line.
+ * @property {number} lastSeen Epoch ms of its latest line.
+ * @property {string} example Its first line, cut to EXAMPLE_CHARS.
+ */
+
+/** @typedef {PatternRow & { tokens: string[] }} Template */
+
+/** Default cap on patterns per stream (`PATTERN_LIMIT`). */
+export const DEFAULT_PATTERN_LIMIT = 1000;
+/** The pattern that takes every line that fits no pattern once the cap is reached. */
+export const OVERFLOW_ID = "p0";
+/** A line joins a pattern when at least this share of its tokens equal the pattern's constant tokens. */
+export const DEFAULT_SIMILARITY = 0.5;
+/** An example is kept to this many characters. */
+export const EXAMPLE_CHARS = 512;
+/** Masked token lists remembered for the fast path; cleared whole when full, which only costs a re-match. */
+const CACHE_SIZE = 16384;
+
+/**
+ * @typedef {object} MinerOptions
+ * @property {number} [limit] Patterns at most, the overflow pattern included. Defaults to 1000.
+ * @property {number} [similarity] Share of equal tokens needed to join a pattern, in (0, 1]. Defaults to 0.5.
+ * @property {Iterable<PatternRow>} [rows] Patterns persisted earlier, to carry on with the same ids.
+ */
+
+export class PatternMiner {
+  /** @type {Map<string, Template>} */
+  #byId = new Map();
+  /** Patterns by token count and first token. @type {Map<string, Template[]>} */
+  #buckets = new Map();
+  /** @type {Map<string, Template>} */
+  #bySignature = new Map();
+  /** @type {Set<Template>} */
+  #changed = new Set();
+  #next = 1;
+  #limit;
+  #similarity;
+
+  /** @param {MinerOptions} [options] */
+  constructor(options = {}) {
+    this.#limit = Math.max(1, Math.floor(options.limit ?? DEFAULT_PATTERN_LIMIT));
+    this.#similarity = options.similarity ?? DEFAULT_SIMILARITY;
+    for (const row of options.rows ?? []) this.#restore(row);
+  }
+
+  /** Patterns held, the overflow pattern included. */
+  get size() {
+    return this.#byId.size;
+  }
+
+  /**
+   * The id of the message's pattern, creating or widening a pattern as needed. Never refuses a line.
+   * @param {string} message
+   * @param {number} time epoch ms of the line
+   * @param {Level | null} [level]
+   * @returns {string}
+   */
+  assign(message, time, level = null) {
+    const tokens = tokenize(message);
+    const signature = tokens.join(" ");
+    let template = this.#bySignature.get(signature);
+    if (template === undefined) {
+      template = this.#match(tokens) ?? this.#create(tokens, message, time);
+      if (this.#bySignature.size >= CACHE_SIZE) this.#bySignature.clear();
+      this.#bySignature.set(signature, template);
+    }
+    template.count++;
+    if (time > template.lastSeen) template.lastSeen = time;
+    if (time < template.firstSeen) template.firstSeen = time;
+    if (level !== null && (template.level === null || LEVELS.indexOf(level) > LEVELS.indexOf(template.level))) {
+      template.level = level;
+    }
+    this.#changed.add(template);
+    return template.id;
+  }
+
+  /**
+   * @param {string} id
+   * @returns {PatternRow | undefined}
+   */
+  get(id) {
+    const template = this.#byId.get(id);
+    return template && toRow(template);
+  }
+
+  /** Every pattern, most lines first. @returns {PatternRow[]} */
+  rows() {
+    return [...this.#byId.values()].map(toRow).sort((a, b) => b.count - a.count);
+  }
+
+  /** The patterns created or updated since the last call: what a commit must persist. @returns {PatternRow[]} */
+  takeChanged() {
+    const rows = [...this.#changed].map(toRow);
+    this.#changed.clear();
+    return rows;
+  }
+
+  /** @param {string[]} tokens */
+  #match(tokens) {
+    const bucket = this.#buckets.get(bucketKey(tokens));
+    if (bucket === undefined) return undefined;
+    let best;
+    let bestScore = -1;
+    for (const template of bucket) {
+      const score = similarity(template.tokens, tokens);
+      if (score > bestScore) (best = template), (bestScore = score);
+    }
+    if (best === undefined || bestScore < this.#similarity) return undefined;
+    widen(best, tokens);
+    return best;
+  }
+
+  /** @param {string[]} tokens @param {string} message @param {number} time */
+  #create(tokens, message, time) {
+    // The last place under the cap is kept for the overflow pattern, which matches any line.
+    if (this.#byId.size >= this.#limit - 1) {
+      return this.#byId.get(OVERFLOW_ID) ?? this.#add(OVERFLOW_ID, [WILDCARD], message, time, false);
+    }
+    return this.#add(`p${(this.#next++).toString(36)}`, tokens, message, time, true);
+  }
+
+  /**
+   * @param {string} id @param {string[]} tokens @param {string} message @param {number} time
+   * @param {boolean} indexed whether lines are matched against it (not so the overflow pattern)
+   */
+  #add(id, tokens, message, time, indexed) {
+    /** @type {Template} */
+    const template = {
+      id,
+      tokens,
+      template: tokens.join(" "),
+      count: 0,
+      level: null,
+      firstSeen: time,
+      lastSeen: time,
+      example: message.slice(0, EXAMPLE_CHARS),
+    };
+    this.#byId.set(id, template);
+    if (indexed) {
+      const key = bucketKey(tokens);
+      const bucket = this.#buckets.get(key);
+      if (bucket) bucket.push(template);
+      else this.#buckets.set(key, [template]);
+    }
+    this.#changed.add(template);
+    return template;
+  }
+
+  /** @param {PatternRow} row */
+  #restore(row) {
+    const tokens = row.template === "" ? [] : row.template.split(" ");
+    const template = this.#add(row.id, tokens, row.example, row.firstSeen, row.id !== OVERFLOW_ID);
+    Object.assign(template, { count: row.count, level: row.level, lastSeen: row.lastSeen, example: row.example });
+    const n = Number.parseInt(row.id.slice(1), 36);
+    if (Number.isSafeInteger(n) && n >= this.#next) this.#next = n + 1;
+    this.#changed.delete(template);
+  }
+}
+
+/** @param {string[]} tokens */
+function bucketKey(tokens) {
+  return `${tokens.length}`;
+}
+
+/**
+ * Share of the line's tokens equal to a constant token of the template.
+ * @param {string[]} template @param {string[]} tokens
+ */
+function similarity(template, tokens) {
+  let same = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = template[i];
+    if (t === tokens[i] && t !== WILDCARD) same++;
+  }
+  return tokens.length === 0 ? 1 : same / tokens.length;
+}
+
+/**
+ * A template's token that differs from the line's becomes `<*>`; its id stays.
+ * @param {Template} template @param {string[]} tokens
+ */
+function widen(template, tokens) {
+  let changed = false;
+  for (let i = 0; i < tokens.length; i++) {
+    if (template.tokens[i] !== tokens[i] && template.tokens[i] !== WILDCARD) {
+      template.tokens[i] = WILDCARD;
+      changed = true;
+    }
+  }
+  if (changed) template.template = template.tokens.join(" ");
+}
+
+/** @param {Template} t @returns {PatternRow} */
+function toRow(t) {
+  const { id, template, count, level, firstSeen, lastSeen, example } = t;
+  return { id, template, count, level, firstSeen, lastSeen, example };
+}
