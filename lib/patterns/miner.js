@@ -4,7 +4,7 @@
 // template only ever widens, so an id, once given, names the same pattern for the life of the stream.
 
 import { LEVELS } from "../levels.js";
-import { tokenize, WILDCARD } from "./tokens.js";
+import { shapeOf, tokenize, WILDCARD } from "./tokens.js";
 
 /** @typedef {import("../levels.js").Level} Level */
 
@@ -27,11 +27,13 @@ export const DEFAULT_PATTERN_LIMIT = 1000;
 /** The pattern that takes every line that fits no pattern once the cap is reached. */
 export const OVERFLOW_ID = "p0";
 /** A line joins a pattern when at least this share of its tokens equal the pattern's constant tokens. */
-export const DEFAULT_SIMILARITY = 0.5;
+export const DEFAULT_SIMILARITY = 0.8;
 /** An example is kept to this many characters. */
 export const EXAMPLE_CHARS = 512;
-/** Masked token lists remembered for the fast path; cleared whole when full, which only costs a re-match. */
+/** Message shapes remembered for the fast path; cleared whole when full, which only costs a re-match. */
 const CACHE_SIZE = 16384;
+/** Longer shapes are not remembered, to bound the cache's memory (16384 × 512 characters at most). */
+const MAX_SHAPE_CHARS = 512;
 
 /**
  * @typedef {object} MinerOptions
@@ -45,8 +47,8 @@ export class PatternMiner {
   #byId = new Map();
   /** Patterns by token count and first token. @type {Map<string, Template[]>} */
   #buckets = new Map();
-  /** @type {Map<string, Template>} */
-  #bySignature = new Map();
+  /** The pattern of each message shape seen lately (see shapeOf). @type {Map<string, Template>} */
+  #byShape = new Map();
   /** @type {Set<Template>} */
   #changed = new Set();
   #next = 1;
@@ -73,13 +75,13 @@ export class PatternMiner {
    * @returns {string}
    */
   assign(message, time, level = null) {
-    const tokens = tokenize(message);
-    const signature = tokens.join(" ");
-    let template = this.#bySignature.get(signature);
+    const shape = shapeOf(message);
+    let template = this.#byShape.get(shape);
     if (template === undefined) {
+      const tokens = tokenize(message);
       template = this.#match(tokens) ?? this.#create(tokens, message, time);
-      if (this.#bySignature.size >= CACHE_SIZE) this.#bySignature.clear();
-      this.#bySignature.set(signature, template);
+      if (this.#byShape.size >= CACHE_SIZE) this.#byShape.clear();
+      if (shape.length <= MAX_SHAPE_CHARS) this.#byShape.set(shape, template);
     }
     template.count++;
     if (time > template.lastSeen) template.lastSeen = time;
@@ -185,11 +187,15 @@ function bucketKey(tokens) {
  */
 function similarity(template, tokens) {
   let same = 0;
+  let constants = 0;
   for (let i = 0; i < tokens.length; i++) {
     const t = template[i];
-    if (t === tokens[i] && t !== WILDCARD) same++;
+    const u = tokens[i];
+    if (u === WILDCARD && t === WILDCARD) continue;
+    constants++;
+    if (t === u) same++;
   }
-  return tokens.length === 0 ? 1 : same / tokens.length;
+  return constants === 0 ? 1 : same / constants;
 }
 
 /**

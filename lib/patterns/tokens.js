@@ -28,6 +28,7 @@ const isNumberJoin = (c) => c === 46 || c === 58 || c === 44 || c === 45 || c ==
 export function maskToken(token) {
   const n = token.length;
   if (n > MAX_TOKEN_CHARS) return WILDCARD;
+  if (isDottedValue(token)) return wrapped(token);
   let out = "";
   let i = 0;
   let lastWild = false;
@@ -53,8 +54,9 @@ export function maskToken(token) {
     }
     if (digit) {
       if (!lastWild) {
-        // A sign before a number belongs to it: blk_-42 and blk_42 read the same.
-        if (out.endsWith("-") || out.endsWith("+")) out = out.slice(0, -1);
+        // A sign or bound before a number belongs to it: blk_-42 and blk_42, <1 and 1 read the same.
+        const last = out.charCodeAt(out.length - 1);
+        if (last === 45 || last === 43 || last === 60 || last === 62 || last === 126) out = out.slice(0, -1);
         out += WILDCARD;
       }
       lastWild = true;
@@ -66,6 +68,33 @@ export function maskToken(token) {
   }
   return out;
 }
+
+/**
+ * A host, file or path with a number in it (`host-12.example.net`, `/var/log/app.1`) is one value.
+ * @param {string} token
+ */
+function isDottedValue(token) {
+  let digit = false;
+  let dot = false;
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (isDigit(c)) digit = true;
+    else if ((c === 46 || c === 47) && i > 0 && isWordChar(token.charCodeAt(i - 1))) dot = true;
+    else if (c === 61 || c < 32 || c === 127) return false;
+  }
+  return digit && dot;
+}
+
+/** `<*>` inside the brackets and before the punctuation that surround the token. @param {string} token */
+function wrapped(token) {
+  let start = 0;
+  let end = token.length;
+  while (start < end && OPENING.includes(token.charAt(start))) start++;
+  while (end > start && CLOSING.includes(token.charAt(end - 1))) end--;
+  return `${token.slice(0, start)}${WILDCARD}${token.slice(end)}`;
+}
+const OPENING = "([{<'\"";
+const CLOSING = ")]}>'\",;:.";
 
 /** @param {string} token @param {number} at */
 function startsVariableWord(token, at) {
@@ -88,29 +117,113 @@ export function tokenize(message) {
   const tokens = [];
   const n = Math.min(message.length, MAX_CHARS);
   let start = -1;
+  let digit = false;
   for (let i = 0; i < n; i++) {
-    if (message.charCodeAt(i) <= 32) {
+    const c = message.charCodeAt(i);
+    if (c <= 32) {
       if (start !== -1) {
-        tokens.push(maskToken(message.slice(start, i)));
+        pushToken(tokens, word(message, start, i, digit));
         start = -1;
-        if (tokens.length === MAX_TOKENS - 1) return restIfAny(tokens, message, i);
+        if (tokens.length === MAX_TOKENS - 1) return restIfAny(tokens, message, i, n);
       }
-    } else if (start === -1) start = i;
+    } else {
+      if (start === -1) (start = i), (digit = false);
+      if (c >= 48 && c <= 57) digit = true;
+    }
   }
   if (start !== -1) {
     if (n < message.length) tokens.push(WILDCARD);
-    else tokens.push(maskToken(message.slice(start, n)));
+    else pushToken(tokens, word(message, start, n, digit));
   } else if (n < message.length) tokens.push(WILDCARD);
   return tokens;
 }
 
-/** @param {string[]} tokens @param {string} message @param {number} from */
-function restIfAny(tokens, message, from) {
-  for (let i = from; i < message.length; i++) {
-    if (message.charCodeAt(i) > 32) {
-      tokens.push(WILDCARD);
-      break;
+/**
+ * A cache key that decides tokenize's result: the message with each digit-holding token masked, everything
+ * else as written. Cheaper than tokenize (no string per plain token), so a repeated shape costs one scan.
+ * @param {string} message
+ * @returns {string}
+ */
+export function shapeOf(message) {
+  const n = Math.min(message.length, MAX_CHARS);
+  let key = "";
+  let copied = 0;
+  let start = -1;
+  let digit = false;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? message.charCodeAt(i) : 32;
+    if (c <= 32) {
+      if (start !== -1 && digit) {
+        key += message.slice(copied, start) + maskToken(message.slice(start, i));
+        copied = i;
+      }
+      start = -1;
+    } else {
+      if (start === -1) (start = i), (digit = false);
+      if (c >= 48 && c <= 57) digit = true;
     }
   }
+  key += copied === 0 ? message.slice(0, n) : message.slice(copied, n);
+  return n < message.length ? `${key}\u0000` : key;
+}
+
+/** Names that make a date or time inside a message, hence variable. */
+const CALENDAR = new Set(
+  "Mon Tue Wed Thu Fri Sat Sun Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec AM PM".split(" "),
+);
+/** Units that, after a number, are part of the value: sizes and durations. */
+const UNITS = new Set(
+  "b kb mb gb tb kib mib gib tib byte bytes ns us µs ms s sec secs second seconds min mins minute minutes h hr hrs hour hours day days %".split(
+    " ",
+  ),
+);
+
+/**
+ * The masked token at message[start, end): most tokens hold no digit and are taken as they are, unless they
+ * name a weekday or month (part of a date) or are too long to be a word.
+ * @param {string} message @param {number} start @param {number} end @param {boolean} digit
+ */
+function word(message, start, end, digit) {
+  const token = message.slice(start, end);
+  if (digit) return maskToken(token);
+  if (end - start === 3) return CALENDAR.has(token) ? WILDCARD : token;
+  return end - start > MAX_TOKEN_CHARS ? WILDCARD : token;
+}
+
+/**
+ * Joins a value's unit to it (`5 ms`, `(1.2 KB)`), and drops a bracketed value that only restates the one
+ * before it (`1024 (1 KB)`), so a value written in one or two tokens reads the same.
+ * @param {string[]} tokens the masked tokens so far, the previous one last
+ * @param {string} token the next masked token
+ */
+function pushToken(tokens, token) {
+  const previous = tokens[tokens.length - 1];
+  if (previous !== undefined && previous.endsWith(WILDCARD)) {
+    let end = token.length;
+    while (end > 0 && isClosing(token.charCodeAt(end - 1))) end--;
+    if (end > 0 && end < token.length + 1 && UNITS.has(token.slice(0, end).toLowerCase())) {
+      tokens.pop();
+      pushToken(tokens, previous + token.slice(end));
+      return;
+    }
+  }
+  if (previous !== undefined && (token === "(<*>)" || token === "[<*>]" || token === "()" || token === "[]")) {
+    if (!previous.endsWith(WILDCARD)) tokens[tokens.length - 1] = WILDCARD;
+    return;
+  }
+  tokens.push(token);
+}
+
+/** @param {number} c */
+const isClosing = (c) => c === 41 || c === 93 || c === 44 || c === 59 || c === 46;
+
+/**
+ * Ends the tokens with `<*>` when the message goes on: past `n`, or with more than whitespace before it.
+ * @param {string[]} tokens @param {string} message @param {number} from @param {number} n
+ */
+function restIfAny(tokens, message, from, n) {
+  let more = n < message.length;
+  for (let i = from; i < n && !more; i++) more = message.charCodeAt(i) > 32;
+  if (more) tokens.push(WILDCARD);
   return tokens;
 }
