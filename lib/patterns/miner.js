@@ -30,9 +30,11 @@ export const OVERFLOW_ID = "p0";
 export const DEFAULT_SIMILARITY = 0.8;
 /** An example is kept to this many characters. */
 export const EXAMPLE_CHARS = 512;
+/** At most this many patterns of one token count and first token are compared with a new line, the newest. */
+const SCAN_LIMIT = 128;
 /** Message shapes remembered for the fast path; cleared whole when full, which only costs a re-match. */
 const CACHE_SIZE = 16384;
-/** Longer shapes are not remembered, to bound the cache's memory (16384 × 512 characters at most). */
+/** Longer messages are not remembered, to bound the cache's memory (16384 × 512 characters at most). */
 const MAX_SHAPE_CHARS = 512;
 
 /**
@@ -75,13 +77,13 @@ export class PatternMiner {
    * @returns {string}
    */
   assign(message, time, level = null) {
-    const shape = shapeOf(message);
-    let template = this.#byShape.get(shape);
+    const shape = message.length <= MAX_SHAPE_CHARS ? shapeOf(message) : undefined;
+    let template = shape === undefined ? undefined : this.#byShape.get(shape);
     if (template === undefined) {
       const tokens = tokenize(message);
       template = this.#match(tokens) ?? this.#create(tokens, message, time);
       if (this.#byShape.size >= CACHE_SIZE) this.#byShape.clear();
-      if (shape.length <= MAX_SHAPE_CHARS) this.#byShape.set(shape, template);
+      if (shape !== undefined) this.#byShape.set(shape, template);
     }
     template.count++;
     if (time > template.lastSeen) template.lastSeen = time;
@@ -114,19 +116,44 @@ export class PatternMiner {
     return rows;
   }
 
-  /** @param {string[]} tokens */
+  /**
+   * The most similar pattern among the newest SCAN_LIMIT of the line's token count and first token, and of
+   * its token count with a variable first token; widened to take the line, or undefined below the threshold.
+   * @param {string[]} tokens
+   */
   #match(tokens) {
-    const bucket = this.#buckets.get(bucketKey(tokens));
-    if (bucket === undefined) return undefined;
+    const key = bucketKey(tokens);
+    const own = this.#buckets.get(key);
+    const open = key.endsWith(" *") ? undefined : this.#buckets.get(`${tokens.length} *`);
+    // A candidate is abandoned once it differs in more tokens than the threshold allows.
+    const allowed = Math.floor(tokens.length * (1 - this.#similarity) + 1e-9);
     let best;
     let bestScore = -1;
-    for (const template of bucket) {
-      const score = similarity(template.tokens, tokens);
-      if (score > bestScore) (best = template), (bestScore = score);
+    for (const bucket of [own, open]) {
+      if (bucket === undefined) continue;
+      for (let i = bucket.length - 1, seen = 0; i >= 0 && seen < SCAN_LIMIT; i--, seen++) {
+        const template = /** @type {Template} */ (bucket[i]);
+        const score = similarity(template.tokens, tokens, allowed);
+        if (score > bestScore) (best = template), (bestScore = score);
+      }
     }
     if (best === undefined || bestScore < this.#similarity) return undefined;
-    widen(best, tokens);
+    const before = bucketKey(best.tokens);
+    if (widen(best, tokens) && bucketKey(best.tokens) !== before) {
+      // Its first token turned out to vary: it now belongs with the patterns whose first token is variable.
+      const from = this.#buckets.get(before) ?? [];
+      from.splice(from.indexOf(best), 1);
+      this.#index(best);
+    }
     return best;
+  }
+
+  /** @param {Template} template */
+  #index(template) {
+    const key = bucketKey(template.tokens);
+    const bucket = this.#buckets.get(key);
+    if (bucket) bucket.push(template);
+    else this.#buckets.set(key, [template]);
   }
 
   /** @param {string[]} tokens @param {string} message @param {number} time */
@@ -155,12 +182,7 @@ export class PatternMiner {
       example: message.slice(0, EXAMPLE_CHARS),
     };
     this.#byId.set(id, template);
-    if (indexed) {
-      const key = bucketKey(tokens);
-      const bucket = this.#buckets.get(key);
-      if (bucket) bucket.push(template);
-      else this.#buckets.set(key, [template]);
-    }
+    if (indexed) this.#index(template);
     this.#changed.add(template);
     return template;
   }
@@ -176,26 +198,33 @@ export class PatternMiner {
   }
 }
 
-/** @param {string[]} tokens */
+/**
+ * Token count and first token, `*` when that token holds a variable part (Drain's first tree levels).
+ * @param {string[]} tokens
+ */
 function bucketKey(tokens) {
-  return `${tokens.length}`;
+  const first = tokens[0] ?? "";
+  return `${tokens.length} ${first.includes(WILDCARD) ? "*" : first}`;
 }
 
 /**
- * Share of the line's tokens equal to a constant token of the template.
- * @param {string[]} template @param {string[]} tokens
+ * Share of equal tokens among the template's constant positions; -1 past `allowed` differing tokens.
+ * @param {string[]} template @param {string[]} tokens @param {number} allowed
  */
-function similarity(template, tokens) {
-  let same = 0;
+function similarity(template, tokens, allowed) {
+  let differ = 0;
   let constants = 0;
   for (let i = 0; i < tokens.length; i++) {
     const t = template[i];
     const u = tokens[i];
-    if (u === WILDCARD && t === WILDCARD) continue;
-    constants++;
-    if (t === u) same++;
+    if (t === WILDCARD) continue;
+    if (t === u) constants++;
+    else {
+      constants++;
+      if (++differ > allowed) return -1;
+    }
   }
-  return constants === 0 ? 1 : same / constants;
+  return constants === 0 ? 1 : (constants - differ) / constants;
 }
 
 /**
@@ -211,6 +240,7 @@ function widen(template, tokens) {
     }
   }
   if (changed) template.template = template.tokens.join(" ");
+  return changed;
 }
 
 /** @param {Template} t @returns {PatternRow} */

@@ -139,13 +139,13 @@ export function tokenize(message) {
 }
 
 /**
- * A cache key that decides tokenize's result: the message with each digit-holding token masked, everything
- * else as written. Cheaper than tokenize (no string per plain token), so a repeated shape costs one scan.
+ * A cache key that decides tokenize's result for a message of at most MAX_CHARS: the message with each
+ * digit-holding token masked, everything else as written. Cheaper than tokenize (no string per plain token).
  * @param {string} message
  * @returns {string}
  */
 export function shapeOf(message) {
-  const n = Math.min(message.length, MAX_CHARS);
+  const n = message.length;
   let key = "";
   let copied = 0;
   let start = -1;
@@ -163,8 +163,7 @@ export function shapeOf(message) {
       if (c >= 48 && c <= 57) digit = true;
     }
   }
-  key += copied === 0 ? message.slice(0, n) : message.slice(copied, n);
-  return n < message.length ? `${key}\u0000` : key;
+  return copied === 0 ? message : key + message.slice(copied);
 }
 
 /** Names that make a date or time inside a message, hence variable. */
