@@ -6,6 +6,8 @@
 import { LEVELS } from "../levels.js";
 import { shapeOf, tokenize, WILDCARD } from "./tokens.js";
 
+export { matchesTemplate, WILDCARD } from "./tokens.js";
+
 /** @typedef {import("../levels.js").Level} Level */
 
 /**
@@ -20,7 +22,7 @@ import { shapeOf, tokenize, WILDCARD } from "./tokens.js";
  * @property {string} example Its first line, cut to EXAMPLE_CHARS.
  */
 
-/** @typedef {PatternRow & { tokens: string[] }} Template */
+/** @typedef {PatternRow & { tokens: string[], seq: number }} Template */
 
 /** Default cap on patterns per stream (`PATTERN_LIMIT`). */
 export const DEFAULT_PATTERN_LIMIT = 1000;
@@ -32,7 +34,10 @@ export const DEFAULT_SIMILARITY = 0.8;
 export const EXAMPLE_CHARS = 512;
 /** At most this many patterns of one token count and first token are compared with a new line, the newest. */
 const SCAN_LIMIT = 128;
-/** Message shapes remembered for the fast path; cleared whole when full, which only costs a re-match. */
+/**
+ * Message shapes remembered for the fast path. Cleared whole when full and whenever a pattern is created or
+ * widens, so a cached answer is always the one matching would give now (a restored miner agrees).
+ */
 const CACHE_SIZE = 16384;
 /** Longer messages are not remembered, to bound the cache's memory (16384 × 512 characters at most). */
 const MAX_SHAPE_CHARS = 512;
@@ -61,7 +66,8 @@ export class PatternMiner {
   constructor(options = {}) {
     this.#limit = Math.max(1, Math.floor(options.limit ?? DEFAULT_PATTERN_LIMIT));
     this.#similarity = options.similarity ?? DEFAULT_SIMILARITY;
-    for (const row of options.rows ?? []) this.#restore(row);
+    const rows = [...(options.rows ?? [])].sort((a, b) => sequence(a.id) - sequence(b.id));
+    for (const row of rows) this.#restore(row);
   }
 
   /** Patterns held, the overflow pattern included. */
@@ -127,6 +133,7 @@ export class PatternMiner {
     const open = key.endsWith(" *") ? undefined : this.#buckets.get(`${tokens.length} *`);
     // A candidate is abandoned once it differs in more tokens than the threshold allows.
     const allowed = Math.floor(tokens.length * (1 - this.#similarity) + 1e-9);
+    /** @type {Template | undefined} */
     let best;
     let bestScore = -1;
     for (const bucket of [own, open]) {
@@ -134,16 +141,23 @@ export class PatternMiner {
       for (let i = bucket.length - 1, seen = 0; i >= 0 && seen < SCAN_LIMIT; i--, seen++) {
         const template = /** @type {Template} */ (bucket[i]);
         const score = similarity(template.tokens, tokens, allowed);
-        if (score > bestScore) (best = template), (bestScore = score);
+        // Ties go to the older pattern, so the choice depends on the patterns held, not on their order.
+        if (score > bestScore || (score === bestScore && best !== undefined && template.seq < best.seq)) {
+          best = template;
+          bestScore = score;
+        }
       }
     }
     if (best === undefined || bestScore < this.#similarity) return undefined;
     const before = bucketKey(best.tokens);
-    if (widen(best, tokens) && bucketKey(best.tokens) !== before) {
-      // Its first token turned out to vary: it now belongs with the patterns whose first token is variable.
-      const from = this.#buckets.get(before) ?? [];
-      from.splice(from.indexOf(best), 1);
-      this.#index(best);
+    if (widen(best, tokens)) {
+      this.#byShape.clear();
+      if (bucketKey(best.tokens) !== before) {
+        // Its first token turned out to vary: it now belongs with the patterns whose first token is variable.
+        const from = this.#buckets.get(before) ?? [];
+        from.splice(from.indexOf(best), 1);
+        this.#index(best);
+      }
     }
     return best;
   }
@@ -162,6 +176,7 @@ export class PatternMiner {
     if (this.#byId.size >= this.#limit - 1) {
       return this.#byId.get(OVERFLOW_ID) ?? this.#add(OVERFLOW_ID, [WILDCARD], message, time, false);
     }
+    this.#byShape.clear();
     return this.#add(`p${(this.#next++).toString(36)}`, tokens, message, time, true);
   }
 
@@ -180,6 +195,7 @@ export class PatternMiner {
       firstSeen: time,
       lastSeen: time,
       example: message.slice(0, EXAMPLE_CHARS),
+      seq: sequence(id),
     };
     this.#byId.set(id, template);
     if (indexed) this.#index(template);
@@ -192,10 +208,15 @@ export class PatternMiner {
     const tokens = row.template === "" ? [] : row.template.split(" ");
     const template = this.#add(row.id, tokens, row.example, row.firstSeen, row.id !== OVERFLOW_ID);
     Object.assign(template, { count: row.count, level: row.level, lastSeen: row.lastSeen, example: row.example });
-    const n = Number.parseInt(row.id.slice(1), 36);
-    if (Number.isSafeInteger(n) && n >= this.#next) this.#next = n + 1;
+    if (template.seq >= this.#next) this.#next = template.seq + 1;
     this.#changed.delete(template);
   }
+}
+
+/** The counter in an id; ids this miner did not make sort last. @param {string} id */
+function sequence(id) {
+  const n = Number.parseInt(id.slice(1), 36);
+  return Number.isSafeInteger(n) ? n : Number.MAX_SAFE_INTEGER;
 }
 
 /**

@@ -179,14 +179,22 @@ const UNITS = new Set(
 
 /**
  * The masked token at message[start, end): most tokens hold no digit and are taken as they are, unless they
- * name a weekday or month (part of a date) or are too long to be a word.
+ * name a weekday or month (part of a date), are a URL or an e-mail address, or are too long to be a word.
  * @param {string} message @param {number} start @param {number} end @param {boolean} digit
  */
 function word(message, start, end, digit) {
   const token = message.slice(start, end);
   if (digit) return maskToken(token);
-  if (end - start === 3) return CALENDAR.has(token) ? WILDCARD : token;
-  return end - start > MAX_TOKEN_CHARS ? WILDCARD : token;
+  const length = end - start;
+  if (length === 3) return CALENDAR.has(token) ? WILDCARD : token;
+  if (length > MAX_TOKEN_CHARS) return WILDCARD;
+  return length > 5 && (token.includes("://") || isEmail(token)) ? wrapped(token) : token;
+}
+
+/** @param {string} token */
+function isEmail(token) {
+  const at = token.indexOf("@");
+  return at > 0 && token.indexOf(".", at + 2) !== -1;
 }
 
 /**
@@ -225,4 +233,45 @@ function restIfAny(tokens, message, from, n) {
   for (let i = from; i < n && !more; i++) more = message.charCodeAt(i) > 32;
   if (more) tokens.push(WILDCARD);
   return tokens;
+}
+
+/**
+ * Whether a message fits a template: the message's whitespace runs read as one space, and each `<*>` stands
+ * for any run of characters, spaces included (a trailing `<*>` covers what a cut message left out).
+ * @param {string} template
+ * @param {string} message
+ */
+export function matchesTemplate(template, message) {
+  const text = spaced(message);
+  const parts = template.split(WILDCARD);
+  const first = parts[0] ?? "";
+  if (parts.length === 1) return text === first;
+  const last = parts[parts.length - 1] ?? "";
+  if (!text.startsWith(first) || text.length < first.length + last.length || !text.endsWith(last)) return false;
+  // Each middle part at its leftmost place after the previous one: leftmost is never worse for what follows.
+  let at = first.length;
+  const end = text.length - last.length;
+  for (let i = 1; i < parts.length - 1; i++) {
+    const part = parts[i] ?? "";
+    const found = text.indexOf(part, at);
+    if (found === -1 || found + part.length > end) return false;
+    at = found + part.length;
+  }
+  return true;
+}
+
+/** The message's tokens joined by single spaces, as tokenize splits them. @param {string} message */
+function spaced(message) {
+  let text = "";
+  let start = -1;
+  for (let i = 0; i <= message.length; i++) {
+    const c = i < message.length ? message.charCodeAt(i) : 32;
+    if (c > 32) {
+      if (start === -1) start = i;
+    } else if (start !== -1) {
+      text += (text === "" ? "" : " ") + message.slice(start, i);
+      start = -1;
+    }
+  }
+  return text;
 }
