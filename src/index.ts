@@ -5,6 +5,7 @@ import type { AppEnv } from "./http/context";
 import { withConfig } from "./http/context";
 import { ClientError } from "./http/errors";
 import { ingestRoutes } from "./http/ingest-routes";
+import { patternRoutes } from "./viewer/patterns-routes";
 import { viewerRoutes } from "./viewer/routes";
 
 export { LogStream } from "./stream/log-stream";
@@ -40,6 +41,7 @@ app.use("*", async (c, next) => {
 
 app.route("/", ingestRoutes);
 app.route("/", viewerRoutes);
+app.route("/", patternRoutes);
 app.route("/", alertRoutes);
 
 app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));

@@ -68,17 +68,20 @@ export class Alerts {
     this.#active = hasAlertTables(this.#sql) && this.#hasWork();
   }
 
-  /** Evaluates a commit's entries; never throws into the commit, which is already durable. */
-  committed(firstId: number, tails: readonly Tail[]): void {
+  /**
+   * Evaluates a commit's entries; never throws into the commit, which is already durable. `fresh` are the
+   * positions of the lines that started a pattern the stream never had (for `when.newPattern` rules).
+   */
+  committed(firstId: number, tails: readonly Tail[], fresh: readonly number[] = []): void {
     if (!this.#active) return;
     try {
-      this.#evaluate(firstId, tails, this.clock());
+      this.#evaluate(firstId, tails, fresh, this.clock());
     } catch (error) {
       console.error("alerts: evaluating a commit failed", error);
     }
   }
 
-  #evaluate(firstId: number, tails: readonly Tail[], now: number): void {
+  #evaluate(firstId: number, tails: readonly Tail[], fresh: readonly number[], now: number): void {
     const rules = this.#loadRules();
     const captures = this.#loadCaptures();
     const lines = tails.map((tail, i) => withId(firstId + i, tail));
@@ -119,6 +122,7 @@ export class Alerts {
           }
           matchesByKey.set(live.filter.key, matched);
         }
+        if ("newPattern" in live.rule.when) matched = matched.filter((i) => fresh.includes(i));
         if (matched.length === 0) continue;
         const { fired, state } = trigger(live.rule, live.state, matched.length, now);
         const saved = JSON.stringify(state);

@@ -8,8 +8,11 @@ export type WebhookFormat = "json" | "slack";
 export interface AlertRule {
   /** The query, normalised by the query parser. */
   query: string;
-  /** Fire once `count` matches fall within `seconds`; {1, 0} fires on every match. */
-  when: { count: number; seconds: number };
+  /**
+   * Fire once `count` matches fall within `seconds` ({1, 0} fires on every match), or on each matching line
+   * that starts a pattern the stream never had.
+   */
+  when: { count: number; seconds: number } | { newPattern: true };
   cooldownSeconds: number;
   /** Lines captured before and after the matching line. */
   before: number;
@@ -83,9 +86,19 @@ function checkWhen(value: unknown): AlertRule["when"] {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw invalid('"when" must be an object such as {"count":5,"seconds":60} (5 matches within 60 seconds)');
   }
-  const { count, seconds, ...rest } = value as Record<string, unknown>;
+  const { count, seconds, newPattern, ...rest } = value as Record<string, unknown>;
   const extra = Object.keys(rest)[0];
-  if (extra !== undefined) throw invalid(`unknown field "when.${extra}"; "when" has count and seconds`);
+  if (extra !== undefined) {
+    throw invalid(`unknown field "when.${extra}"; "when" has count and seconds, or newPattern`);
+  }
+  if (newPattern !== undefined) {
+    if (newPattern !== true || count !== undefined || seconds !== undefined) {
+      throw invalid(
+        '"when.newPattern" is true, alone: {"newPattern":true} fires on the first line of each new pattern',
+      );
+    }
+    return { newPattern: true };
+  }
   const when = {
     count: integer(count, "when.count", 1, RULE_LIMITS.count, 1),
     seconds: integer(seconds, "when.seconds", 0, RULE_LIMITS.seconds, 0),

@@ -9,6 +9,7 @@ import { parseSubscribeOptions } from "../viewer/subscribe-options";
 import { GroupCommit } from "./group-commit";
 import { type HistoryPage, searchHistory } from "./history";
 import { IdempotencyKeys } from "./idempotency";
+import { type PatternList, PatternTable } from "./patterns";
 import { TokenBucket } from "./rate-limit";
 import { RingBuffer } from "./ring-buffer";
 import type { Batch, Tail } from "./stored";
@@ -70,6 +71,8 @@ export class LogStream extends DurableObject<Env> {
   #report: { timer?: ReturnType<typeof setTimeout>; at: number; lastId: number } = { at: 0, lastId: 0 };
   readonly #received: Record<string, number> = {};
   readonly #alerts: Alerts;
+  /** Null when PATTERN_LIMIT is 0. */
+  readonly #patterns: PatternTable | null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -79,7 +82,15 @@ export class LogStream extends DurableObject<Env> {
     const { alertWebhookHosts: hosts, incidentTtlMs } = this.#config;
     this.#alerts = new Alerts(ctx.storage, this.#ring, { hosts, incidentTtlMs });
     const keys = new IdempotencyKeys(ctx.storage.sql);
-    this.#commits = new GroupCommit(this.#ring, keys, (firstId, tails) => this.#committed(firstId, tails));
+    const patterns =
+      this.#config.patternLimit === 0 ? null : new PatternTable(ctx.storage.sql, this.#ring, this.#config.patternLimit);
+    this.#patterns = patterns;
+    this.#commits = new GroupCommit(
+      this.#ring,
+      keys,
+      (firstId, tails) => this.#committed(firstId, tails),
+      patterns === null ? undefined : (tails, count) => patterns.stamp(tails, count, Date.now()),
+    );
     const { rateLimitPerSecond: rate, rateLimitBurst: burst } = this.#config;
     this.#bucket = rate === 0 ? null : new TokenBucket(rate, burst, Date.now());
   }
@@ -119,7 +130,8 @@ export class LogStream extends DurableObject<Env> {
   #committed(firstId: number, tails: Tail[]): void {
     const sockets = this.ctx.getWebSockets();
     if (sockets.length > 0) this.#subscribers.broadcast(sockets, firstId, tails);
-    this.#alerts.committed(firstId, tails);
+    this.#patterns?.committed(firstId);
+    this.#alerts.committed(firstId, tails, this.#patterns?.fresh ?? []);
     this.#scheduleReport();
   }
 
@@ -180,6 +192,12 @@ export class LogStream extends DurableObject<Env> {
   history(q: string | undefined, level: Level | undefined, before: number, limit: number, stream: string): HistoryPage {
     this.#ring.expire(Date.now());
     return searchHistory(this.#ring, compileFilter({ q, level }, stream), before, limit);
+  }
+
+  /** The patterns of the held lines (of those the query matches), most lines first. */
+  patterns(q: string | undefined, level: Level | undefined, stream: string): PatternList {
+    this.#ring.expire(Date.now());
+    return this.#patterns?.list(compileFilter({ q, level }, stream)) ?? { patterns: [], lines: 0, searched: 0 };
   }
 
   stats(): StreamStats {
