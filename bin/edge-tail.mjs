@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// edge-tail CLI: `pipe` ships stdin to a stream, `tail` prints streams live. Node 20+, no build step.
+// edge-tail CLI: `pipe` ships stdin to a stream, `tail` prints streams live, `patterns` lists a stream's
+// templates. Node 20+, no build step.
 import { parseCommandLine, USAGE, UsageError } from "./args.mjs";
+import { patterns } from "./patterns.mjs";
 import { pipe } from "./pipe.mjs";
 import { tail } from "./tail.mjs";
 
@@ -32,6 +34,7 @@ async function main() {
   }
   if (command.command === "pipe") return pipe(command, warn);
   const color = command.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR);
+  if (command.command === "patterns") return patterns(command, { out: process.stdout, warn, color });
   return tail(command, { out: process.stdout, warn, color });
 }
 

@@ -35,11 +35,10 @@ export interface PatternList {
   searched: number;
 }
 
-/** What the table remembers of a pattern's newest line. */
+/** A pattern's place in the per-line arrays, and the id of its newest line (its example, read on request). */
 interface Slot {
   id: string;
-  lastTime: number;
-  example: string;
+  lastId: number;
 }
 
 /**
@@ -74,19 +73,18 @@ export class PatternTable {
   stamp(tails: Tails, count: number, now: number): Tails {
     const miner = this.#load();
     const lines = splitTails(tails, count);
+    const firstId = this.ring.lastId + 1;
     this.fresh = [];
     this.#pending = { slot: [], level: [] };
     for (let i = 0; i < lines.length; i++) {
       const tail = lines[i] as Tail;
-      const message = messageOf(tail);
       const rank = levelRankOf(tail);
       const known = miner.size;
-      const id = miner.assign(message, now, LEVELS[rank] ?? null);
+      // The miner's own level and counts are not used: both are counted over the held lines on request.
+      const id = miner.assign(messageOf(tail), now, null);
       if (miner.size > known) this.fresh.push(i);
       const slot = this.#slot(id);
-      const last = this.#slots[slot] as Slot;
-      last.lastTime = timeOf(tail);
-      last.example = message;
+      (this.#slots[slot] as Slot).lastId = firstId + i;
       this.#pending.slot.push(slot);
       this.#pending.level.push(rank);
       lines[i] = stamp(tail, id);
@@ -161,8 +159,9 @@ export class PatternTable {
     for (let slot = 0; slot < this.#slots.length; slot++) {
       const count = counts[slot] as number;
       if (count === 0) continue;
-      const { id, lastTime, example } = this.#slots[slot] as Slot;
-      tallies.set(id, { count, level: levels[slot] as number, lastSeen: lastTime, example });
+      const { id, lastId } = this.#slots[slot] as Slot;
+      const newest = this.ring.entry(lastId) ?? "";
+      tallies.set(id, { count, level: levels[slot] as number, lastSeen: timeOf(newest), example: messageOf(newest) });
     }
     return { tallies, searched: this.ring.size };
   }
@@ -198,19 +197,13 @@ export class PatternTable {
     if (this.#held !== undefined) return this.#held;
     const capacity = this.ring.capacity;
     const held = { slot: new Int32Array(capacity).fill(-1), level: new Int8Array(capacity).fill(-1) };
-    const newest = new Map<number, string>();
     for (const [id, json] of this.ring.since(this.ring.oldestId - 1)) {
       const pattern = patternOf(json);
       if (pattern === undefined) continue;
       const slot = this.#slot(pattern);
       held.slot[id % capacity] = slot;
       held.level[id % capacity] = levelRankOf(json);
-      newest.set(slot, json);
-    }
-    for (const [slot, json] of newest) {
-      const last = this.#slots[slot] as Slot;
-      last.lastTime = timeOf(json);
-      last.example = messageOf(json);
+      (this.#slots[slot] as Slot).lastId = id;
     }
     this.#held = held;
     return held;
@@ -220,7 +213,7 @@ export class PatternTable {
     let slot = this.#slotOf.get(id);
     if (slot === undefined) {
       slot = this.#slots.length;
-      this.#slots.push({ id, lastTime: 0, example: "" });
+      this.#slots.push({ id, lastId: 0 });
       this.#slotOf.set(id, slot);
     }
     return slot;
