@@ -54,7 +54,9 @@ export function formatPatterns(list, lines, color) {
     const level = (pattern.level ?? "-").padEnd(5);
     const painted = color && pattern.level ? `\x1b[${LEVEL_COLORS[pattern.level]}m${level}\x1b[0m` : level;
     // A template is text from the logs: escapes and line breaks never reach the terminal as such.
-    const template = stripAnsi(pattern.template).replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, " ");
+    const template = Array.from(stripAnsi(pattern.template), (c) =>
+      c < " " || c === "\x7f" || c === "\u2028" || c === "\u2029" ? " " : c,
+    ).join("");
     return `${String(pattern.count).padStart(width)}  ${share.toFixed(1).padStart(5)}%  ${painted}  ${pattern.id.padEnd(6)} ${template}`;
   });
   const total = `${list.length} pattern${list.length === 1 ? "" : "s"} over ${lines} line${lines === 1 ? "" : "s"}`;
