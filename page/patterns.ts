@@ -43,17 +43,11 @@ export class PatternModel {
     for (const id of asked) if (!this.#known.has(id)) this.#unnamed.add(id);
   }
 
-  /** Ids among the entries that the server has not named yet and was not asked about. */
-  unknown(entries: readonly LogEntry[]): string[] {
-    const ids = new Set<string>();
-    for (const { pattern } of entries) {
-      if (pattern !== undefined && !this.#known.has(pattern) && !this.#unnamed.has(pattern)) ids.add(pattern);
-    }
-    return [...ids];
-  }
-
-  /** The rows for the held entries, most lines first; lines without a pattern are left out of the rows. */
-  rows(entries: readonly LogEntry[], now: number): { rows: PatternRow[]; lines: number } {
+  /**
+   * The rows for the held entries, most lines first (lines without a pattern are left out of the rows), and
+   * `unknown`: the ids the server has not named yet and was not asked about.
+   */
+  rows(entries: readonly LogEntry[], now: number): { rows: PatternRow[]; lines: number; unknown: string[] } {
     let from = Number.POSITIVE_INFINITY;
     let to = Number.NEGATIVE_INFINITY;
     for (const { time } of entries) {
@@ -76,8 +70,10 @@ export class PatternModel {
       tally.spark[slice] = (tally.spark[slice] as number) + 1;
     }
     const rows: PatternRow[] = [];
+    const unknown: string[] = [];
     for (const [id, { count, rank, spark }] of byId) {
       const info = this.#known.get(id);
+      if (info === undefined && !this.#unnamed.has(id)) unknown.push(id);
       rows.push({
         id,
         template: info?.template,
@@ -89,6 +85,6 @@ export class PatternModel {
       });
     }
     rows.sort((a, b) => b.count - a.count || (a.id < b.id ? -1 : 1));
-    return { rows, lines: entries.length };
+    return { rows, lines: entries.length, unknown };
   }
 }

@@ -8,7 +8,7 @@ import { type PatternInfo, PatternModel, type PatternRow } from "../patterns";
 /** Redraws of the open view at most this often while lines arrive. */
 const REDRAW_MS = 1000;
 /** Rows drawn at most: the rest are counted in the status line. */
-const MAX_ROWS = 200;
+const MAX_ROWS = 100;
 
 export interface PatternsOptions {
   stream: string;
@@ -53,15 +53,27 @@ export function wirePatterns(options: PatternsOptions): { changed: () => void } 
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   let fetching = false;
+  /** The drawn rows by pattern id, updated in place so a redraw keeps focus and rebuilds only what changed. */
+  const drawn = new Map<string, Item>();
 
   const draw = () => {
     timer = undefined;
-    const entries = options.entries();
-    const { rows, lines } = model.rows(entries, Date.now());
-    list.replaceChildren(...rows.slice(0, MAX_ROWS).map(item));
+    const { rows, lines, unknown } = model.rows(options.entries(), Date.now());
+    const shown = rows.slice(0, MAX_ROWS);
+    const items = shown.map((row) => {
+      let drawnItem = drawn.get(row.id);
+      if (drawnItem === undefined) {
+        drawnItem = item(row.id);
+        drawn.set(row.id, drawnItem);
+      }
+      update(drawnItem, row);
+      return drawnItem.li;
+    });
+    for (const id of drawn.keys()) if (!shown.some((row) => row.id === id)) drawn.delete(id);
+    const children = list.children;
+    if (children.length !== items.length || items.some((li, i) => children[i] !== li)) list.replaceChildren(...items);
     const more = rows.length > MAX_ROWS ? `, the ${MAX_ROWS} largest shown` : "";
     status.textContent = `${rows.length} pattern${rows.length === 1 ? "" : "s"} in the ${lines} line${lines === 1 ? "" : "s"} held here${more}`;
-    const unknown = model.unknown(entries);
     if (unknown.length > 0) void learn(unknown);
   };
 
@@ -87,39 +99,58 @@ export function wirePatterns(options: PatternsOptions): { changed: () => void } 
     if (dialog.open) draw();
   }
 
-  function item(row: PatternRow): HTMLLIElement {
+  function item(id: string): Item {
     const li = document.createElement("li");
     const pick = element("button", "", "");
     pick.type = "button";
     pick.className = "pattern-template";
-    pick.dataset.pattern = row.id;
-    // Text only: a template is text from the logs.
-    pick.textContent = row.template ?? `${row.id} (template loading…)`;
+    pick.dataset.pattern = id;
     pick.title = "Show only these lines (Alt- or Shift-click: leave them out)";
-    pick.addEventListener("click", (event) => choose(row.id, event.altKey || event.shiftKey));
-    const level = element("span", "", row.level ?? "–");
+    pick.addEventListener("click", (event) => choose(id, event.altKey || event.shiftKey));
+    const level = element("span", "", "");
     level.className = "level pattern-level";
-    if (row.level !== null) level.dataset.level = row.level;
-    const count = element("span", "", `${row.count}`);
+    const count = element("span", "", "");
     count.className = "pattern-count";
-    const share = element("span", "", `${(row.share * 100).toFixed(1)}%`);
+    const share = element("span", "", "");
     share.className = "pattern-share";
-    const meta = element("span", "", "");
-    meta.className = "pattern-meta";
-    meta.append(level, count, share, sparkline(row.spark));
-    if (row.isNew) {
-      const mark = element("span", "", "new");
-      mark.className = "pattern-new";
-      meta.append(mark);
-    }
+    const spark = element("span", "", "");
+    const mark = element("span", "", "new");
+    mark.className = "pattern-new";
     const hide = element("button", "", "Hide");
     hide.type = "button";
     hide.className = "pattern-hide";
-    hide.setAttribute("aria-label", `Hide the lines of ${row.template ?? row.id}`);
-    hide.addEventListener("click", () => choose(row.id, true));
-    meta.append(hide);
+    hide.addEventListener("click", () => choose(id, true));
+    const meta = element("span", "", "");
+    meta.className = "pattern-meta";
+    meta.append(level, count, share, spark, mark, hide);
     li.append(pick, meta);
-    return li;
+    return { li, pick, level, count, share, spark, mark, hide, sparkKey: "" };
+  }
+
+  /** Writes only what changed: text is text from the logs, set as text. */
+  function update(drawnItem: Item, row: PatternRow) {
+    const { pick, level, count, share, spark, mark, hide } = drawnItem;
+    const template = row.template ?? `${row.id} (template loading…)`;
+    if (pick.textContent !== template) {
+      pick.textContent = template;
+      hide.setAttribute("aria-label", `Hide the lines of ${template}`);
+    }
+    const levelText = row.level ?? "–";
+    if (level.textContent !== levelText) {
+      level.textContent = levelText;
+      if (row.level === null) delete level.dataset.level;
+      else level.dataset.level = row.level;
+    }
+    const countText = String(row.count);
+    if (count.textContent !== countText) count.textContent = countText;
+    const shareText = `${(row.share * 100).toFixed(1)}%`;
+    if (share.textContent !== shareText) share.textContent = shareText;
+    const sparkKey = row.spark.join(",");
+    if (drawnItem.sparkKey !== sparkKey) {
+      drawnItem.sparkKey = sparkKey;
+      spark.replaceChildren(sparkline(row.spark));
+    }
+    mark.hidden = !row.isNew;
   }
 
   function choose(id: string, exclude: boolean) {
@@ -146,6 +177,20 @@ export function wirePatterns(options: PatternsOptions): { changed: () => void } 
       if (dialog.open && timer === undefined) timer = setTimeout(draw, REDRAW_MS);
     },
   };
+}
+
+/** One drawn row and the parts a redraw updates. */
+interface Item {
+  li: HTMLLIElement;
+  pick: HTMLButtonElement;
+  level: HTMLSpanElement;
+  count: HTMLSpanElement;
+  share: HTMLSpanElement;
+  spark: HTMLSpanElement;
+  mark: HTMLSpanElement;
+  hide: HTMLButtonElement;
+  /** The counts the sparkline was drawn from. */
+  sparkKey: string;
 }
 
 /** Bars of the lines per time slice, scaled to the busiest slice; decoration, hidden from screen readers. */
