@@ -1,12 +1,14 @@
-// The Patterns view of the open stream: a dialog listing the templates of the lines the page holds, with
-// count, share, level colour, a sparkline and a "new" mark, redrawn live (at most once a second) from the
-// events the page receives. Patterns the page has not seen named trigger one fetch of GET …/patterns.
+// The Patterns view of the open stream: a dialog listing the templates of the lines the page holds (the
+// newest 20,000), with count, share, level colour, a sparkline and a "new" mark, redrawn live from the events
+// the page receives (at most once a second, and at most 5 % of the main thread). Patterns the page has not seen named trigger one fetch of GET …/patterns.
 // Clicking a template filters the log to it (pattern:ID); Alt- or Shift-click, or its Hide button, hides it.
 import type { LogEntry } from "../../lib/types";
 import { type PatternInfo, PatternModel, type PatternRow } from "../patterns";
 
 /** Redraws of the open view at most this often while lines arrive. */
 const REDRAW_MS = 1000;
+/** Held lines counted at most, the newest: a redraw's work stays bounded however many lines the page holds. */
+const MAX_COUNTED = 20_000;
 /** Rows drawn at most: the rest are counted in the status line. */
 const MAX_ROWS = 100;
 
@@ -53,12 +55,15 @@ export function wirePatterns(options: PatternsOptions): { changed: () => void } 
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   let fetching = false;
+  /** Milliseconds until the next live redraw: at least REDRAW_MS, and 20 times the last redraw's cost. */
+  let delay = REDRAW_MS;
   /** The drawn rows by pattern id, updated in place so a redraw keeps focus and rebuilds only what changed. */
   const drawn = new Map<string, Item>();
 
   const draw = () => {
     timer = undefined;
-    const { rows, lines, unknown } = model.rows(options.entries(), Date.now());
+    const started = performance.now();
+    const { rows, lines, unknown } = model.rows(options.entries().slice(-MAX_COUNTED), Date.now());
     const shown = rows.slice(0, MAX_ROWS);
     const items = shown.map((row) => {
       let drawnItem = drawn.get(row.id);
@@ -73,8 +78,10 @@ export function wirePatterns(options: PatternsOptions): { changed: () => void } 
     const children = list.children;
     if (children.length !== items.length || items.some((li, i) => children[i] !== li)) list.replaceChildren(...items);
     const more = rows.length > MAX_ROWS ? `, the ${MAX_ROWS} largest shown` : "";
-    status.textContent = `${rows.length} pattern${rows.length === 1 ? "" : "s"} in the ${lines} line${lines === 1 ? "" : "s"} held here${more}`;
+    const which = lines === MAX_COUNTED ? `newest ${lines} lines` : `${lines} line${lines === 1 ? "" : "s"}`;
+    status.textContent = `${rows.length} pattern${rows.length === 1 ? "" : "s"} in the ${which} held here${more}`;
     if (unknown.length > 0) void learn(unknown);
+    delay = Math.max(REDRAW_MS, 20 * (performance.now() - started));
   };
 
   /** One fetch at a time; ids it does not name are not asked for again. */
@@ -174,7 +181,7 @@ export function wirePatterns(options: PatternsOptions): { changed: () => void } 
 
   return {
     changed() {
-      if (dialog.open && timer === undefined) timer = setTimeout(draw, REDRAW_MS);
+      if (dialog.open && timer === undefined) timer = setTimeout(draw, delay);
     },
   };
 }
