@@ -41,7 +41,7 @@ test("lists the templates of the held lines, live, and filters or hides a patter
   await page.click("#patterns-open");
   await waitFor("two named patterns", async () => {
     const rows = await patternRows(page);
-    return rows.length === 2 && rows.every(([template]) => template?.includes("<*>"));
+    return rows.length === 2 && rows.every(([template]) => String(template).includes("<*>"));
   });
   const [first, second] = await patternRows(page);
   assert.deepEqual(first?.slice(1), ["6", "75.0%", true]);
