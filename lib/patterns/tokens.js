@@ -127,7 +127,10 @@ export function tokenize(message) {
         if (tokens.length === MAX_TOKENS - 1) return restIfAny(tokens, message, i, n);
       }
     } else {
-      if (start === -1) (start = i), (digit = false);
+      if (start === -1) {
+        start = i;
+        digit = false;
+      }
       if (c >= 48 && c <= 57) digit = true;
     }
   }
@@ -159,7 +162,10 @@ export function shapeOf(message) {
       }
       start = -1;
     } else {
-      if (start === -1) (start = i), (digit = false);
+      if (start === -1) {
+        start = i;
+        digit = false;
+      }
       if (c >= 48 && c <= 57) digit = true;
     }
   }
@@ -205,10 +211,10 @@ function isEmail(token) {
  */
 function pushToken(tokens, token) {
   const previous = tokens[tokens.length - 1];
-  if (previous !== undefined && previous.endsWith(WILDCARD)) {
+  if (previous?.endsWith(WILDCARD)) {
     let end = token.length;
     while (end > 0 && isClosing(token.charCodeAt(end - 1))) end--;
-    if (end > 0 && end < token.length + 1 && UNITS.has(token.slice(0, end).toLowerCase())) {
+    if (end > 0 && UNITS.has(token.slice(0, end).toLowerCase())) {
       tokens.pop();
       pushToken(tokens, previous + token.slice(end));
       return;

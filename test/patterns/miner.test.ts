@@ -108,7 +108,10 @@ describe("PatternMiner", () => {
   it("gives hostile lines a pattern within the cap, each fitting its template", () => {
     const miner = new PatternMiner({ limit: 50 });
     let seed = 7;
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
     const noise = (n: number) => String.fromCharCode(...Array.from({ length: n }, () => Math.floor(random() * 256)));
     const lines = [
       "x".repeat(32 * 1024),
