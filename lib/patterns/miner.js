@@ -4,7 +4,7 @@
 // template only ever widens, so an id, once given, names the same pattern for the life of the stream.
 
 import { LEVELS } from "../levels.js";
-import { shapeOf, tokenize, WILDCARD } from "./tokens.js";
+import { MAX_CHARS, shapeHash, tokenize, WILDCARD } from "./tokens.js";
 
 export { matchesTemplate, WILDCARD } from "./tokens.js";
 
@@ -39,8 +39,6 @@ const SCAN_LIMIT = 128;
  * widens, so a cached answer is always the one matching would give now (a restored miner agrees).
  */
 const CACHE_SIZE = 16384;
-/** Longer messages are not remembered, to bound the cache's memory (16384 × 512 characters at most). */
-const MAX_SHAPE_CHARS = 512;
 
 /**
  * @typedef {object} MinerOptions
@@ -54,7 +52,7 @@ export class PatternMiner {
   #byId = new Map();
   /** Patterns by token count and first token. @type {Map<string, Template[]>} */
   #buckets = new Map();
-  /** The pattern of each message shape seen lately (see shapeOf). @type {Map<string, Template>} */
+  /** The pattern of each message shape seen lately, by shapeHash. @type {Map<number, Template>} */
   #byShape = new Map();
   /** @type {Set<Template>} */
   #changed = new Set();
@@ -83,7 +81,8 @@ export class PatternMiner {
    * @returns {string}
    */
   assign(message, time, level = null) {
-    const shape = message.length <= MAX_SHAPE_CHARS ? shapeOf(message) : undefined;
+    // A longer message is cut, which its hash does not tell: it takes the slow path, bounded by the cut.
+    const shape = message.length <= MAX_CHARS ? shapeHash(message) : undefined;
     let template = shape === undefined ? undefined : this.#byShape.get(shape);
     if (template === undefined) {
       const tokens = tokenize(message);
@@ -176,8 +175,12 @@ export class PatternMiner {
     if (this.#byId.size >= this.#limit - 1) {
       return this.#byId.get(OVERFLOW_ID) ?? this.#add(OVERFLOW_ID, [WILDCARD], message, time, false);
     }
-    this.#byShape.clear();
-    return this.#add(`p${(this.#next++).toString(36)}`, tokens, message, time, true);
+    const template = this.#add(`p${(this.#next++).toString(36)}`, tokens, message, time, true);
+    // A cached shape fits its pattern fully and ties go to the older, so a new pattern changes no answer,
+    // unless it pushes one out of the scan or the answer was the overflow (a miner restored with a larger cap).
+    const bucket = this.#buckets.get(bucketKey(tokens));
+    if ((bucket?.length ?? 0) > SCAN_LIMIT || this.#byId.has(OVERFLOW_ID)) this.#byShape.clear();
+    return template;
   }
 
   /**

@@ -3,6 +3,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { matchesTemplate, PatternMiner } from "../../lib/patterns/miner.js";
+import { shapeHash, tokenize } from "../../lib/patterns/tokens.js";
 
 const RUNS = { numRuns: 150 };
 
@@ -24,6 +25,30 @@ const anyLine = fc.oneof(
   fc.string({ unit: "binary", maxLength: 80 }),
   fc.string({ unit: "grapheme", maxLength: 40 }),
 );
+
+describe("shapeHash", () => {
+  it("differs wherever tokenize's result differs (the cache key misses nothing that matters)", () => {
+    // Tails alike but for a token's length: past MAX_TOKEN_CHARS a token is one value, whatever it holds.
+    const tails = fc.constantFrom(["", ""], ["x".repeat(121), "x".repeat(120)], [`ab-${"1".repeat(130)}`, "ab-1"]);
+    fc.assert(
+      fc.property(logish, logish, tails, (a, b, [tailA, tailB]) => {
+        const [x, y] = [`${a} ${tailA}`, `${b} ${tailB}`];
+        if (tokenize(x).join(" ") !== tokenize(y).join(" ")) expect(shapeHash(x)).not.toBe(shapeHash(y));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("is the same for lines differing only in their numbers' digits and in whitespace", () => {
+    fc.assert(
+      fc.property(logish, fc.integer({ min: 0, max: 9 }), (line, digit) => {
+        const other = line.replace(/[0-9]+/g, String(digit).repeat(3)).replace(/\s+/g, "\t ");
+        expect(shapeHash(other)).toBe(shapeHash(line));
+      }),
+      RUNS,
+    );
+  });
+});
 
 describe("PatternMiner properties", () => {
   it("gives any line a pattern whose final template fits every line it was given", () => {
