@@ -128,3 +128,35 @@ console.log(
   `assign (CPU µs/line, median of ${rounds} rounds of ${all.length} lines): cold ${median(cold).toFixed(3)}, warm ` +
     `${median(warm).toFixed(3)}; split(" ") alone ${median(split).toFixed(3)} (${(words / all.length / rounds).toFixed(1)} words a line)`,
 );
+
+// Hostile streams: distinct lines of random words (no shape repeats, so no cache), 32 KiB lines, binary noise;
+// flat strings, as JSON.parse gives them.
+let seed = 1;
+const random = () => {
+  seed ^= seed << 13;
+  seed ^= seed >>> 17;
+  seed ^= seed << 5;
+  return (seed >>> 0) / 4294967296;
+};
+/** @param {number} n */
+const randomWord = (n) => Array.from({ length: n }, () => String.fromCharCode(97 + Math.floor(random() * 26))).join("");
+const hostile = {
+  "distinct lines": Array.from({ length: QUICK ? 20_000 : 200_000 }, () =>
+    Array.from({ length: 3 + Math.floor(random() * 6) }, () => randomWord(2 + Math.floor(random() * 6))).join(" "),
+  ),
+  "32 KiB lines": Array.from({ length: 2_000 }, () => `${randomWord(40)} `.repeat(800)),
+  "binary noise": Array.from({ length: 20_000 }, () =>
+    String.fromCharCode(...Array.from({ length: 200 }, () => Math.floor(random() * 256))),
+  ),
+};
+for (const [name, built] of Object.entries(hostile)) {
+  /** @type {string[]} */
+  const lines = JSON.parse(JSON.stringify(built));
+  const miner = new PatternMiner();
+  const start = process.cpuUsage();
+  for (let i = 0; i < lines.length; i++) miner.assign(lines[i] ?? "", i);
+  const used = process.cpuUsage(start);
+  console.log(
+    `${name}: ${lines.length} lines, ${((used.user + used.system) / lines.length).toFixed(2)} CPU µs/line, ${miner.size} patterns`,
+  );
+}

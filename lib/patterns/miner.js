@@ -33,7 +33,7 @@ export const DEFAULT_SIMILARITY = 0.8;
 /** An example is kept to this many characters. */
 export const EXAMPLE_CHARS = 512;
 /** At most this many patterns of one token count and first token are compared with a new line, the newest. */
-const SCAN_LIMIT = 128;
+const SCAN_LIMIT = 64;
 /**
  * Message shapes remembered for the fast path. Cleared whole when full and whenever a pattern is created or
  * widens, so a cached answer is always the one matching would give now (a restored miner agrees).
