@@ -28,22 +28,23 @@ export { matchesTemplate, WILDCARD } from "./tokens.js";
 export const DEFAULT_PATTERN_LIMIT = 1000;
 /** The pattern that takes every line that fits no pattern once the cap is reached. */
 export const OVERFLOW_ID = "p0";
-/** A line joins a pattern when at least this share of its tokens equal the pattern's constant tokens. */
+/** A line joins a pattern when it equals at least this share of the pattern's constant tokens. */
 export const DEFAULT_SIMILARITY = 0.8;
 /** An example is kept to this many characters. */
 export const EXAMPLE_CHARS = 512;
 /** At most this many patterns of one token count and first token are compared with a new line, the newest. */
 const SCAN_LIMIT = 64;
 /**
- * Message shapes remembered for the fast path. Cleared whole when full and whenever a pattern is created or
- * widens, so a cached answer is always the one matching would give now (a restored miner agrees).
+ * Message shapes remembered for the fast path. Cleared whole when full and whenever a change to the patterns
+ * could change an answer, so a cached answer is always the one matching would give now (a restored miner agrees).
  */
 const CACHE_SIZE = 16384;
 
 /**
  * @typedef {object} MinerOptions
  * @property {number} [limit] Patterns at most, the overflow pattern included. Defaults to 1000.
- * @property {number} [similarity] Share of equal tokens needed to join a pattern, in (0, 1]. Defaults to 0.5.
+ * @property {number} [similarity] Share of a pattern's constant tokens a line must equal to join it, in (0, 1].
+ *   Defaults to 0.8.
  * @property {Iterable<PatternRow>} [rows] Patterns persisted earlier, to carry on with the same ids.
  */
 
