@@ -57,6 +57,8 @@ export class PatternMiner {
   #byShape = new Map();
   /** @type {Set<Template>} */
   #changed = new Set();
+  /** @type {string[]} */
+  #created = [];
   #next = 1;
   #limit;
   #similarity;
@@ -122,6 +124,11 @@ export class PatternMiner {
     return rows;
   }
 
+  /** Ids of the patterns created since the last call, oldest first: what a newPattern alert fires on. */
+  takeCreated() {
+    return this.#created.splice(0);
+  }
+
   /**
    * The most similar pattern among the newest SCAN_LIMIT of the line's token count and first token, and of
    * its token count with a variable first token; widened to take the line, or undefined below the threshold.
@@ -174,9 +181,13 @@ export class PatternMiner {
   #create(tokens, message, time) {
     // The last place under the cap is kept for the overflow pattern, which matches any line.
     if (this.#byId.size >= this.#limit - 1) {
-      return this.#byId.get(OVERFLOW_ID) ?? this.#add(OVERFLOW_ID, [WILDCARD], message, time, false);
+      const overflow = this.#byId.get(OVERFLOW_ID);
+      if (overflow) return overflow;
+      this.#created.push(OVERFLOW_ID);
+      return this.#add(OVERFLOW_ID, [WILDCARD], message, time, false);
     }
     const template = this.#add(`p${(this.#next++).toString(36)}`, tokens, message, time, true);
+    this.#created.push(template.id);
     // A cached shape fits its pattern fully and ties go to the older, so a new pattern changes no answer,
     // unless it pushes one out of the scan or the answer was the overflow (a miner restored with a larger cap).
     const bucket = this.#buckets.get(bucketKey(tokens));

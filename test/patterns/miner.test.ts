@@ -84,6 +84,16 @@ describe("PatternMiner", () => {
     expect(miner.takeChanged().map((row) => row.count)).toEqual([3]);
   });
 
+  it("names each new pattern once, for a newPattern alert", () => {
+    const miner = new PatternMiner({ limit: 3 });
+    const [a, , b] = ids(["job 1 done", "job 2 done", "disk full on sda"], miner);
+    expect(miner.takeCreated()).toEqual([a, b]);
+    expect(miner.takeCreated()).toEqual([]);
+    miner.assign("a third kind of line", 4);
+    miner.assign("and a fourth one here", 5);
+    expect(miner.takeCreated()).toEqual([OVERFLOW_ID]);
+  });
+
   it("carries on with the same ids after a restore from its rows", () => {
     const before = new PatternMiner();
     ids(["disk sda1 full", "user alice logged in from the web", "GET /a 200 in 5 ms"], before);
