@@ -154,6 +154,8 @@ async function openStream(browser, viewer, stream, query = "&tail=0") {
   await page.addInitScript(instrument);
   await page.goto(`${viewer.url}/?stream=${stream}${query}`);
   await page.waitForSelector('#state[data-state="live"]');
+  // BENCH_PATTERNS=1 runs the whole bench with the Patterns view open, redrawing from the held lines.
+  if (process.env.BENCH_PATTERNS === "1") await page.click("#patterns-open");
   return page;
 }
 

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { objectMicrosPerLine, stampMicrosPerLine } from "./object-cost.mjs";
 import { median } from "./stats.mjs";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -168,6 +169,21 @@ async function main() {
   const { profile } = await session.post("Profiler.stop");
   writeFileSync(file, JSON.stringify(profile));
   console.log(`3 s of 1,000-line bodies profiled: ${file} (open in Chrome DevTools)`);
+  const { fields, total, parse } = await stampMicrosPerLine();
+  console.log(
+    `Pattern work per stored line (Node): ${total.toFixed(2)} µs, reading and stamping ${fields.toFixed(2)} µs of it (a JSON.parse of the line: ${parse.toFixed(2)} µs)`,
+  );
+  /** @type {[string, Record<string, string>][]} */
+  const runs = [
+    ["PATTERN_LIMIT=0", { PATTERN_LIMIT: "0" }],
+    ["patterns on", {}],
+  ];
+  for (const [label, vars] of runs) {
+    const { object, lines } = await objectMicrosPerLine(vars, { inspectWorkerd, splitSides });
+    console.log(
+      `Durable Object CPU per line, varied 1,000-line batches, ${label} (workerd profile, ${lines} lines): ${object.toFixed(2)} µs`,
+    );
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -8,6 +8,7 @@ export const USAGE = `Usage:
   edge-tail pipe URL STREAM [--format auto|text|ndjson] [--multiline on|off] [--batch-lines N] [--batch-bytes N]
                             [--batch-ms MS]
   edge-tail tail URL STREAM... [QUERY] [--query Q] [--level L] [--grep TEXT] [--tail N] [--no-color]
+  edge-tail patterns URL STREAM [QUERY] [--query Q] [--level L] [--grep TEXT] [--no-color]
 
 pipe   reads stdin line by line and posts it to STREAM in batches, in order, retrying until every line is
        accepted (--batch-lines 1000, --batch-bytes 524288, --batch-ms 200 by default). A stack trace is one
@@ -20,12 +21,17 @@ tail   prints STREAM live, resuming after a drop without repeating or losing a l
        '/', …) or when it comes after --; a one-word query needs -q or --: tail URL app -- timeout
        --level warn means level:>=warn; --grep TEXT means the phrase "TEXT"; all given parts must match.
        --tail N: entries to show before going live (100).
+patterns
+       prints the templates of the lines STREAM holds (of those QUERY matches), largest count first: count,
+       share, highest level, id and template (variable parts written <*>). Tail one of them with
+       tail URL STREAM pattern:ID, or leave it out with -pattern:ID.
 
 Everywhere: --token T (or EDGE_TAIL_TOKEN), --help, --version.
 
   some-app 2>&1 | npx edge-tail pipe http://localhost:8787 my-app
   npx edge-tail tail http://localhost:8787 my-app 'level:>=warn timeout'
   npx edge-tail tail http://localhost:8787 team-a.* api-gateway -q status:>=500
+  npx edge-tail patterns http://localhost:8787 my-app level:>=warn
 
 Exit codes: 0 done, 1 the server refused or failed, 2 a usage error.`;
 
@@ -37,6 +43,8 @@ export class UsageError extends Error {}
  *   | { command: "pipe", url: string, stream: string, token: string | undefined, format: "auto" | "text" | "ndjson",
  *       multiline: boolean, batchLines: number, batchBytes: number, batchMs: number }
  *   | { command: "tail", url: string, streams: string[], token: string | undefined, query: string, tail: number,
+ *       color: boolean | undefined }
+ *   | { command: "patterns", url: string, stream: string, token: string | undefined, query: string,
  *       color: boolean | undefined }} Command
  *   `color` undefined: decided by the terminal.
  */
@@ -77,11 +85,15 @@ export function parseCommandLine(argv, env) {
   if (values.help) return { command: "help" };
   if (values.version) return { command: "version" };
   const [command, url, ...rest] = positionals;
-  if (command === undefined) throw new UsageError("expected a command: pipe or tail");
-  if (command !== "pipe" && command !== "tail") throw new UsageError(`unknown command "${command}": use pipe or tail`);
-  const foreign = Object.keys(values).filter((name) => (command === "pipe" ? TAIL_ONLY : PIPE_ONLY).includes(name));
+  if (command === undefined) throw new UsageError("expected a command: pipe, tail or patterns");
+  if (command !== "pipe" && command !== "tail" && command !== "patterns") {
+    throw new UsageError(`unknown command "${command}": use pipe, tail or patterns`);
+  }
+  const foreign = Object.keys(values).filter((name) =>
+    (command === "pipe" ? TAIL_ONLY : command === "tail" ? PIPE_ONLY : [...PIPE_ONLY, "tail"]).includes(name),
+  );
   if (foreign.length > 0)
-    throw new UsageError(`--${foreign[0]} is an option of ${command === "pipe" ? "tail" : "pipe"}`);
+    throw new UsageError(`--${foreign[0]} is an option of ${PIPE_ONLY.includes(foreign[0] ?? "") ? "pipe" : "tail"}`);
   if (url === undefined) throw new UsageError(`${command} needs the viewer's URL, e.g. http://localhost:8787`);
   const base = baseUrl(url);
   const token = values.token || env.EDGE_TAIL_TOKEN || undefined;
@@ -103,6 +115,15 @@ export function parseCommandLine(argv, env) {
       batchBytes: integer("--batch-bytes", values["batch-bytes"] ?? String(512 * 1024), 1, 100 * 1024 * 1024),
       batchMs: integer("--batch-ms", values["batch-ms"] ?? "200", 0, 60_000),
     };
+  }
+
+  if (command === "patterns") {
+    const [stream, ...words] = rest;
+    if (stream === undefined) throw new UsageError("patterns needs a stream name after the URL");
+    const problem = streamNameProblem(stream);
+    if (problem !== null) throw new UsageError(problem);
+    const query = buildQuery(words.join(" "), values.query, values.level, values.grep);
+    return { command, url: base, stream, token, query, color: values["no-color"] ? false : undefined };
   }
 
   // After `--` everything is the query; before it, the last word is the query when it is no stream.

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// edge-tail CLI: `pipe` ships stdin to a stream, `tail` prints streams live. Node 20+; runs from bin/ as it is,
-// or bundled into one file (scripts/build-cli.mjs) that each deployment serves at /cli.mjs.
+// edge-tail CLI: `pipe` ships stdin to a stream, `tail` prints streams live, `patterns` lists a stream's
+// templates. Node 20+; runs from bin/ as it is, or bundled into one file (scripts/build-cli.mjs) that each
+// deployment serves at /cli.mjs.
 import { parseCommandLine, USAGE, UsageError } from "./args.mjs";
+import { patterns } from "./patterns.mjs";
 import { pipe } from "./pipe.mjs";
 import { tail } from "./tail.mjs";
 import { VERSION } from "./version.mjs";
@@ -38,6 +40,7 @@ async function main() {
   }
   if (command.command === "pipe") return pipe(command, warn);
   const color = command.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR);
+  if (command.command === "patterns") return patterns(command, { out: process.stdout, warn, color });
   return tail(command, { out: process.stdout, warn, color });
 }
 

@@ -15,6 +15,8 @@ export interface LogEntry {
   fields?: Record<string, unknown>;
   /** Present when the message or the fields were cut to the entry size limit. */
   truncated?: true;
+  /** The id of the line's pattern (`GET /api/streams/{stream}/patterns`): opaque, stable for the stream's life. */
+  pattern?: string;
 }
 
 /** Data of an SSE `gap` event: the ids the reader will never receive (inclusive). */
@@ -52,8 +54,11 @@ export type WebhookFormat = "json" | "slack";
 export interface AlertRuleSpec {
   /** The query, normalised by the query parser. */
   query: string;
-  /** Fire once `count` matches fall within `seconds`; {1, 0} fires on every match. */
-  when: { count: number; seconds: number };
+  /**
+   * Fire once `count` matches fall within `seconds` ({1, 0} fires on every match), or on each matching line
+   * that starts a pattern the stream never had.
+   */
+  when: { count: number; seconds: number } | { newPattern: true };
   cooldownSeconds: number;
   /** Lines captured before and after the matching line. */
   before: number;

@@ -17,6 +17,7 @@ import { wireAlerts } from "./view/alerts";
 import { Header } from "./view/header";
 import { showIncident } from "./view/incident";
 import { LogList } from "./view/list";
+import { wirePatterns } from "./view/patterns";
 import { buildRow } from "./view/rows";
 import { SearchBox } from "./view/search";
 import { isMerged, parseSelection, showLanding, showSwitcher } from "./view/streams";
@@ -83,6 +84,10 @@ function tail(selection: string[]) {
     applyFilter(query);
   });
   if (!merged) wireAlerts(stream, () => search.input.value.trim());
+  // One stream's patterns; a merged view has no Patterns view (ids are per stream).
+  const patterns = merged
+    ? null
+    : wirePatterns({ stream, accessToken, entries: () => state.entries(), addTerm: (term) => search.addTerm(term) });
 
   const streamHistory = new StreamHistory({
     stream,
@@ -130,6 +135,7 @@ function tail(selection: string[]) {
       list.setItems(state.shown, change.removedFromTop);
     if (list.following) list.render();
     header.showCounts();
+    patterns?.changed();
   }
 
   function pause(reason: PauseReason) {

@@ -36,6 +36,8 @@ export interface Config {
   alertWebhookHosts: string[];
   /** How long an alert's incident is kept. */
   incidentTtlMs: number;
+  /** Patterns a stream keeps, the catch-all included; 0 turns pattern mining off. */
+  patternLimit: number;
   auth: AuthConfig;
   /** Test-only fault injection (TEST_FAIL_FIRST_APPEND): "" in every deployment. */
   testFailFirstAppend: string;
@@ -55,7 +57,8 @@ type Setting =
   | "RATE_LIMIT_BURST"
   | "INDEX_REPORT_MS"
   | "STREAM_INDEX_SHARDS"
-  | "INCIDENT_TTL";
+  | "INCIDENT_TTL"
+  | "PATTERN_LIMIT";
 
 /** The one table of defaults: wrangler.toml leaves a setting empty to take it. */
 export const DEFAULTS: Record<Setting, number> & {
@@ -77,6 +80,7 @@ export const DEFAULTS: Record<Setting, number> & {
   INDEX_REPORT_MS: 5000,
   STREAM_INDEX_SHARDS: 32,
   INCIDENT_TTL: 7 * 86_400,
+  PATTERN_LIMIT: 1000,
   ALLOWED_ORIGINS: "",
   LOKI_STREAM_LABELS: "stream,service_name,job",
   OTLP_STREAM_ATTRIBUTES: "service.name",
@@ -146,6 +150,7 @@ export function readConfig(env: ConfigEnv): Config {
     streamIndexShards: integer("STREAM_INDEX_SHARDS"),
     alertWebhookHosts: list(env.ALERT_WEBHOOK_HOSTS, DEFAULTS.ALERT_WEBHOOK_HOSTS),
     incidentTtlMs: integer("INCIDENT_TTL") * 1000,
+    patternLimit: integer("PATTERN_LIMIT", true),
     auth,
     testFailFirstAppend: env.TEST_FAIL_FIRST_APPEND ?? "",
     problems,

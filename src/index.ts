@@ -6,6 +6,7 @@ import { ClientError } from "./errors";
 import type { AppEnv } from "./http/context";
 import { withConfig } from "./http/context";
 import { ingestRoutes } from "./ingest/routes";
+import { patternRoutes } from "./viewer/patterns-routes";
 import { readingRoutes } from "./viewer/reading-routes";
 import { viewerRoutes } from "./viewer/routes";
 import { streamListRoutes } from "./viewer/stream-list";
@@ -45,6 +46,7 @@ app.route("/", ingestRoutes);
 app.route("/", viewerRoutes);
 app.route("/", streamListRoutes);
 app.route("/", readingRoutes);
+app.route("/", patternRoutes);
 app.route("/", alertRoutes);
 
 app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));

@@ -13,6 +13,7 @@ import type { Histogram } from "./stream/histogram";
 import { type HistoryPage, searchHistory } from "./stream/history";
 import { IdempotencyKeys } from "./stream/idempotency";
 import { shardName, shardOf } from "./stream/index-shards";
+import { type PatternList, PatternTable } from "./stream/patterns";
 import { TokenBucket } from "./stream/rate-limit";
 import { RingBuffer } from "./stream/ring-buffer";
 import type { Batch, Tail } from "./stream/stored";
@@ -82,6 +83,8 @@ export class LogStream extends DurableObject<Env> {
   /** Whether the test-only fault (TEST_FAIL_FIRST_APPEND) may still fire in this instance. */
   #faultArmed = true;
   readonly #keys: IdempotencyKeys;
+  /** Null when PATTERN_LIMIT is 0. */
+  readonly #patterns: PatternTable | null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -91,7 +94,15 @@ export class LogStream extends DurableObject<Env> {
     const { alertWebhookHosts: hosts, incidentTtlMs } = this.#config;
     this.#alerts = new Alerts(ctx.storage, this.#ring, { hosts, incidentTtlMs });
     this.#keys = new IdempotencyKeys(ctx.storage.sql);
-    this.#commits = new GroupCommit(this.#ring, this.#keys, (firstId, tails) => this.#committed(firstId, tails));
+    const patterns =
+      this.#config.patternLimit === 0 ? null : new PatternTable(ctx.storage.sql, this.#ring, this.#config.patternLimit);
+    this.#patterns = patterns;
+    this.#commits = new GroupCommit(
+      this.#ring,
+      this.#keys,
+      (firstId, tails) => this.#committed(firstId, tails),
+      patterns === null ? undefined : (tails, count) => patterns.stamp(tails, count, Date.now()),
+    );
     const { rateLimitPerSecond: rate, rateLimitBurst: burst } = this.#config;
     this.#bucket = rate === 0 ? null : new TokenBucket(rate, burst, Date.now());
   }
@@ -138,7 +149,8 @@ export class LogStream extends DurableObject<Env> {
     // Parsed once, matched once per distinct query, for the viewers and the alert rules alike.
     const commit = new Commit(firstId, tails);
     if (sockets.length > 0) this.#subscribers.broadcast(sockets, commit);
-    this.#alerts.committed(firstId, tails, commit);
+    this.#patterns?.committed(firstId);
+    this.#alerts.committed(firstId, tails, commit, this.#patterns?.fresh ?? []);
     this.#scheduleReport();
   }
 
@@ -242,6 +254,12 @@ export class LogStream extends DurableObject<Env> {
   around(id: number, before: number, after: number, filter: EntryFilter, stream: string): string[] | null {
     this.#ring.expire(Date.now());
     return entriesAround(this.#ring, compileFilter(filter, stream), id, before, after);
+  }
+
+  /** The patterns of the held lines (of those the query matches), most lines first. */
+  patterns(q: string | undefined, level: Level | undefined, stream: string): PatternList {
+    this.#ring.expire(Date.now());
+    return this.#patterns?.list(compileFilter({ q, level }, stream)) ?? { patterns: [], lines: 0, searched: 0 };
   }
 
   stats(): StreamStats {

@@ -187,6 +187,8 @@ function compileField(node) {
       return (ctx) => test(ctx.entry.id);
     case "stream":
       return (ctx) => test(ctx.stream);
+    case "pattern":
+      return (ctx) => test(ctx.entry.pattern);
   }
   const keys = keyTable(node.path);
   return (ctx) => atPath(ctx.entry.fields, keys, 0, test, 0);

@@ -8,7 +8,7 @@ import { endsBare, isSpace, Scanner } from "./scanner.js";
 export const MAX_QUERY_DEPTH = 32;
 
 /** Field names that mean a property of the entry rather than a key of `entry.fields`. */
-export const RESERVED = new Set(["message", "level", "id", "stream"]);
+export const RESERVED = new Set(["message", "level", "id", "stream", "pattern"]);
 export const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /**

@@ -59,17 +59,26 @@ export class Alerts {
     this.#active = this.#tables.exist() && this.#tables.hasWork();
   }
 
-  /** Evaluates a commit's entries (shared with the viewers'); never throws into the commit, which is already durable. */
-  committed(firstId: number, tails: readonly Tail[], commit = new Commit(firstId, tails)): void {
+  /**
+   * Evaluates a commit's entries (shared with the viewers'); never throws into the commit, which is already
+   * durable. `fresh` are the positions of the lines that started a pattern the stream never had (for
+   * `when.newPattern` rules).
+   */
+  committed(
+    firstId: number,
+    tails: readonly Tail[],
+    commit = new Commit(firstId, tails),
+    fresh: readonly number[] = [],
+  ): void {
     if (!this.#active) return;
     try {
-      this.#evaluate(commit, this.clock());
+      this.#evaluate(commit, fresh, this.clock());
     } catch (error) {
       console.error("alerts: evaluating a commit failed", error);
     }
   }
 
-  #evaluate(commit: Commit, now: number): void {
+  #evaluate(commit: Commit, fresh: readonly number[], now: number): void {
     const rules = this.#loadRules();
     const captures = this.#loadCaptures();
     const { firstId, lines } = commit;
@@ -87,7 +96,8 @@ export class Alerts {
     if (rules.length > 0) {
       for (const live of rules) {
         // Rules (and viewers) with the same query share one evaluation.
-        const matched = commit.matching(live.filter);
+        let matched = commit.matching(live.filter);
+        if ("newPattern" in live.rule.when) matched = matched.filter((i) => fresh.includes(i));
         if (matched.length === 0) continue;
         const { fired, state } = trigger(live.rule, live.state, matched.length, now);
         const saved = JSON.stringify(state);

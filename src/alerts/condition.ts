@@ -1,4 +1,5 @@
-// When a rule fires: every match, or N matches within T seconds, and never again within its cooldown.
+// When a rule fires: every match, N matches within T seconds, or a new pattern's first line; never again within
+// its cooldown.
 import type { AlertRule } from "./rule";
 
 /** A rule's trigger state, kept in SQLite so a window and a cooldown outlive the object's restarts. */
@@ -22,7 +23,8 @@ export function trigger(
   matches: number,
   now: number,
 ): { fired: number[]; state: TriggerState } {
-  const { count, seconds } = rule.when;
+  // A new-pattern rule fires on each match it is given: the caller keeps only first lines of new patterns.
+  const { count, seconds } = "newPattern" in rule.when ? { count: 1, seconds: 0 } : rule.when;
   const fired: number[] = [];
   let window = state.window.filter((at) => at > now - seconds * 1000);
   let coolUntil = state.coolUntil;

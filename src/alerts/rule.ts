@@ -73,9 +73,19 @@ function checkWhen(value: unknown): AlertRule["when"] {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw invalid('"when" must be an object such as {"count":5,"seconds":60} (5 matches within 60 seconds)');
   }
-  const { count, seconds, ...rest } = value as Record<string, unknown>;
+  const { count, seconds, newPattern, ...rest } = value as Record<string, unknown>;
   const extra = Object.keys(rest)[0];
-  if (extra !== undefined) throw invalid(`unknown field "when.${extra}"; "when" has count and seconds`);
+  if (extra !== undefined) {
+    throw invalid(`unknown field "when.${extra}"; "when" has count and seconds, or newPattern`);
+  }
+  if (newPattern !== undefined) {
+    if (newPattern !== true || count !== undefined || seconds !== undefined) {
+      throw invalid(
+        '"when.newPattern" is true, alone: {"newPattern":true} fires on the first line of each new pattern',
+      );
+    }
+    return { newPattern: true };
+  }
   const when = {
     count: integer(count, "when.count", 1, RULE_LIMITS.count, 1),
     seconds: integer(seconds, "when.seconds", 0, RULE_LIMITS.seconds, 0),

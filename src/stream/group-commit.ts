@@ -2,7 +2,7 @@
 import type { IngestResult } from "../../lib/types";
 import type { IdempotencyKeys } from "./idempotency";
 import type { RingBuffer } from "./ring-buffer";
-import { type Batch, joinTails, splitTails, type Tail } from "./stored";
+import { type Batch, joinTails, splitTails, type Tail, type Tails } from "./stored";
 
 /** An accepted batch waiting for the next group commit. */
 interface Pending extends Batch {
@@ -32,6 +32,8 @@ export class GroupCommit {
     private readonly keys: IdempotencyKeys,
     /** Called once per commit with the first id and every committed tail, in id order. */
     private readonly committed: (firstId: number, tails: Tail[]) => void,
+    /** Rewrites a commit's tails just before they are stored (the pattern ids are stamped on them here). */
+    private readonly prepare: (tails: Tails, count: number) => Tails = (tails) => tails,
   ) {}
 
   /** What the batch with this key got, or will get once its commit lands. */
@@ -65,9 +67,10 @@ export class GroupCommit {
     this.#pending = [];
     let count = 0;
     for (const batch of batches) count += batch.count;
-    const tails = joinTails(batches.map((batch) => batch.tails));
+    let tails: Tails;
     let firstId: number;
     try {
+      tails = this.prepare(joinTails(batches.map((batch) => batch.tails)), count);
       firstId = this.ring.append(tails, count);
     } catch (error) {
       for (const batch of batches) batch.reject(error);

@@ -269,6 +269,22 @@ export class RingBuffer {
     return Number.isFinite(min) ? { min, max } : null;
   }
 
+  /** One visible entry's wire JSON, or undefined: found in its row without splitting the row. */
+  entry(id: number): string | undefined {
+    if (id < this.oldestId || id > this.#lastId) return undefined;
+    const [row] = this.sql
+      .exec<{ first_id: number; tails: Tails }>(
+        "SELECT first_id, tails FROM ring WHERE last_id >= ? ORDER BY last_id LIMIT 1",
+        id,
+      )
+      .toArray();
+    if (row === undefined || row.first_id > id) return undefined;
+    let start = 0;
+    for (let skip = id - row.first_id; skip > 0; skip--) start = row.tails.indexOf("\n", start) + 1;
+    const end = row.tails.indexOf("\n", start);
+    return withId(id, row.tails.slice(start, end < 0 ? undefined : end) as Tail);
+  }
+
   /** Splits a batch too large for one row into rows below SQLite's limit. */
   #insertChunked(firstId: number, tails: Tail[], now: number): void {
     let start = 0;

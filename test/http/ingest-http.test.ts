@@ -102,7 +102,8 @@ describe("other routes", () => {
       entries: 2,
       capacity: 50,
       subscribers: 0,
-      rowsWritten: 1,
+      // The batch's ring row, and one row for each of its two new patterns.
+      rowsWritten: 3,
       received: { "text/plain": 1 },
       storageBytes: expect.any(Number),
       startedAt: expect.any(Number),

@@ -17,12 +17,14 @@ const E = {
     id: 101,
     level: "error",
     message: "\u001b[31mupstream timeout\u001b[0m after 30s",
+    pattern: "p3",
     fields: { status: 503, route: "/api/orders/42", user: { plan: "Pro", name: "Ann Lee" }, ms: 300 },
   }),
   reset: entry({
     id: 102,
     level: "warn",
     message: "Connection Reset by peer",
+    pattern: "p1a",
     fields: { status: "503", route: "/healthz", trace_id: "abc", ms: "300" },
   }),
   health: entry({
@@ -115,6 +117,12 @@ const table: Array<[string, Name[], string?]> = [
   ["stream:api", [], "web"],
   ["stream:api", []],
   ["stream:ap*", ALL, "api"],
+  ["pattern:p3", ["timeout"]],
+  ["pattern:P1A", ["reset"]],
+  ["-pattern:p3", ["reset", "health", "nested", "fatal"]],
+  ["pattern:*", ["timeout", "reset"]],
+  ["pattern:p1a level:warn", ["reset"]],
+  ["p3", []], // the pattern id is a field, not text of the line
   ["message:plain", ["nested"]],
   ["message:*30s", ["timeout"]],
   ["message:upstream*", ["timeout"]],

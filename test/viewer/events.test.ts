@@ -31,6 +31,7 @@ describe("GET /api/streams/{stream}/events", () => {
       level: "error",
       message: "hello",
       fields: { user: "ann" },
+      pattern: expect.stringMatching(/^p[0-9a-z]+$/),
     });
     await sub.close();
   });

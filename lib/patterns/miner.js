@@ -1,0 +1,286 @@
+// Streaming log template miner (issue 24, "Live patterns"): each message gets the id of a pattern whose
+// template writes its variable parts `<*>`. Drain's idea (He et al., ICWS 2017) on masked tokens: templates
+// are grouped by token count and first token, a line joins the most similar one or starts its own, and a
+// template only ever widens, so an id, once given, names the same pattern for the life of the stream.
+
+import { LEVELS } from "../levels.js";
+import { MAX_CHARS, shapeHash, tokenize, WILDCARD } from "./tokens.js";
+
+export { matchesTemplate, WILDCARD } from "./tokens.js";
+
+/** @typedef {import("../levels.js").Level} Level */
+
+/**
+ * One pattern as the stream persists it (one SQLite row) and as `GET …/patterns` lists it.
+ * @typedef {object} PatternRow
+ * @property {string} id Opaque and stable: `p` and a base-36 counter; `p0` is the overflow pattern.
+ * @property {string} template The tokens joined by single spaces, each variable part `<*>`.
+ * @property {number} count Lines assigned to it.
+ * @property {Level | null} level The most severe level among its lines.
+ * @property {number} firstSeen Epoch ms of its first line.
+ * @property {number} lastSeen Epoch ms of its latest line.
+ * @property {string} example Its first line, cut to EXAMPLE_CHARS.
+ */
+
+/** @typedef {PatternRow & { tokens: string[], seq: number }} Template */
+
+/** Default cap on patterns per stream (`PATTERN_LIMIT`). */
+export const DEFAULT_PATTERN_LIMIT = 1000;
+/** The pattern that takes every line that fits no pattern once the cap is reached. */
+export const OVERFLOW_ID = "p0";
+/** A line joins a pattern when it equals at least this share of the pattern's constant tokens. */
+export const DEFAULT_SIMILARITY = 0.8;
+/** An example is kept to this many characters. */
+export const EXAMPLE_CHARS = 512;
+/** At most this many patterns of one token count and first token are compared with a new line, the newest. */
+const SCAN_LIMIT = 64;
+/**
+ * Message shapes remembered for the fast path. Cleared whole when full and whenever a change to the patterns
+ * could change an answer, so a cached answer is always the one matching would give now (a restored miner agrees).
+ */
+const CACHE_SIZE = 16384;
+
+/**
+ * @typedef {object} MinerOptions
+ * @property {number} [limit] Patterns at most, the overflow pattern included. Defaults to 1000.
+ * @property {number} [similarity] Share of a pattern's constant tokens a line must equal to join it, in (0, 1].
+ *   Defaults to 0.8.
+ * @property {Iterable<PatternRow>} [rows] Patterns persisted earlier, to carry on with the same ids.
+ */
+
+export class PatternMiner {
+  /** @type {Map<string, Template>} */
+  #byId = new Map();
+  /** Patterns by token count and first token. @type {Map<string, Template[]>} */
+  #buckets = new Map();
+  /** The pattern of each message shape seen lately, by shapeHash. @type {Map<number, Template>} */
+  #byShape = new Map();
+  /** @type {Set<Template>} */
+  #changed = new Set();
+  /** @type {string[]} */
+  #created = [];
+  #next = 1;
+  #limit;
+  #similarity;
+
+  /** @param {MinerOptions} [options] */
+  constructor(options = {}) {
+    this.#limit = Math.max(1, Math.floor(options.limit ?? DEFAULT_PATTERN_LIMIT));
+    this.#similarity = options.similarity ?? DEFAULT_SIMILARITY;
+    const rows = [...(options.rows ?? [])].sort((a, b) => sequence(a.id) - sequence(b.id));
+    for (const row of rows) this.#restore(row);
+  }
+
+  /** Patterns held, the overflow pattern included. */
+  get size() {
+    return this.#byId.size;
+  }
+
+  /**
+   * The id of the message's pattern, creating or widening a pattern as needed. Never refuses a line.
+   * @param {string} message
+   * @param {number} time epoch ms of the line
+   * @param {Level | null} [level]
+   * @returns {string}
+   */
+  assign(message, time, level = null) {
+    // A longer message is cut, which its hash does not tell: it takes the slow path, bounded by the cut.
+    const shape = message.length <= MAX_CHARS ? shapeHash(message) : undefined;
+    let template = shape === undefined ? undefined : this.#byShape.get(shape);
+    if (template === undefined) {
+      const tokens = tokenize(message);
+      template = this.#match(tokens) ?? this.#create(tokens, message, time);
+      if (this.#byShape.size >= CACHE_SIZE) this.#byShape.clear();
+      if (shape !== undefined) this.#byShape.set(shape, template);
+    }
+    template.count++;
+    if (time > template.lastSeen) template.lastSeen = time;
+    if (time < template.firstSeen) template.firstSeen = time;
+    if (level !== null && (template.level === null || LEVELS.indexOf(level) > LEVELS.indexOf(template.level))) {
+      template.level = level;
+    }
+    this.#changed.add(template);
+    return template.id;
+  }
+
+  /**
+   * @param {string} id
+   * @returns {PatternRow | undefined}
+   */
+  get(id) {
+    const template = this.#byId.get(id);
+    return template && toRow(template);
+  }
+
+  /** Every pattern, most lines first. @returns {PatternRow[]} */
+  rows() {
+    return [...this.#byId.values()].map(toRow).sort((a, b) => b.count - a.count);
+  }
+
+  /** The patterns created or updated since the last call: what a commit must persist. @returns {PatternRow[]} */
+  takeChanged() {
+    const rows = [...this.#changed].map(toRow);
+    this.#changed.clear();
+    return rows;
+  }
+
+  /** Ids of the patterns created since the last call, oldest first: what a newPattern alert fires on. */
+  takeCreated() {
+    return this.#created.splice(0);
+  }
+
+  /**
+   * The most similar pattern among the newest SCAN_LIMIT of the line's token count and first token, and of
+   * its token count with a variable first token; widened to take the line, or undefined below the threshold.
+   * @param {string[]} tokens
+   */
+  #match(tokens) {
+    const key = bucketKey(tokens);
+    const own = this.#buckets.get(key);
+    const open = key.endsWith(" *") ? undefined : this.#buckets.get(`${tokens.length} *`);
+    // A candidate is abandoned once it differs in more tokens than the threshold allows.
+    const allowed = Math.floor(tokens.length * (1 - this.#similarity) + 1e-9);
+    /** @type {Template | undefined} */
+    let best;
+    let bestScore = -1;
+    for (const bucket of [own, open]) {
+      if (bucket === undefined) continue;
+      for (let i = bucket.length - 1, seen = 0; i >= 0 && seen < SCAN_LIMIT; i--, seen++) {
+        const template = /** @type {Template} */ (bucket[i]);
+        const score = similarity(template.tokens, tokens, allowed);
+        // Ties go to the older pattern, so the choice depends on the patterns held, not on their order.
+        if (score > bestScore || (score === bestScore && best !== undefined && template.seq < best.seq)) {
+          best = template;
+          bestScore = score;
+        }
+      }
+    }
+    if (best === undefined || bestScore < this.#similarity) return undefined;
+    const before = bucketKey(best.tokens);
+    if (widen(best, tokens)) {
+      this.#byShape.clear();
+      if (bucketKey(best.tokens) !== before) {
+        // Its first token turned out to vary: it now belongs with the patterns whose first token is variable.
+        const from = this.#buckets.get(before) ?? [];
+        from.splice(from.indexOf(best), 1);
+        this.#index(best);
+      }
+    }
+    return best;
+  }
+
+  /** @param {Template} template */
+  #index(template) {
+    const key = bucketKey(template.tokens);
+    const bucket = this.#buckets.get(key);
+    if (bucket) bucket.push(template);
+    else this.#buckets.set(key, [template]);
+  }
+
+  /** @param {string[]} tokens @param {string} message @param {number} time */
+  #create(tokens, message, time) {
+    // The last place under the cap is kept for the overflow pattern, which matches any line.
+    if (this.#byId.size >= this.#limit - 1) {
+      const overflow = this.#byId.get(OVERFLOW_ID);
+      if (overflow) return overflow;
+      this.#created.push(OVERFLOW_ID);
+      return this.#add(OVERFLOW_ID, [WILDCARD], message, time, false);
+    }
+    const template = this.#add(`p${(this.#next++).toString(36)}`, tokens, message, time, true);
+    this.#created.push(template.id);
+    // A cached shape fits its pattern fully and ties go to the older, so a new pattern changes no answer,
+    // unless it pushes one out of the scan or the answer was the overflow (a miner restored with a larger cap).
+    const bucket = this.#buckets.get(bucketKey(tokens));
+    if ((bucket?.length ?? 0) > SCAN_LIMIT || this.#byId.has(OVERFLOW_ID)) this.#byShape.clear();
+    return template;
+  }
+
+  /**
+   * @param {string} id @param {string[]} tokens @param {string} message @param {number} time
+   * @param {boolean} indexed whether lines are matched against it (not so the overflow pattern)
+   */
+  #add(id, tokens, message, time, indexed) {
+    /** @type {Template} */
+    const template = {
+      id,
+      tokens,
+      template: tokens.join(" "),
+      count: 0,
+      level: null,
+      firstSeen: time,
+      lastSeen: time,
+      example: message.slice(0, EXAMPLE_CHARS),
+      seq: sequence(id),
+    };
+    this.#byId.set(id, template);
+    if (indexed) this.#index(template);
+    this.#changed.add(template);
+    return template;
+  }
+
+  /** @param {PatternRow} row */
+  #restore(row) {
+    const tokens = row.template === "" ? [] : row.template.split(" ");
+    const template = this.#add(row.id, tokens, row.example, row.firstSeen, row.id !== OVERFLOW_ID);
+    Object.assign(template, { count: row.count, level: row.level, lastSeen: row.lastSeen, example: row.example });
+    if (template.seq >= this.#next) this.#next = template.seq + 1;
+    this.#changed.delete(template);
+  }
+}
+
+/** The counter in an id; ids this miner did not make sort last. @param {string} id */
+function sequence(id) {
+  const n = Number.parseInt(id.slice(1), 36);
+  return Number.isSafeInteger(n) ? n : Number.MAX_SAFE_INTEGER;
+}
+
+/**
+ * Token count and first token, `*` when that token holds a variable part (Drain's first tree levels).
+ * @param {string[]} tokens
+ */
+function bucketKey(tokens) {
+  const first = tokens[0] ?? "";
+  return `${tokens.length} ${first.includes(WILDCARD) ? "*" : first}`;
+}
+
+/**
+ * Share of equal tokens among the template's constant positions; -1 past `allowed` differing tokens.
+ * @param {string[]} template @param {string[]} tokens @param {number} allowed
+ */
+function similarity(template, tokens, allowed) {
+  let differ = 0;
+  let constants = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = template[i];
+    const u = tokens[i];
+    if (t === WILDCARD) continue;
+    if (t === u) constants++;
+    else {
+      constants++;
+      if (++differ > allowed) return -1;
+    }
+  }
+  return constants === 0 ? 1 : (constants - differ) / constants;
+}
+
+/**
+ * A template's token that differs from the line's becomes `<*>`; its id stays.
+ * @param {Template} template @param {string[]} tokens
+ */
+function widen(template, tokens) {
+  let changed = false;
+  for (let i = 0; i < tokens.length; i++) {
+    if (template.tokens[i] !== tokens[i] && template.tokens[i] !== WILDCARD) {
+      template.tokens[i] = WILDCARD;
+      changed = true;
+    }
+  }
+  if (changed) template.template = template.tokens.join(" ");
+  return changed;
+}
+
+/** @param {Template} t @returns {PatternRow} */
+function toRow(t) {
+  const { id, template, count, level, firstSeen, lastSeen, example } = t;
+  return { id, template, count, level, firstSeen, lastSeen, example };
+}

@@ -1,0 +1,230 @@
+// The Patterns view of the open stream: a dialog listing the templates of the lines the page holds (the
+// newest 20,000), with count, share, level colour, a sparkline and a "new" mark, redrawn live from the events
+// the page receives (at most once a second, and at most 5 % of the main thread). Patterns the page has not seen named trigger one fetch of GET …/patterns.
+// Clicking a template filters the log to it (pattern:ID); Alt- or Shift-click, or its Hide button, hides it.
+import type { LogEntry } from "../../lib/types";
+import { type PatternInfo, PatternModel, type PatternRow } from "../patterns";
+
+/** Redraws of the open view at most this often while lines arrive. */
+const REDRAW_MS = 1000;
+/** Held lines counted at most, the newest: a redraw's work stays bounded however many lines the page holds. */
+const MAX_COUNTED = 20_000;
+/** Rows drawn at most: the rest are counted in the status line. */
+const MAX_ROWS = 100;
+
+export interface PatternsOptions {
+  stream: string;
+  accessToken: string | null;
+  /** The lines the page holds, oldest first. */
+  entries: () => LogEntry[];
+  /** Adds a term to the search box's query and applies it. */
+  addTerm: (term: string) => void;
+}
+
+/** Adds the Patterns button and dialog; call `changed()` when the held lines change. */
+export function wirePatterns(options: PatternsOptions): { changed: () => void } {
+  const model = new PatternModel(Date.now());
+  const button = element("button", "patterns-open", "Patterns");
+  button.type = "button";
+  button.title = "The templates of the lines held here, with their counts";
+  document.querySelector("#controls .buttons")?.append(button);
+
+  const dialog = element("dialog", "patterns", "");
+  dialog.className = "patterns";
+  dialog.setAttribute("aria-labelledby", "patterns-title");
+  const head = element("div", "", "");
+  head.className = "dialog-head";
+  const title = element("h2", "patterns-title", "Patterns");
+  const close = element("button", "patterns-close", "Close");
+  close.type = "button";
+  head.append(title, close);
+  const hint = element(
+    "p",
+    "",
+    "Choose a template to show only its lines; Alt- or Shift-click (or Hide) leaves them out.",
+  );
+  hint.className = "muted patterns-hint";
+  const status = element("p", "patterns-status", "");
+  status.className = "muted";
+  status.setAttribute("role", "status");
+  const list = element("ul", "pattern-list", "");
+  list.className = "pattern-list";
+  list.setAttribute("aria-labelledby", "patterns-title");
+  dialog.append(head, hint, status, list);
+  document.body.append(dialog);
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let fetching = false;
+  /** Milliseconds until the next live redraw: at least REDRAW_MS, and 20 times the last redraw's cost. */
+  let delay = REDRAW_MS;
+  /** The drawn rows by pattern id, updated in place so a redraw keeps focus and rebuilds only what changed. */
+  const drawn = new Map<string, Item>();
+
+  const draw = () => {
+    timer = undefined;
+    const started = performance.now();
+    const { rows, lines, unknown } = model.rows(options.entries().slice(-MAX_COUNTED), Date.now());
+    const shown = rows.slice(0, MAX_ROWS);
+    const items = shown.map((row) => {
+      let drawnItem = drawn.get(row.id);
+      if (drawnItem === undefined) {
+        drawnItem = item(row.id);
+        drawn.set(row.id, drawnItem);
+      }
+      update(drawnItem, row);
+      return drawnItem.li;
+    });
+    for (const id of drawn.keys()) if (!shown.some((row) => row.id === id)) drawn.delete(id);
+    const children = list.children;
+    if (children.length !== items.length || items.some((li, i) => children[i] !== li)) list.replaceChildren(...items);
+    const more = rows.length > MAX_ROWS ? `, the ${MAX_ROWS} largest shown` : "";
+    const which = lines === MAX_COUNTED ? `newest ${lines} lines` : `${lines} line${lines === 1 ? "" : "s"}`;
+    status.textContent = `${rows.length} pattern${rows.length === 1 ? "" : "s"} in the ${which} held here${more}`;
+    if (unknown.length > 0) void learn(unknown);
+    delay = Math.max(REDRAW_MS, 20 * (performance.now() - started));
+  };
+
+  /** One fetch at a time; ids it does not name are not asked for again. */
+  async function learn(ids: string[]) {
+    if (fetching) return;
+    fetching = true;
+    try {
+      const query = options.accessToken ? `?access_token=${encodeURIComponent(options.accessToken)}` : "";
+      const response = await fetch(`/api/streams/${encodeURIComponent(options.stream)}/patterns${query}`);
+      if (!response.ok) {
+        status.textContent = `Templates could not be read: the server answered ${response.status}`;
+        model.learn([], ids);
+        return;
+      }
+      const { patterns } = (await response.json()) as { patterns: PatternInfo[] };
+      model.learn(patterns, ids);
+    } catch {
+      model.learn([], ids);
+    } finally {
+      fetching = false;
+    }
+    if (dialog.open) draw();
+  }
+
+  function item(id: string): Item {
+    const li = document.createElement("li");
+    const pick = element("button", "", "");
+    pick.type = "button";
+    pick.className = "pattern-template";
+    pick.dataset.pattern = id;
+    pick.title = "Show only these lines (Alt- or Shift-click: leave them out)";
+    pick.addEventListener("click", (event) => choose(id, event.altKey || event.shiftKey));
+    const level = element("span", "", "");
+    level.className = "level pattern-level";
+    const count = element("span", "", "");
+    count.className = "pattern-count";
+    const share = element("span", "", "");
+    share.className = "pattern-share";
+    const spark = element("span", "", "");
+    const mark = element("span", "", "new");
+    mark.className = "pattern-new";
+    const hide = element("button", "", "Hide");
+    hide.type = "button";
+    hide.className = "pattern-hide";
+    hide.addEventListener("click", () => choose(id, true));
+    const meta = element("span", "", "");
+    meta.className = "pattern-meta";
+    meta.append(level, count, share, spark, mark, hide);
+    li.append(pick, meta);
+    return { li, pick, level, count, share, spark, mark, hide, sparkKey: "" };
+  }
+
+  /** Writes only what changed: text is text from the logs, set as text. */
+  function update(drawnItem: Item, row: PatternRow) {
+    const { pick, level, count, share, spark, mark, hide } = drawnItem;
+    const template = row.template ?? `${row.id} (template loading…)`;
+    if (pick.textContent !== template) {
+      pick.textContent = template;
+      hide.setAttribute("aria-label", `Hide the lines of ${template}`);
+    }
+    const levelText = row.level ?? "–";
+    if (level.textContent !== levelText) {
+      level.textContent = levelText;
+      if (row.level === null) delete level.dataset.level;
+      else level.dataset.level = row.level;
+    }
+    const countText = String(row.count);
+    if (count.textContent !== countText) count.textContent = countText;
+    const shareText = `${(row.share * 100).toFixed(1)}%`;
+    if (share.textContent !== shareText) share.textContent = shareText;
+    const sparkKey = row.spark.join(",");
+    if (drawnItem.sparkKey !== sparkKey) {
+      drawnItem.sparkKey = sparkKey;
+      spark.replaceChildren(sparkline(row.spark));
+    }
+    mark.hidden = !row.isNew;
+  }
+
+  function choose(id: string, exclude: boolean) {
+    options.addTerm(`${exclude ? "-" : ""}pattern:${id}`);
+    if (!exclude) dialog.close();
+  }
+
+  button.addEventListener("click", () => {
+    if (!dialog.open) dialog.showModal();
+    close.focus();
+    draw();
+    // Templates widen as lines come: opening the view reads them afresh, once.
+    void learn([]);
+  });
+  close.addEventListener("click", () => dialog.close());
+  dialog.addEventListener("close", () => button.focus());
+  // Escape closes the dialog (natively) and must not reach the page's shortcut that clears the search.
+  dialog.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") event.stopPropagation();
+  });
+
+  return {
+    changed() {
+      if (dialog.open && timer === undefined) timer = setTimeout(draw, delay);
+    },
+  };
+}
+
+/** One drawn row and the parts a redraw updates. */
+interface Item {
+  li: HTMLLIElement;
+  pick: HTMLButtonElement;
+  level: HTMLSpanElement;
+  count: HTMLSpanElement;
+  share: HTMLSpanElement;
+  spark: HTMLSpanElement;
+  mark: HTMLSpanElement;
+  hide: HTMLButtonElement;
+  /** The counts the sparkline was drawn from. */
+  sparkKey: string;
+}
+
+/** Bars of the lines per time slice, scaled to the busiest slice; decoration, hidden from screen readers. */
+function sparkline(spark: readonly number[]): SVGSVGElement {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("class", "pattern-spark");
+  svg.setAttribute("viewBox", `0 0 ${spark.length} 10`);
+  svg.setAttribute("preserveAspectRatio", "none");
+  svg.setAttribute("aria-hidden", "true");
+  const top = Math.max(1, ...spark);
+  for (const [i, n] of spark.entries()) {
+    if (n === 0) continue;
+    const bar = document.createElementNS(ns, "rect");
+    const height = Math.max(1, (n / top) * 10);
+    bar.setAttribute("x", String(i));
+    bar.setAttribute("y", String(10 - height));
+    bar.setAttribute("width", "0.8");
+    bar.setAttribute("height", String(height));
+    svg.append(bar);
+  }
+  return svg;
+}
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, id: string, text: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (id !== "") node.id = id;
+  if (text !== "") node.textContent = text;
+  return node;
+}
