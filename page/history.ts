@@ -1,14 +1,13 @@
 // Lines older than the ones the page holds, read from `/api/streams/{s}/entries` under the current filter:
 // loaded above the first line when the reader scrolls up to it, or searched for when no held line matches.
 import type { LogEntry } from "../lib/types";
+import { getJson, streamPath } from "./api";
 import type { Incoming, LogState } from "./state";
 import type { LogList } from "./view/list";
 
 export interface HistoryOptions {
   stream: string;
   merged: boolean;
-  /** A read token given in the page's URL, passed on. */
-  accessToken: string | null;
   state: LogState;
   list: LogList;
   /** Lines were added to the view: the header's counts are shown again. */
@@ -77,7 +76,7 @@ export class StreamHistory {
    * reader asked to search everything) it stops at the first page with matches instead, and only then.
    */
   private async fetch(start: number | null, wanted: number, search?: SearchAll): Promise<Incoming[]> {
-    const { stream, accessToken, state } = this.options;
+    const { stream, state } = this.options;
     const q = state.filter.query?.text ?? "";
     const level = state.filter.level;
     const found: Incoming[] = [];
@@ -87,13 +86,11 @@ export class StreamHistory {
       const full = [q, level ? `level:>=${level}` : ""].filter(Boolean).join(" ");
       if (full) query.set("q", full);
       if (before !== null) query.set("before", String(before));
-      if (accessToken) query.set("access_token", accessToken);
-      const response = await fetch(
-        `/api/streams/${encodeURIComponent(stream)}/entries?${query}`,
+      const page = await getJson<{ entries: LogEntry[]; next: number | null }>(
+        streamPath(stream, "/entries"),
+        query,
         search ? { signal: search.signal } : {},
       );
-      if (!response.ok) throw new Error(`the server answered ${response.status}`);
-      const page = (await response.json()) as { entries: LogEntry[]; next: number | null };
       for (const entry of page.entries) found.push({ kind: "entry", entry });
       search?.progress(page.next);
       if (page.next === null || (search && found.length > 0)) break;

@@ -5,6 +5,7 @@
 import { levelOf } from "../lib/levels.js";
 import type { Query } from "../lib/query.js";
 import { Connection } from "./connection";
+import { $ } from "./dom";
 import { download } from "./download";
 import { StreamHistory } from "./history";
 import { wireLogInput } from "./log-input";
@@ -19,8 +20,6 @@ import { LogList } from "./view/list";
 import { buildRow } from "./view/rows";
 import { SearchBox } from "./view/search";
 import { isMerged, parseSelection, showLanding, showSwitcher } from "./view/streams";
-
-const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
 const params = new URLSearchParams(location.search);
 /** The stream, or streams (`a,b`, `team-a.*`: a merged view), that the URL names. */
@@ -37,7 +36,6 @@ function tail(selection: string[]) {
   const merged = isMerged(selection);
   /** The stream's name, or the selection as the URL gives it (`a,b,team-a.*`) in a merged view. */
   const stream = selection.join(",");
-  const accessToken = params.get("access_token");
   const state = new LogState(positive(params.get("max"), DEFAULT_CAPACITY), { merged });
   const log = $("log");
   const wrapButton = $<HTMLButtonElement>("wrap");
@@ -65,7 +63,6 @@ function tail(selection: string[]) {
     stream,
     merged,
     tail: Math.min(positive(params.get("tail"), 500), 10_000),
-    accessToken,
     resumeFrom: () => (merged ? state.positions : String(state.lastId)),
     onEntry: (entry, from) =>
       enqueue(from === undefined ? { kind: "entry", entry } : { kind: "entry", entry, stream: from }),
@@ -84,7 +81,6 @@ function tail(selection: string[]) {
   const streamHistory = new StreamHistory({
     stream,
     merged,
-    accessToken,
     state,
     list,
     onShown: () => header.showCounts(),

@@ -1,11 +1,10 @@
 // What the page says about the log around it: the connection badge, the line counts, Pause and "Jump to
 // latest", and the empty state when no row shows.
 import type { ConnectionState } from "../connection";
+import { $ } from "../dom";
 import { isFiltering, type LogState } from "../state";
 import { type EmptyState, showEmpty } from "./empty";
 import type { LogList } from "./list";
-
-const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
 export interface HeaderOptions {
   stream: string;

@@ -2,9 +2,9 @@
 // curl command that sends a first line.
 import { isStreamName, STREAM_NAME_PATTERN } from "../../lib/names.js";
 import type { StreamSummary } from "../../lib/types";
+import { getJson } from "../api";
+import { $ } from "../dom";
 import { streamTag } from "./rows";
-
-const $ = (id: string) => document.getElementById(id) as HTMLElement;
 
 /** The command that sends one line to `stream` on this host. */
 export function curlCommand(stream: string): string {
@@ -22,9 +22,7 @@ export function streamUrl(name: string): string {
 
 export async function fetchStreams(): Promise<StreamSummary[] | null> {
   try {
-    const response = await fetch("/api/streams");
-    if (!response.ok) return null;
-    const body = (await response.json()) as { streams?: StreamSummary[] };
+    const body = await getJson<{ streams?: StreamSummary[] }>("/api/streams");
     return Array.isArray(body.streams) ? body.streams : null;
   } catch {
     return null;
