@@ -45,6 +45,11 @@ function tail(selection: string[]) {
   let frame = 0;
   /** Whether the connection was started: a filter applied before that is just the URL's. */
   let started = false;
+  /**
+   * The last id held before the server began filtering (-1: from before the first line held), null while it
+   * sends everything: a new filter may want lines received since then that the old one left out.
+   */
+  let narrowedSince: number | null = null;
 
   $("controls").hidden = false;
   log.hidden = false;
@@ -135,7 +140,16 @@ function tail(selection: string[]) {
     // Show the matching lines, newest at the bottom, still paused.
     if (state.paused !== null) list.showNewest();
     header.showCounts();
-    if (started) connection.refilter(serverFilter());
+    const filter = serverFilter();
+    const narrows = filter.q !== "" || filter.level !== "";
+    if (started) {
+      if (narrowedSince !== null && !merged) {
+        const since = narrowedSince >= 0 ? narrowedSince : (state.oldestId ?? state.lastId + 1) - 1;
+        void streamHistory.fillHole(since, state.lastId);
+      }
+      connection.refilter(filter);
+    }
+    narrowedSince = !narrows ? null : (narrowedSince ?? (started ? state.lastId : -1));
   }
 
   function serverFilter() {

@@ -61,6 +61,13 @@ export function buildRow(item: Item, options: RowOptions): HTMLElement {
       if (item.stream !== undefined) row.prepend(streamTag(item.stream), " ");
       return row;
     }
+    if (item.kind === "skipped") {
+      const count = item.to - item.from + 1;
+      return markRow(
+        `⚠ ${count.toLocaleString()} line${count === 1 ? "" : "s"} not loaded here (ids ${item.from}–${item.to}): the filter before this one left them out, and they are too many to load at once`,
+        "gap",
+      );
+    }
     return markRow(outageText(item), item.gap === null ? "outage" : "gap");
   } catch (error) {
     return fallbackRow(item, error);
