@@ -14,6 +14,8 @@ import { askForToken, wireSignIn } from "./signin";
 import { DEFAULT_CAPACITY, type Incoming, LogState, type PauseReason } from "./state";
 import { positive, setUrl } from "./url";
 import { wireAlerts } from "./view/alerts";
+import { checkClamps } from "./view/clamp";
+import { Columns, parseColumns } from "./view/columns";
 import { Header } from "./view/header";
 import { showIncident } from "./view/incident";
 import { LogList } from "./view/list";
@@ -41,6 +43,8 @@ function tail(selection: string[]) {
   const wrapButton = $<HTMLButtonElement>("wrap");
   const levelSelect = $<HTMLSelectElement>("level");
   let highlights: ((text: string) => Array<[number, number]>) | null = null;
+  let queryFields: ReadonlySet<string> = new Set();
+  let utc = params.get("tz") === "utc";
   let incoming: Incoming[] = [];
   let frame = 0;
   /** Whether the connection was started: a filter applied before that is just the URL's. */
@@ -59,10 +63,20 @@ function tail(selection: string[]) {
   showSwitcher(selection);
 
   const list = new LogList(log, $("rows"), {
-    build: (item, expanded) => buildRow(item, { highlights, expanded }),
+    build: (item, expanded) =>
+      buildRow(item, { highlights, queryFields, expanded, columns: columns.paths, utc, streams: selection }),
+    onMeasured: checkClamps,
     // Back at the bottom resumes, unless the reader paused on purpose (Pause, p).
     onUserScroll: (atBottom) => (!atBottom ? pause("scroll") : state.paused !== "button" && resume()),
   });
+
+  const columns = new Columns(
+    $("colhead"),
+    log,
+    parseColumns(params.get("cols")),
+    () => state.entries(),
+    () => list.refresh(),
+  );
 
   const connection = new Connection({
     stream,
@@ -113,6 +127,7 @@ function tail(selection: string[]) {
     if (change.reset || change.appended > 0 || change.removedFromTop > 0)
       list.setItems(state.shown, change.removedFromTop);
     if (list.following) list.render();
+    if (change.appended > 0) columns.size();
     header.showCounts();
   }
 
@@ -134,6 +149,7 @@ function tail(selection: string[]) {
   function applyFilter(query: Query | null) {
     streamHistory.reset();
     highlights = query ? query.highlights : null;
+    queryFields = fieldsNamed(query?.text ?? "");
     state.setFilter({ query, level: levelOf(levelSelect.value) });
     list.setItems(state.shown);
     list.refresh();
@@ -164,6 +180,13 @@ function tail(selection: string[]) {
     applyFilter(state.filter.query);
   });
   $("pause").addEventListener("click", togglePause);
+  // On a phone the less used buttons wait behind ⋯, so the header stays two rows.
+  const menu = $("menu");
+  menu.addEventListener("click", () => {
+    const open = menu.getAttribute("aria-expanded") !== "true";
+    menu.setAttribute("aria-expanded", String(open));
+    $("buttons").classList.toggle("open", open);
+  });
   $("jump").addEventListener("click", resume);
   wrapButton.addEventListener("click", () => {
     const wrap = wrapButton.getAttribute("aria-pressed") !== "true";
@@ -178,11 +201,26 @@ function tail(selection: string[]) {
     list.setItems(state.shown);
     header.showCounts();
   });
-  $("download").addEventListener("click", () => download(state.entries(), stream));
+  $("download").addEventListener("click", () => download(state.entries(), stream, columns.paths));
+  const tzButton = $<HTMLButtonElement>("tz");
+  const showZone = () => {
+    tzButton.setAttribute("aria-pressed", String(utc));
+    setUrl("tz", utc ? "utc" : "");
+    list.refresh();
+  };
+  tzButton.addEventListener("click", () => {
+    utc = !utc;
+    showZone();
+  });
+  tzButton.setAttribute("aria-pressed", String(utc));
   wireSignIn(() => connection.start(serverFilter()));
 
   // The log: clicks on its rows, the keyboard, scrolling up to older lines, selections.
-  wireLogInput(log, list, { pause, addTerm: (term) => search.addTerm(term) });
+  wireLogInput(log, list, {
+    pause,
+    addTerm: (term) => search.addTerm(term),
+    addColumn: (path) => columns.add(path),
+  });
   log.addEventListener(
     "scroll",
     () => {
@@ -205,4 +243,14 @@ function tail(selection: string[]) {
   started = true;
   connection.start(serverFilter());
   header.showCounts();
+}
+
+/** The fields a query's terms name (`http.status:>=500` names http.status), but not `level:` or `stream:`. */
+function fieldsNamed(query: string): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const found of query.matchAll(/(?:^|[\s(])([A-Za-z_@][\w.@-]*):/g)) {
+    const name = found[1] as string;
+    if (name !== "level" && name !== "stream") names.add(name);
+  }
+  return names;
 }

@@ -13,6 +13,8 @@ export interface ListHooks {
   build: (item: Item, expanded: boolean) => HTMLElement;
   /** The user moved the view: away from the newest line, or back to it. */
   onUserScroll: (atBottom: boolean) => void;
+  /** Rows just laid out at a new size, before the frame is painted (to read what they show). */
+  onMeasured?: (rows: HTMLElement[]) => void;
 }
 
 /** Height of a row not yet measured: one line. */
@@ -163,6 +165,7 @@ export class LogList {
     const anchor = pinning ? 0 : this.anchorIndex();
     let changed = false;
     let adjust = 0;
+    this.hooks.onMeasured?.(entries.map((entry) => entry.target as HTMLElement));
     for (const entry of entries) {
       const row = entry.target as HTMLElement;
       const mounted = this.mounted.get(Number(row.dataset.seq));

@@ -93,7 +93,7 @@ export function showSwitcher(selection: string[]) {
   if (isMerged(selection)) {
     const shown = $("selection");
     shown.hidden = false;
-    shown.replaceChildren(...selection.map(streamTag));
+    shown.replaceChildren(...selection.map((name) => streamTag(name, selection)));
   }
   const refresh = async () => {
     const streams = await fetchStreams();
