@@ -22,14 +22,22 @@ import { LogList } from "./view/list";
 import { buildRow } from "./view/rows";
 import { SearchBox } from "./view/search";
 import { isMerged, parseSelection, showLanding, showSwitcher } from "./view/streams";
+import { TabBadge } from "./view/tab";
 
 const params = new URLSearchParams(location.search);
 /** The stream, or streams (`a,b`, `team-a.*`: a merged view), that the URL names. */
 const selection = parseSelection(params.get("stream") ?? "");
 const incident = params.get("incident");
 
-if (selection === null) showLanding();
-else if (incident !== null && selection.length === 1 && !isMerged(selection)) {
+if (selection === null) {
+  showLanding();
+  const asked = params.get("stream");
+  if (asked !== null && asked.trim() !== "") {
+    $("bad-stream").hidden = false;
+    $("bad-stream").textContent =
+      `“${asked}” is not a stream name: a name is 1–64 characters of A–Z a–z 0–9 . _ - (no spaces), or several names and prefixes like team-a.* separated by commas.`;
+  }
+} else if (incident !== null && selection.length === 1 && !isMerged(selection)) {
   showSwitcher(selection);
   void showIncident(selection[0] as string, incident);
 } else tail(selection);
@@ -59,7 +67,7 @@ function tail(selection: string[]) {
   log.hidden = false;
   $("title").hidden = false;
   $("title").textContent = merged ? `Streams ${selection.join(", ")}` : `Stream ${stream}`;
-  document.title = `${selection.join(", ")} · edge-tail`;
+  const tab = new TabBadge(selection.join(", "));
   showSwitcher(selection);
 
   const list = new LogList(log, $("rows"), {
@@ -124,6 +132,7 @@ function tail(selection: string[]) {
     const batch = incoming;
     incoming = [];
     const change = state.add(batch);
+    tab.count(batch);
     if (change.reset || change.appended > 0 || change.removedFromTop > 0)
       list.setItems(state.shown, change.removedFromTop);
     if (list.following) list.render();

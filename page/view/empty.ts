@@ -50,7 +50,12 @@ export function showEmpty(empty: EmptyState | null) {
   }
   const what = [empty.query.trim(), empty.level ? `level ≥ ${empty.level}` : ""].filter(Boolean).join(", ");
   const title = paragraph(`No line matches ${what}`, "empty-title");
-  const detail = paragraph(`among the ${empty.held.toLocaleString()} lines this page holds.`, "");
+  const detail = paragraph(
+    empty.held === 0
+      ? "This page holds no line yet."
+      : `among the ${empty.held.toLocaleString()} line${empty.held === 1 ? "" : "s"} this page holds.`,
+    "",
+  );
   if (empty.merged) {
     detail.textContent +=
       " Searching older lines works on one stream at a time: open a single stream to search all of it.";

@@ -56,9 +56,12 @@ export class Header {
     const { state, list, stream, merged } = this.options;
     const entries = state.shownEntries;
     const filtering = isFiltering(state.filter);
-    this.matches.textContent = filtering
-      ? `${entries.toLocaleString()} of ${state.size.toLocaleString()} match`
-      : `${entries.toLocaleString()} line${entries === 1 ? "" : "s"}`;
+    // Every held line matches when the server filtered them all: "8 of 8" would say nothing.
+    this.matches.textContent = !filtering
+      ? `${entries.toLocaleString()} line${entries === 1 ? "" : "s"}`
+      : entries === state.size
+        ? `${entries.toLocaleString()} matching line${entries === 1 ? "" : "s"}`
+        : `${entries.toLocaleString()} of ${state.size.toLocaleString()} match`;
     const waiting = state.newWhilePaused;
     this.jump.hidden = state.paused === null;
     this.jump.textContent =

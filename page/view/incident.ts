@@ -5,6 +5,7 @@ import type { LogEntry } from "../../lib/types";
 import { ApiError, failure, getJson, streamPath } from "../api";
 import { $ } from "../dom";
 import type { EntryItem } from "../state";
+import { checkClamps } from "./clamp";
 import { buildRow } from "./rows";
 import { streamUrl } from "./streams";
 
@@ -39,9 +40,22 @@ export async function showIncident(stream: string, id: string) {
   }
   detail.textContent = `The rule ${incident.alert} fired at ${formatTime(incident.firedAt).slice(0, 12)} on line ${incident.entry.id} (${incident.state}): ${incident.before.length} line${incident.before.length === 1 ? "" : "s"} before it, ${incident.after.length} after.`;
   let seq = 0;
-  const row = (entry: LogEntry) => {
+  const row = (entry: LogEntry, expanded = false): HTMLElement => {
     const item: EntryItem = { kind: "entry", seq: ++seq, version: 0, entry };
-    return buildRow(item, { highlights: null, expanded: false });
+    const built = buildRow(item, { highlights: null, expanded });
+    // "show more" opens the row in place (and "show less" closes it), as in the live log.
+    built.querySelector(".more")?.addEventListener("click", () => {
+      const again = row(entry, !expanded);
+      again.classList.toggle("match", built.classList.contains("match"));
+      for (const name of ["tabindex", "aria-current"]) {
+        const value = built.getAttribute(name);
+        if (value !== null) again.setAttribute(name, value);
+      }
+      built.replaceWith(again);
+      requestAnimationFrame(() => checkClamps([again]));
+      again.querySelector<HTMLElement>(".more")?.focus();
+    });
+    return built;
   };
   const match = row(incident.entry);
   match.classList.add("match");
@@ -52,6 +66,8 @@ export async function showIncident(stream: string, id: string) {
   said.className = "visually-hidden";
   said.textContent = "The matching line: ";
   match.querySelector(".body")?.prepend(said);
-  $("incident-rows").replaceChildren(...incident.before.map(row), match, ...incident.after.map(row));
+  const rows = [...incident.before.map((entry) => row(entry)), match, ...incident.after.map((entry) => row(entry))];
+  $("incident-rows").replaceChildren(...rows);
+  requestAnimationFrame(() => checkClamps(rows));
   match.focus();
 }
