@@ -52,7 +52,8 @@ export class Columns {
     const entries = this.sample().slice(-SAMPLE);
     if (entries.length === 0) return;
     for (const path of unsized) {
-      let width = Math.max(MIN_CH, path.length + 2);
+      // The header's name and its remove button fit.
+      let width = Math.max(MIN_CH, path.length + 3);
       for (const entry of entries) {
         if (!entry.fields || typeof entry.fields !== "object") continue;
         const field = flattenFields(entry.fields).find((view) => view.path.join(".") === path);
@@ -91,7 +92,7 @@ export class Columns {
   }
 
   private template() {
-    const cols = this.paths.map((path) => `${this.widths.get(path) ?? Math.max(MIN_CH, path.length + 2)}ch`);
+    const cols = this.paths.map((path) => `${this.widths.get(path) ?? Math.max(MIN_CH, path.length + 3)}ch`);
     if (cols.length === 0) this.log.style.removeProperty("--grid");
     else this.log.style.setProperty("--grid", `12ch 5ch ${cols.join(" ")} minmax(0, 1fr)`);
     this.head.style.setProperty("--grid", this.log.style.getPropertyValue("--grid"));

@@ -71,6 +71,6 @@ function leaf(key: string, path: string[], value: unknown): HTMLElement {
     button.title = aria(name);
     ops.append(button);
   }
-  item.append(element("span", "key", key), ops, shown);
+  item.append(element("span", "key", key), shown, ops);
   return item;
 }

@@ -205,6 +205,8 @@ function appendFields(body: HTMLElement, fields: FieldView[], options: RowOption
   let hides = fields.length > LINE_FIELDS;
   for (const field of fields.slice(0, LINE_FIELDS)) {
     const name = field.path.join(".");
+    // A field shown as a column is not repeated on the line.
+    if (options.columns?.includes(name)) continue;
     const value = element("span", "value");
     value.dataset.path = JSON.stringify(field.path);
     const shown = field.text.length > CLAMPED_TEXT ? field.text.slice(0, CLAMPED_TEXT) : field.text;
