@@ -46,7 +46,12 @@ export class StreamHistory {
     return found.length;
   }
 
-  /** Scrolled up to the first line held: the lines before it come from the history, and the view stays put. */
+  /** Whether older lines may still match: none was searched for in vain since the filter changed. */
+  get mayHaveOlder(): boolean {
+    return !this.options.merged && !this.olderExhausted;
+  }
+
+  /** Scrolled up to the first line held (or "search all" with matches held): the lines before it come from the history, and the view stays put. */
   async loadOlder() {
     const { state, list, merged } = this.options;
     const oldest = state.oldestId;

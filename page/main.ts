@@ -119,6 +119,7 @@ function tail(selection: string[]) {
     list,
     query: () => search.input.value,
     searchHistory: (progress, signal) => streamHistory.searchAll(progress, signal),
+    mayHaveOlder: () => streamHistory.mayHaveOlder,
   });
 
   function enqueue(item: Incoming) {
@@ -197,6 +198,10 @@ function tail(selection: string[]) {
     $("buttons").classList.toggle("open", open);
   });
   $("jump").addEventListener("click", resume);
+  $("search-older").addEventListener("click", async () => {
+    await streamHistory.loadOlder();
+    header.showCounts();
+  });
   wrapButton.addEventListener("click", () => {
     const wrap = wrapButton.getAttribute("aria-pressed") !== "true";
     wrapButton.setAttribute("aria-pressed", String(wrap));

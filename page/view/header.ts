@@ -15,6 +15,8 @@ export interface HeaderOptions {
   query: () => string;
   /** The empty state's "search all". */
   searchHistory: EmptyState["load"];
+  /** Whether older lines than those held may match (the header's "search all" is offered then). */
+  mayHaveOlder: () => boolean;
 }
 
 export class Header {
@@ -62,6 +64,8 @@ export class Header {
       : entries === state.size
         ? `${entries.toLocaleString()} matching line${entries === 1 ? "" : "s"}`
         : `${entries.toLocaleString()} of ${state.size.toLocaleString()} match`;
+    // Some held lines match: older ones may too ("search all" loads them above).
+    $("search-older").hidden = !(filtering && entries > 0 && this.options.mayHaveOlder());
     const waiting = state.newWhilePaused;
     this.jump.hidden = state.paused === null;
     this.jump.textContent =

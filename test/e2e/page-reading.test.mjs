@@ -135,3 +135,16 @@ test("a screen of JSON service logs at 1440×900 shows at least 30 rows under a 
   assert.deepEqual(errors, []);
   await close();
 });
+
+test("with some held lines matching, search all loads the older matches", async () => {
+  const stream = fresh();
+  const text = Array.from({ length: 100 }, (_, i) => (i % 10 === 0 ? `INFO needle ${i}` : `INFO hay ${i}`));
+  await run.viewer.post(stream, text.join("\n"));
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}&tail=3&q=needle`);
+  await waitFor("3 matches", async () => (await page.locator("#log .row.entry").count()) === 3);
+  await page.click("#search-older");
+  await waitFor("all 10 matches", async () => (await page.locator("#log .row.entry").count()) === 10);
+  assert.equal(await page.textContent("#matches"), "10 matching lines");
+  assert.deepEqual(errors, []);
+  await close();
+});
