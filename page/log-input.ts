@@ -89,7 +89,8 @@ export function wireLogInput(log: HTMLElement, list: LogList, { pause, addTerm, 
       return;
     }
     if (item.kind === "entry") {
-      const value = target.closest<HTMLElement>(".value");
+      // Values filter from the expansion's tree; on the row's line a click marks or expands the row.
+      const value = target.closest<HTMLElement>(".detail .value");
       if (value?.dataset.path) {
         const path = JSON.parse(value.dataset.path) as string[];
         addTerm(fieldTerm(path, valueAt(item.entry.fields, path), event.altKey || event.shiftKey));
