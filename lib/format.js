@@ -1,4 +1,6 @@
 // Line formatting shared by the page and the CLI: the same entry reads the same everywhere.
+import { stripAnsi } from "./ansi.js";
+import { levelOf } from "./levels.js";
 import { isoTime } from "./time.js";
 
 /** @typedef {import("./types").LogEntry} LogEntry */
@@ -14,12 +16,26 @@ export function compactFields(fields) {
 }
 
 /**
- * One entry as one line of text, as a reader would paste it into a ticket.
+ * Whether a message shows its level already, as one of its first three words ("INFO x", "[warn] x",
+ * "2026-… ERROR x"): then a line prints the level once, the message's own.
+ * @param {unknown} message
+ * @param {unknown} level
+ */
+export function showsLevel(message, level) {
+  const wanted = levelOf(level);
+  if (wanted === null || typeof message !== "string") return false;
+  const words = stripAnsi(message.slice(0, 120)).trim().split(/\s+/, 3);
+  return words.some((word) => levelOf(word.replace(/^\[|[\]:|]+$/g, "")) === wanted);
+}
+
+/**
+ * One entry as one line of text, as a reader would paste it into a ticket: the level once.
  * @param {LogEntry} entry
  */
 export function lineText(entry) {
   const fields = entry.fields ? ` ${compactFields(entry.fields)}` : "";
-  return `${isoTime(entry.time) ?? String(entry.time)} ${(entry.level ?? "-").toUpperCase()} ${entry.message}${fields}`;
+  const level = showsLevel(entry.message, entry.level) ? "" : `${(entry.level ?? "-").toUpperCase()} `;
+  return `${isoTime(entry.time) ?? String(entry.time)} ${level}${entry.message}${fields}`;
 }
 
 /** @param {unknown} value */

@@ -3,6 +3,7 @@
 // with their times, and yields the main thread while it hands a large backlog to the page.
 import { SseClient, SseRefusedError } from "../lib/sse-client.js";
 import type { Gap, LogEntry } from "../lib/types";
+import { apiUrl, streamPath } from "./api";
 
 export type ConnectionState = "connecting" | "live" | "reconnecting";
 
@@ -12,8 +13,6 @@ export interface ConnectionOptions {
   merged: boolean;
   /** Entries the server backfills on a fresh connect. */
   tail: number;
-  /** A read token given in the page's URL, passed on; otherwise the sign-in cookie does the work. */
-  accessToken: string | null;
   /** Where a reconnect resumes: the highest entry id held (`a:12,b:40` in a merged view); "" or "0" for none. */
   resumeFrom: () => string;
   /** `stream` is the entry's own stream in a merged view. */
@@ -64,17 +63,16 @@ export class Connection {
     this.controller?.abort();
     const controller = new AbortController();
     this.controller = controller;
-    const { stream, tail, accessToken } = this.options;
+    const { stream, tail } = this.options;
     const params = new URLSearchParams({ tail: String(tail) });
     if (this.filter.level) params.set("level", this.filter.level);
     if (this.filter.q) params.set("q", this.filter.q);
-    if (accessToken) params.set("access_token", accessToken);
     const from = this.options.resumeFrom();
     // A deliberate reconnect with a new filter is no outage: the badge keeps its state.
     if ((resume && !deliberate) || !this.wasLive) this.options.onState(this.wasLive ? "reconnecting" : "connecting");
     if (this.options.merged) params.set("streams", stream);
-    const path = this.options.merged ? "/api/events" : `/api/streams/${encodeURIComponent(stream)}/events`;
-    const client = new SseClient(`${path}?${params}`, {
+    const path = this.options.merged ? "/api/events" : streamPath(stream, "/events");
+    const client = new SseClient(apiUrl(path, params), {
       signal: controller.signal,
       ...(resume && from !== "" && from !== "0" ? { lastEventId: from } : {}),
       onLog: (entry) => {

@@ -1,14 +1,13 @@
 // Lines older than the ones the page holds, read from `/api/streams/{s}/entries` under the current filter:
 // loaded above the first line when the reader scrolls up to it, or searched for when no held line matches.
 import type { LogEntry } from "../lib/types";
+import { getJson, streamPath } from "./api";
 import type { Incoming, LogState } from "./state";
 import type { LogList } from "./view/list";
 
 export interface HistoryOptions {
   stream: string;
   merged: boolean;
-  /** A read token given in the page's URL, passed on. */
-  accessToken: string | null;
   state: LogState;
   list: LogList;
   /** Lines were added to the view: the header's counts are shown again. */
@@ -20,6 +19,9 @@ interface SearchAll {
   progress: (next: number | null) => void;
   signal: AbortSignal;
 }
+
+/** A filter change loads at most this many lines it had left out; more are marked by their ids. */
+const FILL_MAX = 5000;
 
 export class StreamHistory {
   /** No line older than the oldest held one matches (the history said so); reset by a new filter. */
@@ -36,7 +38,7 @@ export class StreamHistory {
   /** The empty state's "search all": pages through the history until some lines match, shown in place. */
   async searchAll(progress: (next: number | null) => void, signal: AbortSignal): Promise<number> {
     const { state, list } = this.options;
-    const found = await this.fetch(null, 1000, { progress, signal });
+    const { found } = await this.fetch(null, 1000, { progress, signal });
     const change = state.add(found);
     list.setItems(state.shown, change.removedFromTop);
     list.follow(state.paused === null);
@@ -44,7 +46,12 @@ export class StreamHistory {
     return found.length;
   }
 
-  /** Scrolled up to the first line held: the lines before it come from the history, and the view stays put. */
+  /** Whether older lines may still match: none was searched for in vain since the filter changed. */
+  get mayHaveOlder(): boolean {
+    return !this.options.merged && !this.olderExhausted;
+  }
+
+  /** Scrolled up to the first line held (or "search all" with matches held): the lines before it come from the history, and the view stays put. */
   async loadOlder() {
     const { state, list, merged } = this.options;
     const oldest = state.oldestId;
@@ -54,7 +61,7 @@ export class StreamHistory {
     if (state.full) return;
     this.loadingOlder = true;
     try {
-      const found = await this.fetch(oldest, 500);
+      const { found } = await this.fetch(oldest, 500);
       if (found.length === 0) {
         this.olderExhausted = true;
         return;
@@ -72,33 +79,59 @@ export class StreamHistory {
   }
 
   /**
+   * The ids in (`after`, `through`] the page received under a narrower filter: what the current filter matches
+   * among them is loaded in place (up to FILL_MAX lines), and any part left unloaded is marked with its ids.
+   */
+  async fillHole(after: number, through: number) {
+    const { state, list } = this.options;
+    if (through <= after) return;
+    try {
+      const { found, next } = await this.fetch(through + 1, FILL_MAX, undefined, after);
+      const marks: Incoming[] =
+        next !== null && next - 1 > after ? [{ kind: "skipped", from: after + 1, to: next - 1 }] : [];
+      const change = state.add([...marks, ...found]);
+      list.setItems(state.shown, change.removedFromTop);
+      this.options.onShown();
+    } catch {
+      state.add([{ kind: "skipped", from: after + 1, to: through }]);
+      list.setItems(state.shown);
+      this.options.onShown();
+    }
+  }
+
+  /**
    * Up to `wanted` entries matching the filter, below `start` (null: the newest), oldest first; it stops at the
    * stream's oldest entry, or after 50 requests (each reads a bounded part of the ring). With `search` (the
    * reader asked to search everything) it stops at the first page with matches instead, and only then.
    */
-  private async fetch(start: number | null, wanted: number, search?: SearchAll): Promise<Incoming[]> {
-    const { stream, accessToken, state } = this.options;
+  private async fetch(
+    start: number | null,
+    wanted: number,
+    search?: SearchAll,
+    after = 0,
+  ): Promise<{ found: Incoming[]; next: number | null }> {
+    const { stream, state } = this.options;
     const q = state.filter.query?.text ?? "";
     const level = state.filter.level;
     const found: Incoming[] = [];
     let before: number | null = start;
+    let next: number | null = null;
     for (let requests = 0; (search || requests < 50) && found.length < wanted; requests++) {
       const query = new URLSearchParams({ limit: String(Math.min(1000, wanted - found.length)) });
       const full = [q, level ? `level:>=${level}` : ""].filter(Boolean).join(" ");
       if (full) query.set("q", full);
       if (before !== null) query.set("before", String(before));
-      if (accessToken) query.set("access_token", accessToken);
-      const response = await fetch(
-        `/api/streams/${encodeURIComponent(stream)}/entries?${query}`,
+      const page = await getJson<{ entries: LogEntry[]; next: number | null }>(
+        streamPath(stream, "/entries"),
+        query,
         search ? { signal: search.signal } : {},
       );
-      if (!response.ok) throw new Error(`the server answered ${response.status}`);
-      const page = (await response.json()) as { entries: LogEntry[]; next: number | null };
-      for (const entry of page.entries) found.push({ kind: "entry", entry });
+      for (const entry of page.entries) if (entry.id > after) found.push({ kind: "entry", entry });
       search?.progress(page.next);
-      if (page.next === null || (search && found.length > 0)) break;
-      before = page.next;
+      next = page.next !== null && page.next > after + 1 ? page.next : null;
+      if (next === null || (search && found.length > 0)) break;
+      before = next;
     }
-    return found.reverse();
+    return { found: found.reverse(), next };
   }
 }

@@ -4,6 +4,7 @@ import { stripAnsi } from "../lib/ansi.js";
 import { lineText } from "../lib/format.js";
 import { fieldTerm } from "../lib/query.js";
 import type { Item, PauseReason } from "./state";
+import { rowAction } from "./view/actions";
 import { copyText, flash } from "./view/clipboard";
 import { valueAt } from "./view/fields";
 import type { LogList } from "./view/list";
@@ -13,10 +14,12 @@ export interface LogInputOptions {
   pause: (reason: PauseReason) => void;
   /** Adds a term to the search and applies it. */
   addTerm: (term: string) => void;
+  /** Shows a field (its dotted path) as a column. */
+  addColumn: (path: string) => void;
 }
 
 /** Listens to clicks and keys on the log, whose rows `list` shows. */
-export function wireLogInput(log: HTMLElement, list: LogList, { pause, addTerm }: LogInputOptions) {
+export function wireLogInput(log: HTMLElement, list: LogList, { pause, addTerm, addColumn }: LogInputOptions) {
   function itemOf(row: HTMLElement): Item | undefined {
     const index = list.indexOf(Number(row.dataset.seq));
     return index >= 0 ? list.itemAt(index) : undefined;
@@ -67,8 +70,27 @@ export function wireLogInput(log: HTMLElement, list: LogList, { pause, addTerm }
       toggle(item);
       return;
     }
+    const action = target.closest<HTMLElement>("[data-action]");
+    if (action && item.kind === "entry") {
+      rowAction(action.dataset.action ?? "")?.run(item, action);
+      return;
+    }
+    const op = target.closest<HTMLElement>("[data-op]");
+    const leaf = op?.closest<HTMLElement>("[data-path]");
+    if (op && leaf?.dataset.path && item.kind === "entry") {
+      const path = JSON.parse(leaf.dataset.path) as string[];
+      const value = valueAt(item.entry.fields, path);
+      if (op.dataset.op === "in" || op.dataset.op === "out") addTerm(fieldTerm(path, value, op.dataset.op === "out"));
+      else if (op.dataset.op === "col") addColumn(path.join("."));
+      else if (op.dataset.op === "copy") {
+        const text = typeof value === "string" ? stripAnsi(value) : JSON.stringify(value);
+        void copyText(text).then((ok) => flash(op, ok ? "Copied" : "Copy failed"));
+      }
+      return;
+    }
     if (item.kind === "entry") {
-      const value = target.closest<HTMLElement>(".value");
+      // Values filter from the expansion's tree; on the row's line a click marks or expands the row.
+      const value = target.closest<HTMLElement>(".detail .value");
       if (value?.dataset.path) {
         const path = JSON.parse(value.dataset.path) as string[];
         addTerm(fieldTerm(path, valueAt(item.entry.fields, path), event.altKey || event.shiftKey));

@@ -4,7 +4,9 @@
 // view/header.ts (badge, counts, empty state).
 import { levelOf } from "../lib/levels.js";
 import type { Query } from "../lib/query.js";
+import { accessToken } from "./api";
 import { Connection } from "./connection";
+import { $ } from "./dom";
 import { download } from "./download";
 import { StreamHistory } from "./history";
 import { wireLogInput } from "./log-input";
@@ -14,6 +16,8 @@ import { askForToken, wireSignIn } from "./signin";
 import { DEFAULT_CAPACITY, type Incoming, LogState, type PauseReason } from "./state";
 import { positive, setUrl } from "./url";
 import { wireAlerts } from "./view/alerts";
+import { checkClamps } from "./view/clamp";
+import { Columns, parseColumns } from "./view/columns";
 import { Header } from "./view/header";
 import { showIncident } from "./view/incident";
 import { LogList } from "./view/list";
@@ -21,16 +25,22 @@ import { wirePatterns } from "./view/patterns";
 import { buildRow } from "./view/rows";
 import { SearchBox } from "./view/search";
 import { isMerged, parseSelection, showLanding, showSwitcher } from "./view/streams";
-
-const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+import { TabBadge } from "./view/tab";
 
 const params = new URLSearchParams(location.search);
 /** The stream, or streams (`a,b`, `team-a.*`: a merged view), that the URL names. */
 const selection = parseSelection(params.get("stream") ?? "");
 const incident = params.get("incident");
 
-if (selection === null) showLanding();
-else if (incident !== null && selection.length === 1 && !isMerged(selection)) {
+if (selection === null) {
+  showLanding();
+  const asked = params.get("stream");
+  if (asked !== null && asked.trim() !== "") {
+    $("bad-stream").hidden = false;
+    $("bad-stream").textContent =
+      `“${asked}” is not a stream name: a name is 1–64 characters of A–Z a–z 0–9 . _ - (no spaces), or several names and prefixes like team-a.* separated by commas.`;
+  }
+} else if (incident !== null && selection.length === 1 && !isMerged(selection)) {
   showSwitcher(selection);
   void showIncident(selection[0] as string, incident);
 } else tail(selection);
@@ -39,35 +49,53 @@ function tail(selection: string[]) {
   const merged = isMerged(selection);
   /** The stream's name, or the selection as the URL gives it (`a,b,team-a.*`) in a merged view. */
   const stream = selection.join(",");
-  const accessToken = params.get("access_token");
   const state = new LogState(positive(params.get("max"), DEFAULT_CAPACITY), { merged });
   const log = $("log");
   const wrapButton = $<HTMLButtonElement>("wrap");
   const levelSelect = $<HTMLSelectElement>("level");
   let highlights: ((text: string) => Array<[number, number]>) | null = null;
+  let queryFields: ReadonlySet<string> = new Set();
+  let utc = params.get("tz") === "utc";
   let incoming: Incoming[] = [];
   let frame = 0;
   /** Whether the connection was started: a filter applied before that is just the URL's. */
   let started = false;
+  /**
+   * The last id held before the server began filtering (-1: from before the first line held), null while it
+   * sends everything: a new filter may want lines received since then that the old one left out.
+   */
+  let narrowedSince: number | null = null;
 
   $("controls").hidden = false;
   log.hidden = false;
   $("title").hidden = false;
   $("title").textContent = merged ? `Streams ${selection.join(", ")}` : `Stream ${stream}`;
-  document.title = `${selection.join(", ")} · edge-tail`;
+  const tab = new TabBadge(selection.join(", "));
   showSwitcher(selection);
 
   const list = new LogList(log, $("rows"), {
-    build: (item, expanded): HTMLElement => reading.extras.decorate(buildRow(item, { highlights, expanded }), item),
+    build: (item, expanded): HTMLElement =>
+      reading.extras.decorate(
+        buildRow(item, { highlights, queryFields, expanded, columns: columns.paths, utc, streams: selection }),
+        item,
+      ),
+    onMeasured: checkClamps,
     // Back at the bottom resumes, unless the reader paused on purpose (Pause, p).
     onUserScroll: (atBottom) => (!atBottom ? pause("scroll") : state.paused !== "button" && resume()),
   });
+
+  const columns = new Columns(
+    $("colhead"),
+    log,
+    parseColumns(params.get("cols")),
+    () => state.entries(),
+    () => list.refresh(),
+  );
 
   const connection = new Connection({
     stream,
     merged,
     tail: Math.min(positive(params.get("tail"), 500), 10_000),
-    accessToken,
     resumeFrom: () => (merged ? state.positions : String(state.lastId)),
     onEntry: (entry, from) => {
       reading.entry(entry, from);
@@ -92,7 +120,6 @@ function tail(selection: string[]) {
   const streamHistory = new StreamHistory({
     stream,
     merged,
-    accessToken,
     state,
     list,
     onShown: () => header.showCounts(),
@@ -104,6 +131,7 @@ function tail(selection: string[]) {
     list,
     query: () => search.input.value,
     searchHistory: (progress, signal) => streamHistory.searchAll(progress, signal),
+    mayHaveOlder: () => streamHistory.mayHaveOlder,
   });
 
   // The volume strip, lines around a line, links to a line (reading.ts).
@@ -131,9 +159,11 @@ function tail(selection: string[]) {
     const batch = incoming;
     incoming = [];
     const change = state.add(batch);
+    tab.count(batch);
     if (change.reset || change.appended > 0 || change.removedFromTop > 0)
       list.setItems(state.shown, change.removedFromTop);
     if (list.following) list.render();
+    if (change.appended > 0) columns.size();
     header.showCounts();
     patterns?.changed();
   }
@@ -156,16 +186,24 @@ function tail(selection: string[]) {
   function applyFilter(query: Query | null) {
     streamHistory.reset();
     highlights = query ? query.highlights : null;
+    queryFields = fieldsNamed(query?.text ?? "");
     state.setFilter({ query, level: levelOf(levelSelect.value) });
     list.setItems(state.shown);
     list.refresh();
     // Show the matching lines, newest at the bottom, still paused.
     if (state.paused !== null) list.showNewest();
     header.showCounts();
+    const filter = serverFilter();
+    const narrows = filter.q !== "" || filter.level !== "";
     if (started) {
-      connection.refilter(serverFilter());
+      if (narrowedSince !== null && !merged) {
+        const since = narrowedSince >= 0 ? narrowedSince : (state.oldestId ?? state.lastId + 1) - 1;
+        void streamHistory.fillHole(since, state.lastId);
+      }
+      connection.refilter(filter);
       void reading.load();
     }
+    narrowedSince = !narrows ? null : (narrowedSince ?? (started ? state.lastId : -1));
   }
 
   function serverFilter() {
@@ -180,7 +218,18 @@ function tail(selection: string[]) {
     applyFilter(state.filter.query);
   });
   $("pause").addEventListener("click", togglePause);
+  // On a phone the less used buttons wait behind ⋯, so the header stays two rows.
+  const menu = $("menu");
+  menu.addEventListener("click", () => {
+    const open = menu.getAttribute("aria-expanded") !== "true";
+    menu.setAttribute("aria-expanded", String(open));
+    $("buttons").classList.toggle("open", open);
+  });
   $("jump").addEventListener("click", resume);
+  $("search-older").addEventListener("click", async () => {
+    await streamHistory.loadOlder();
+    header.showCounts();
+  });
   wrapButton.addEventListener("click", () => {
     const wrap = wrapButton.getAttribute("aria-pressed") !== "true";
     wrapButton.setAttribute("aria-pressed", String(wrap));
@@ -194,11 +243,26 @@ function tail(selection: string[]) {
     list.setItems(state.shown);
     header.showCounts();
   });
-  $("download").addEventListener("click", () => download(state.entries(), stream));
+  $("download").addEventListener("click", () => download(state.entries(), stream, columns.paths));
+  const tzButton = $<HTMLButtonElement>("tz");
+  const showZone = () => {
+    tzButton.setAttribute("aria-pressed", String(utc));
+    setUrl("tz", utc ? "utc" : "");
+    list.refresh();
+  };
+  tzButton.addEventListener("click", () => {
+    utc = !utc;
+    showZone();
+  });
+  tzButton.setAttribute("aria-pressed", String(utc));
   wireSignIn(() => connection.start(serverFilter()));
 
   // The log: clicks on its rows, the keyboard, scrolling up to older lines, selections.
-  wireLogInput(log, list, { pause, addTerm: (term) => search.addTerm(term) });
+  wireLogInput(log, list, {
+    pause,
+    addTerm: (term) => search.addTerm(term),
+    addColumn: (path) => columns.add(path),
+  });
   log.addEventListener(
     "scroll",
     () => {
@@ -223,4 +287,14 @@ function tail(selection: string[]) {
   // A link to a line opens it before the live lines come (a merged view keeps arrival order).
   void reading.ready.then(() => connection.start(serverFilter()));
   header.showCounts();
+}
+
+/** The fields a query's terms name (`http.status:>=500` names http.status), but not `level:` or `stream:`. */
+function fieldsNamed(query: string): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const found of query.matchAll(/(?:^|[\s(])([A-Za-z_@][\w.@-]*):/g)) {
+    const name = found[1] as string;
+    if (name !== "level" && name !== "stream") names.add(name);
+  }
+  return names;
 }

@@ -1,6 +1,7 @@
 // The sign-in form, shown when the stream wants a read token: the token buys a session cookie, then the page
 // connects again.
-const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+import { failure, request } from "./api";
+import { $ } from "./dom";
 
 /** Shows the form, ready to type into. */
 export function askForToken() {
@@ -13,14 +14,14 @@ export function wireSignIn(onSignedIn: () => void) {
   $("signin").addEventListener("submit", async (event) => {
     event.preventDefault();
     const input = $<HTMLInputElement>("token");
-    const response = await fetch("/api/session", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ token: input.value }),
-    });
-    if (!response.ok) {
-      const body = (await response.json().catch(() => ({}))) as { error?: string };
-      $("signin-error").textContent = body.error ?? `The server answered ${response.status}`;
+    try {
+      await request("/api/session", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ token: input.value }),
+      });
+    } catch (caught) {
+      $("signin-error").textContent = failure(caught);
       return;
     }
     input.value = "";

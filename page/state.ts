@@ -32,12 +32,15 @@ export type OutageItem = Held & {
   gap: Gap | null;
   merged?: true;
 };
-export type Item = EntryItem | GapItem | OutageItem;
+/** Ids `from`–`to` the page did not load after a filter changed (too many at once); shown before entry `from`. */
+export type SkippedItem = Held & { kind: "skipped"; after: number; from: number; to: number };
+export type Item = EntryItem | GapItem | OutageItem | SkippedItem;
 
 export type Incoming =
   | { kind: "entry"; entry: LogEntry; stream?: string }
   | { kind: "gap"; gap: Gap; stream?: string }
-  | { kind: "outage"; from: number; to: number };
+  | { kind: "outage"; from: number; to: number }
+  | { kind: "skipped"; from: number; to: number };
 
 /** What the view shows of the held items: a query (null for none) and a minimum level (null for all). */
 export interface Filter {
@@ -184,6 +187,9 @@ export class LogState {
       if (incoming.stream !== undefined) item.stream = incoming.stream;
     } else if (incoming.kind === "gap") {
       item = { kind: "gap", seq: this.nextSeq++, version: 0, after: this.lastId, gap: incoming.gap };
+    } else if (incoming.kind === "skipped") {
+      const { from, to } = incoming;
+      item = { kind: "skipped", seq: this.nextSeq++, version: 0, after: from - 1, from, to };
     } else {
       const { from, to } = incoming;
       item = { kind: "outage", seq: this.nextSeq++, version: 0, after: this.lastId, from, to, gap: null };
@@ -218,10 +224,10 @@ export class LogState {
       const stream = incoming.stream ?? "";
       this.lastIds.set(stream, Math.max(this.lastIds.get(stream) ?? 0, incoming.gap.to));
       item = { kind: "gap", seq, version: 0, after: 0, gap: incoming.gap, stream };
-    } else {
+    } else if (incoming.kind === "outage") {
       const { from, to } = incoming;
       item = { kind: "outage", seq, version: 0, after: 0, from, to, gap: null, merged: true };
-    }
+    } else return null;
     this.held.push(item);
     return item;
   }

@@ -2,6 +2,8 @@
 // that saves a rule for the current query. Writing needs an admin token (ADMIN_TOKEN): asked for when the
 // server answers 401, kept in this module's memory only, never in storage.
 import { formatTime } from "../../lib/time.js";
+import { ApiError, failure, getJson, request, streamPath } from "../api";
+import { $ } from "../dom";
 import { streamUrl } from "./streams";
 
 interface Delivery {
@@ -23,30 +25,20 @@ interface Rule {
   skipped: number;
 }
 
-const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
-
 /** An admin token the reader typed into the form; lost with the page. */
 let adminToken = "";
 
-/** The query part that carries a read token given in the page's URL. */
-function readToken(): string {
-  const token = new URLSearchParams(location.search).get("access_token");
-  return token ? `?access_token=${encodeURIComponent(token)}` : "";
-}
-
 const headers = (): Record<string, string> => (adminToken ? { Authorization: `Bearer ${adminToken}` } : {});
 
-async function errorOf(response: Response): Promise<string> {
-  const body = (await response.json().catch(() => ({}))) as { error?: unknown };
-  return typeof body.error === "string" ? body.error : `The server answered ${response.status}`;
-}
+/** A write's failure: a 401 asks for a write token, anything else is said. */
+const needsToken = (caught: unknown) => caught instanceof ApiError && caught.status === 401;
 
 /** Wires the header's Alerts button and the search's "Alert on this query" to the dialog. */
 export function wireAlerts(stream: string, currentQuery: () => string) {
   const dialog = $<HTMLDialogElement>("alerts");
   const form = $<HTMLFormElement>("alert-form");
   const error = $("alert-error");
-  const base = `/api/streams/${encodeURIComponent(stream)}/alerts`;
+  const base = streamPath(stream, "/alerts");
   const field = (name: string) => form.elements.namedItem(name) as HTMLInputElement;
   let opener: HTMLElement | null = null;
 
@@ -71,16 +63,12 @@ export function wireAlerts(stream: string, currentQuery: () => string) {
   async function refresh() {
     const status = $("alert-list-status");
     try {
-      const response = await fetch(`${base}${readToken()}`);
-      if (!response.ok) {
-        status.textContent = await errorOf(response);
-        return;
-      }
-      const { alerts } = (await response.json()) as { alerts: Rule[] };
+      const { alerts } = await getJson<{ alerts: Rule[] }>(base);
       $("alert-list").replaceChildren(...alerts.map(ruleItem));
       status.textContent = alerts.length === 0 ? "No rule on this stream yet." : "";
     } catch (caught) {
-      status.textContent = `The rules could not be read: ${caught instanceof Error ? caught.message : String(caught)}`;
+      status.textContent =
+        caught instanceof ApiError ? caught.message : `The rules could not be read: ${failure(caught)}`;
     }
   }
 
@@ -117,11 +105,14 @@ export function wireAlerts(stream: string, currentQuery: () => string) {
   }
 
   async function removeRule(name: string, button: HTMLButtonElement) {
-    const response = await fetch(`${base}/${encodeURIComponent(name)}`, { method: "DELETE", headers: headers() });
-    if (response.status === 401) return askToken(await errorOf(response));
-    if (!response.ok && response.status !== 404) {
-      error.textContent = await errorOf(response);
-      return;
+    try {
+      await request(`${base}/${encodeURIComponent(name)}`, { method: "DELETE", headers: headers() });
+    } catch (caught) {
+      if (needsToken(caught)) return askToken(failure(caught));
+      if (!(caught instanceof ApiError && caught.status === 404)) {
+        error.textContent = failure(caught);
+        return;
+      }
     }
     button.closest("li")?.remove();
     $("alerts-close").focus();
@@ -149,14 +140,15 @@ export function wireAlerts(stream: string, currentQuery: () => string) {
       webhook: { url: field("url").value, format: (form.elements.namedItem("format") as HTMLSelectElement).value },
     };
     const name = field("name").value.trim();
-    const response = await fetch(`${base}/${encodeURIComponent(name)}`, {
-      method: "PUT",
-      headers: { "Content-Type": "application/json", ...headers() },
-      body: JSON.stringify(rule),
-    });
-    if (response.status === 401) return askToken(await errorOf(response));
-    if (!response.ok) {
-      error.textContent = await errorOf(response);
+    try {
+      await request(`${base}/${encodeURIComponent(name)}`, {
+        method: "PUT",
+        headers: { "Content-Type": "application/json", ...headers() },
+        body: JSON.stringify(rule),
+      });
+    } catch (caught) {
+      if (needsToken(caught)) return askToken(failure(caught));
+      error.textContent = failure(caught);
       return;
     }
     error.textContent = "";

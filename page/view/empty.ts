@@ -1,6 +1,7 @@
 // What the log area says when it has no row to show: a quiet stream ("No lines yet — send one:" with the
 // command for this very stream and host) or a search without a match (with a way to search the whole stream).
 import type { Level } from "../../lib/types";
+import { getJson, streamPath } from "../api";
 import { copyText, flash } from "./clipboard";
 import { cliCommand, commandBlock, curlCommand } from "./streams";
 
@@ -54,7 +55,12 @@ export function showEmpty(empty: EmptyState | null) {
   }
   const what = [empty.query.trim(), empty.level ? `level ≥ ${empty.level}` : ""].filter(Boolean).join(", ");
   const title = paragraph(`No line matches ${what}`, "empty-title");
-  const detail = paragraph(`among the ${empty.held.toLocaleString()} lines this page holds.`, "");
+  const detail = paragraph(
+    empty.held === 0
+      ? "This page holds no line yet."
+      : `among the ${empty.held.toLocaleString()} line${empty.held === 1 ? "" : "s"} this page holds.`,
+    "",
+  );
   if (empty.merged) {
     detail.textContent +=
       " Searching older lines works on one stream at a time: open a single stream to search all of it.";
@@ -109,11 +115,7 @@ interface StreamSize {
 
 async function streamSize(stream: string): Promise<StreamSize | null> {
   try {
-    const token = new URLSearchParams(location.search).get("access_token");
-    const query = token ? `?access_token=${encodeURIComponent(token)}` : "";
-    const response = await fetch(`/api/streams/${encodeURIComponent(stream)}${query}`);
-    if (!response.ok) return null;
-    const body = (await response.json()) as { entries?: unknown; lastId?: unknown };
+    const body = await getJson<{ entries?: unknown; lastId?: unknown }>(streamPath(stream));
     if (typeof body.entries !== "number" || typeof body.lastId !== "number") return null;
     return { entries: body.entries, lastId: body.lastId };
   } catch {

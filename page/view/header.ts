@@ -1,11 +1,10 @@
 // What the page says about the log around it: the connection badge, the line counts, Pause and "Jump to
 // latest", and the empty state when no row shows.
 import type { ConnectionState } from "../connection";
+import { $ } from "../dom";
 import { isFiltering, type LogState } from "../state";
 import { type EmptyState, showEmpty } from "./empty";
 import type { LogList } from "./list";
-
-const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
 export interface HeaderOptions {
   stream: string;
@@ -16,6 +15,8 @@ export interface HeaderOptions {
   query: () => string;
   /** The empty state's "search all". */
   searchHistory: EmptyState["load"];
+  /** Whether older lines than those held may match (the header's "search all" is offered then). */
+  mayHaveOlder: () => boolean;
 }
 
 export class Header {
@@ -57,9 +58,14 @@ export class Header {
     const { state, list, stream, merged } = this.options;
     const entries = state.shownEntries;
     const filtering = isFiltering(state.filter);
-    this.matches.textContent = filtering
-      ? `${entries.toLocaleString()} of ${state.size.toLocaleString()} match`
-      : `${entries.toLocaleString()} line${entries === 1 ? "" : "s"}`;
+    // Every held line matches when the server filtered them all: "8 of 8" would say nothing.
+    this.matches.textContent = !filtering
+      ? `${entries.toLocaleString()} line${entries === 1 ? "" : "s"}`
+      : entries === state.size
+        ? `${entries.toLocaleString()} matching line${entries === 1 ? "" : "s"}`
+        : `${entries.toLocaleString()} of ${state.size.toLocaleString()} match`;
+    // Some held lines match: older ones may too ("search all" loads them above).
+    $("search-older").hidden = !(filtering && entries > 0 && this.options.mayHaveOlder());
     const waiting = state.newWhilePaused;
     this.jump.hidden = state.paused === null;
     this.jump.textContent =

@@ -2,7 +2,10 @@
 // the log's own row renderer; the match is marked, focused and announced.
 import { formatTime } from "../../lib/time.js";
 import type { LogEntry } from "../../lib/types";
+import { ApiError, failure, getJson, streamPath } from "../api";
+import { $ } from "../dom";
 import type { EntryItem } from "../state";
+import { checkClamps } from "./clamp";
 import { buildRow } from "./rows";
 import { streamUrl } from "./streams";
 
@@ -16,8 +19,6 @@ interface Incident {
   state: string;
 }
 
-const $ = (id: string) => document.getElementById(id) as HTMLElement;
-
 export async function showIncident(stream: string, id: string) {
   const section = $("incident");
   section.hidden = false;
@@ -26,31 +27,35 @@ export async function showIncident(stream: string, id: string) {
   const title = $("incident-title");
   const detail = $("incident-detail");
   title.textContent = `Incident ${id} on ${stream}`;
-  const token = new URLSearchParams(location.search).get("access_token");
-  const query = token ? `?access_token=${encodeURIComponent(token)}` : "";
-  let response: Response;
+  let incident: Incident;
   try {
-    response = await fetch(`/api/streams/${encodeURIComponent(stream)}/incidents/${encodeURIComponent(id)}${query}`);
+    incident = await getJson<Incident>(streamPath(stream, `/incidents/${encodeURIComponent(id)}`));
   } catch (error) {
-    detail.textContent = `The incident could not be read: ${error instanceof Error ? error.message : String(error)}`;
+    if (error instanceof ApiError && error.status === 404) {
+      detail.textContent = "This incident has expired (incidents are kept for 7 days), or never existed.";
+      title.focus();
+    } else if (error instanceof ApiError) detail.textContent = error.message;
+    else detail.textContent = `The incident could not be read: ${failure(error)}`;
     return;
   }
-  if (response.status === 404) {
-    detail.textContent = "This incident has expired (incidents are kept for 7 days), or never existed.";
-    title.focus();
-    return;
-  }
-  if (!response.ok) {
-    const body = (await response.json().catch(() => ({}))) as { error?: unknown };
-    detail.textContent = typeof body.error === "string" ? body.error : `The server answered ${response.status}`;
-    return;
-  }
-  const incident = (await response.json()) as Incident;
   detail.textContent = `The rule ${incident.alert} fired at ${formatTime(incident.firedAt).slice(0, 12)} on line ${incident.entry.id} (${incident.state}): ${incident.before.length} line${incident.before.length === 1 ? "" : "s"} before it, ${incident.after.length} after.`;
   let seq = 0;
-  const row = (entry: LogEntry) => {
+  const row = (entry: LogEntry, expanded = false): HTMLElement => {
     const item: EntryItem = { kind: "entry", seq: ++seq, version: 0, entry };
-    return buildRow(item, { highlights: null, expanded: false });
+    const built = buildRow(item, { highlights: null, expanded });
+    // "show more" opens the row in place (and "show less" closes it), as in the live log.
+    built.querySelector(".more")?.addEventListener("click", () => {
+      const again = row(entry, !expanded);
+      again.classList.toggle("match", built.classList.contains("match"));
+      for (const name of ["tabindex", "aria-current"]) {
+        const value = built.getAttribute(name);
+        if (value !== null) again.setAttribute(name, value);
+      }
+      built.replaceWith(again);
+      requestAnimationFrame(() => checkClamps([again]));
+      again.querySelector<HTMLElement>(".more")?.focus();
+    });
+    return built;
   };
   const match = row(incident.entry);
   match.classList.add("match");
@@ -61,6 +66,8 @@ export async function showIncident(stream: string, id: string) {
   said.className = "visually-hidden";
   said.textContent = "The matching line: ";
   match.querySelector(".body")?.prepend(said);
-  $("incident-rows").replaceChildren(...incident.before.map(row), match, ...incident.after.map(row));
+  const rows = [...incident.before.map((entry) => row(entry)), match, ...incident.after.map((entry) => row(entry))];
+  $("incident-rows").replaceChildren(...rows);
+  requestAnimationFrame(() => checkClamps(rows));
   match.focus();
 }

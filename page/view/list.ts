@@ -5,26 +5,16 @@
 // never because layout or a measurement moved the scroll position.
 import type { Item } from "../state";
 import { Heights } from "./heights";
+import { MountedRows } from "./mounted";
+import { watchUserActs } from "./user-acts";
 
 export interface ListHooks {
   /** Builds the row of an item (any error is caught by the builder). */
   build: (item: Item, expanded: boolean) => HTMLElement;
   /** The user moved the view: away from the newest line, or back to it. */
   onUserScroll: (atBottom: boolean) => void;
-}
-
-interface Mounted {
-  row: HTMLElement;
-  version: number;
-  epoch: number;
-  expanded: boolean;
-  /**
-   * The row's position in the shown list (and in the heights), -1 while unknown (after a refilter, until the next
-   * render); with `top` and `active`, also what its attributes and style say, so a frame writes only what changed.
-   */
-  index: number;
-  top: number;
-  active: boolean;
+  /** Rows just laid out at a new size, before the frame is painted (to read what they show). */
+  onMeasured?: (rows: HTMLElement[]) => void;
 }
 
 /** Height of a row not yet measured: one line. */
@@ -40,21 +30,17 @@ const FOLLOW_OVERSCAN_PX = 400;
 const FRAME_BUILD_BUDGET = 50;
 /** Time a following frame spends building rows before it leaves the oldest in view for the next frame, in ms. */
 const FRAME_BUILD_MS = 8;
-/** A scroll event within this long of a user's act is the user's. */
-const USER_ACT_MS = 400;
 
 export class LogList {
   private items: Item[] = [];
   private readonly heights = new Heights(ESTIMATE_PX);
-  private readonly mounted = new Map<number, Mounted>();
   /** Reports the height of every mounted row when it is first laid out and whenever it changes. */
   private readonly sizes = new ResizeObserver((entries) => this.measured(entries));
+  private readonly mounted: MountedRows;
   private viewHeight: number;
   private frame = 0;
   /** Pin the newest row to the bottom once more, after its measurements, though not following (showNewest). */
   private pinOnce = false;
-  private lastUserAct = Number.NEGATIVE_INFINITY;
-  private draggingScrollbar = false;
   /** Whether the view keeps the newest row in view. */
   following = true;
   /** The seq of the row the keyboard is on, or null. */
@@ -70,6 +56,7 @@ export class LogList {
     private readonly hooks: ListHooks,
   ) {
     this.viewHeight = scroller.clientHeight;
+    this.mounted = new MountedRows(spacer, scroller, this.sizes, hooks.build);
     new ResizeObserver(() => {
       this.viewHeight = scroller.clientHeight;
       this.schedule();
@@ -145,10 +132,14 @@ export class LogList {
     this.frame = 0;
     const pinning = this.following || this.pinOnce;
     // Following a firehose, a frame builds rows for so long only: the newest always, the rest when there is time.
-    const built = this.mount(
-      this.indexes(pinning),
-      pinning ? performance.now() + FRAME_BUILD_MS : Number.POSITIVE_INFINITY,
-    );
+    const { built, late } = this.mounted.mount(this.indexes(pinning), {
+      items: this.items,
+      expanded: this.expanded,
+      active: this.active,
+      epoch: this.epoch,
+      deadline: pinning ? performance.now() + FRAME_BUILD_MS : Number.POSITIVE_INFINITY,
+    });
+    if (late) this.schedule();
     this.place();
     // New rows are pinned once measured, after this frame's layout (measured): pinning now would force one more.
     if (pinning && built.length === 0) this.pin();
@@ -174,6 +165,7 @@ export class LogList {
     const anchor = pinning ? 0 : this.anchorIndex();
     let changed = false;
     let adjust = 0;
+    this.hooks.onMeasured?.(entries.map((entry) => entry.target as HTMLElement));
     for (const entry of entries) {
       const row = entry.target as HTMLElement;
       const mounted = this.mounted.get(Number(row.dataset.seq));
@@ -261,82 +253,6 @@ export class LogList {
     return this.items.length;
   }
 
-  /** Puts the rows for `indexes` in the DOM, reusing built ones; returns the rows built now. */
-  private mount(indexes: number[], deadline: number): HTMLElement[] {
-    const keep = new Set<number>();
-    const built: HTMLElement[] = [];
-    let late = false;
-    // Newest first: a frame out of time leaves the oldest rows of the view for the next one.
-    for (let at = indexes.length - 1; at >= 0; at--) {
-      const index = indexes[at] as number;
-      const item = this.items[index];
-      if (item === undefined) continue;
-      const expanded = this.expanded.has(item.seq);
-      let mounted = this.mounted.get(item.seq);
-      const stale =
-        mounted === undefined ||
-        mounted.version !== item.version ||
-        mounted.epoch !== this.epoch ||
-        mounted.expanded !== expanded;
-      // What the reader just acted on (the active row, one expanded or collapsed) is built whatever the time.
-      const asked = item.seq === this.active || (mounted !== undefined && mounted.expanded !== expanded);
-      const defer = stale && !asked && built.length > 0 && performance.now() > deadline;
-      // A deferred row not built yet stays out; one built before keeps its old content for a frame.
-      if (defer) late = true;
-      if (defer && mounted === undefined) continue;
-      keep.add(item.seq);
-      if (mounted === undefined || (stale && !defer)) {
-        const row = this.hooks.build(item, expanded);
-        row.dataset.seq = String(item.seq);
-        row.tabIndex = -1;
-        if (mounted) {
-          const focused = mounted.row.contains(document.activeElement);
-          this.sizes.unobserve(mounted.row);
-          mounted.row.replaceWith(row);
-          if (focused) row.focus({ preventScroll: true });
-        } else this.spacer.append(row);
-        this.sizes.observe(row);
-        mounted = { row, version: item.version, epoch: this.epoch, expanded, index: -1, top: -1, active: false };
-        this.mounted.set(item.seq, mounted);
-        built.push(row);
-      }
-      if (mounted.index !== index) {
-        mounted.index = index;
-        mounted.row.dataset.index = String(index);
-      }
-      const active = item.seq === this.active;
-      if (mounted.active !== active) {
-        mounted.active = active;
-        mounted.row.classList.toggle("active", active);
-      }
-    }
-    for (const [seq, mounted] of this.mounted) {
-      if (keep.has(seq)) continue;
-      if (mounted.row.contains(document.activeElement)) this.scroller.focus({ preventScroll: true });
-      this.sizes.unobserve(mounted.row);
-      mounted.row.remove();
-      this.mounted.delete(seq);
-    }
-    if (late) this.schedule();
-    this.order(indexes);
-    return built;
-  }
-
-  /** Keeps the rows in the DOM in the list's order, for selections and screen readers; moves only misplaced ones. */
-  private order(indexes: number[]) {
-    let previous: HTMLElement | null = null;
-    for (const index of indexes) {
-      const item = this.items[index];
-      const row = item === undefined ? undefined : this.mounted.get(item.seq)?.row;
-      if (row === undefined) continue;
-      if (row.previousElementSibling !== previous) {
-        if (previous === null) this.spacer.prepend(row);
-        else previous.after(row);
-      }
-      previous = row;
-    }
-  }
-
   /** Positions the mounted rows and sizes the spacer from the measurements. */
   private place() {
     this.spacer.style.height = `${this.heights.total()}px`;
@@ -368,47 +284,20 @@ export class LogList {
     const s = this.scroller;
     return s.scrollHeight - s.scrollTop - s.clientHeight < 4;
   }
-
-  /** The user's own acts; a scroll event is only theirs shortly after one of them. */
   private listen() {
-    const s = this.scroller;
-    const act = () => {
-      this.lastUserAct = performance.now();
-      this.pinOnce = false;
-    };
-    s.addEventListener(
-      "wheel",
-      (event) => {
-        act();
-        if (event.deltaY < 0 && this.following) this.hooks.onUserScroll(false);
+    watchUserActs(this.scroller, {
+      onAct: () => {
+        this.pinOnce = false;
       },
-      { passive: true },
-    );
-    s.addEventListener("touchstart", act, { passive: true });
-    s.addEventListener("touchmove", act, { passive: true });
-    s.addEventListener("pointerdown", (event) => {
-      // A press right of the content box is on the scrollbar.
-      if (event.offsetX > s.clientWidth) {
-        this.draggingScrollbar = true;
-        act();
-      }
-    });
-    window.addEventListener("pointerup", () => {
-      this.draggingScrollbar = false;
-    });
-    s.addEventListener("keydown", (event) => {
-      if (["PageUp", "PageDown", "ArrowUp", "ArrowDown", "Home", "End", " "].includes(event.key)) act();
-    });
-    s.addEventListener(
-      "scroll",
-      () => {
-        // Any scroll may bring other rows into a paused view; only one soon after a user's act is theirs.
+      onWheelUp: () => this.following && this.hooks.onUserScroll(false),
+      onScroll: () => {
+        // Any scroll may bring other rows into a paused view.
         if (!this.following) this.schedule();
-        if (!this.draggingScrollbar && performance.now() - this.lastUserAct > USER_ACT_MS) return;
+      },
+      onUserScroll: () => {
         const bottom = this.atBottom();
         if (bottom !== this.following) this.hooks.onUserScroll(bottom);
       },
-      { passive: true },
-    );
+    });
   }
 }

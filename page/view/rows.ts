@@ -1,51 +1,87 @@
 // Builds one row of the log from one item. Log text only ever reaches the DOM as text nodes, never as HTML;
 // a row that cannot be built becomes a visible fallback row, so one odd entry never stops the ones after it.
+// An entry row reads message first: time, level, any chosen columns, then the message and its fields on one
+// quiet line; the rest (a stack trace, every field as a tree) is in the row's expansion (detail.ts).
 import { stripAnsi } from "../../lib/ansi.js";
 import { levelOf } from "../../lib/levels.js";
-import { formatTime, isoTime } from "../../lib/time.js";
-import type { LogEntry } from "../../lib/types";
+import { formatTime } from "../../lib/time.js";
+import { element } from "../dom";
 import type { EntryItem, Item, OutageItem } from "../state";
+import { actionButtons } from "./actions";
 import { ansiRuns, type Run } from "./ansi";
+import { detailPanel } from "./detail";
 import { type FieldView, flattenFields, safeJson } from "./fields";
+import { appendRuns, type Highlighter } from "./runs";
+import { timeLabel } from "./time-label";
 
-export type Highlighter = (text: string) => Array<[number, number]>;
+export type { Highlighter } from "./runs";
 
 export interface RowOptions {
   highlights: Highlighter | null;
+  /** Fields the query names (`http.status:>=500`): their values are marked like the message's matches. */
+  queryFields?: ReadonlySet<string>;
   expanded: boolean;
+  /** Dotted field paths shown as columns. */
+  columns?: readonly string[];
+  /** Times in UTC instead of local time. */
+  utc?: boolean;
+  /** A merged view's streams, in order: each gets its own tag colour. */
+  streams?: readonly string[];
 }
 
-/** Stream tags take one of this many hues (styles.css: `.tag.h0`…), the same for the same name everywhere. */
+/** Stream tags take one of this many hues (styles.css: `.tag.h0`…). */
 const TAG_HUES = 8;
 
-/** The hue class of a stream's tag: FNV-1a of its name. */
-export function tagClass(stream: string): string {
+/** The hue class of a stream's tag: its place among the view's streams, else FNV-1a of its name. */
+export function tagClass(stream: string, streams?: readonly string[]): string {
+  const at = streams?.indexOf(stream) ?? -1;
+  if (at >= 0 && streams && streams.length <= TAG_HUES) return `h${at}`;
   let hash = 0x811c9dc5;
   for (let i = 0; i < stream.length; i++) hash = Math.imul(hash ^ stream.charCodeAt(i), 0x01000193);
   return `h${(hash >>> 0) % TAG_HUES}`;
 }
 
 /** A stream's tag; clicking it in the log filters to that stream. */
-export function streamTag(stream: string): HTMLElement {
-  const tag = element("span", `tag ${tagClass(stream)}`, stream);
+export function streamTag(stream: string, streams?: readonly string[]): HTMLElement {
+  const tag = element("span", `tag ${tagClass(stream, streams)}`, stream);
   tag.dataset.stream = stream;
   tag.title = `Show only ${stream} (adds stream:${stream})`;
   return tag;
 }
 
-/** A row taller than this many lines, or longer than this many characters, is clamped with "show more". */
-const CLAMP_LINES = 6;
-const CLAMP_CHARS = 480;
-/** A clamped row renders no more than this much of its message: the rest is out of sight anyway. */
+/** A row renders no more than this much of its message until expanded: the rest is out of sight anyway. */
 const CLAMPED_TEXT = 4000;
+/** At most this many fields on a row's line; all of them are in its expansion. */
+const LINE_FIELDS = 40;
+/** Whether the text at `offset` of the runs has no style of its own. */
+function plainAt(runs: Run[], offset: number): boolean {
+  let at = 0;
+  for (const run of runs) {
+    if (offset < at + run.text.length) return run.classes.length === 0 && run.color === undefined;
+    at += run.text.length;
+  }
+  return true;
+}
+
+/** A column's cell shows at most this many characters; the full value is its tooltip. */
+const CELL_CHARS = 200;
 
 /** How many leading words of a message may hold its level word (after a timestamp of one or two words). */
 const LEVEL_WORDS = 3;
 
-/** Whether the message shows its level already, as one of its first words: "INFO x", "[warn] x", "2026-… ERROR x". */
-function showsLevel(plain: string, level: string): boolean {
-  const words = plain.slice(0, 80).trim().split(/\s+/, LEVEL_WORDS);
-  return words.some((word) => levelOf(word.replace(/^\[|[\]:|]+$/g, "")) === level);
+/** Where the message shows its level, as one of its first words ("INFO x", "[warn] x", "2026-… ERROR x"). */
+function levelWord(plain: string, level: string): { start: number; end: number; level: string } | null {
+  const words = /\S+/g;
+  for (let n = 0; n < LEVEL_WORDS; n++) {
+    const found = words.exec(plain.slice(0, 80));
+    if (found === null) return null;
+    const word = found[0].replace(/^\[/, "").replace(/[\]:|]+$/, "");
+    if (levelOf(word) === level) {
+      const start = found.index + found[0].indexOf(word);
+      return { start, end: start + word.length, level };
+    }
+  }
+  return null;
 }
 
 export function buildRow(item: Item, options: RowOptions): HTMLElement {
@@ -58,8 +94,15 @@ export function buildRow(item: Item, options: RowOptions): HTMLElement {
         `⚠ ${count.toLocaleString()} line${count === 1 ? "" : "s"}${of} missed (ids ${item.gap.from}–${item.gap.to}): they left the buffer before this view could read them`,
         "gap",
       );
-      if (item.stream !== undefined) row.prepend(streamTag(item.stream), " ");
+      if (item.stream !== undefined) row.prepend(streamTag(item.stream, options.streams), " ");
       return row;
+    }
+    if (item.kind === "skipped") {
+      const count = item.to - item.from + 1;
+      return markRow(
+        `⚠ ${count.toLocaleString()} line${count === 1 ? "" : "s"} not loaded here (ids ${item.from}–${item.to}): the filter before this one left them out, and they are too many to load at once`,
+        "gap",
+      );
     }
     return markRow(outageText(item), item.gap === null ? "outage" : "gap");
   } catch (error) {
@@ -85,139 +128,108 @@ function markRow(text: string, kind: string): HTMLElement {
 function fallbackRow(item: Item, error: unknown): HTMLElement {
   const id = item.kind === "entry" ? `entry ${String(item.entry?.id)}` : "a marker";
   const reason = error instanceof Error ? error.message : String(error);
-  const row = markRow(`⚠ ${id} could not be shown (${reason}): ${safeJson(item).slice(0, 300)}`, "broken");
-  return row;
+  return markRow(`⚠ ${id} could not be shown (${reason}): ${safeJson(item).slice(0, 300)}`, "broken");
 }
 
 function entryRow(item: EntryItem, options: RowOptions): HTMLElement {
   const { entry } = item;
+  const { expanded } = options;
   const row = element("li", "row entry");
   row.dataset.id = String(entry.id);
   const level = levelOf(entry.level);
   if (level) row.dataset.level = level;
+  /** Whether the row holds text its line does not show, whatever the width (a reason for "show more"). */
+  let hides = false;
 
   const time = element("time", "time");
-  time.textContent = formatTime(entry.time);
-  const iso = isoTime(entry.time);
-  if (iso !== null) time.dateTime = iso;
-  time.title = iso ?? `time out of range: ${String(entry.time)}`;
+  const label = timeLabel(entry.time, options.utc === true);
+  time.textContent = label.text;
+  if (label.iso !== null) time.dateTime = label.iso;
+  time.title = label.title;
 
   const message = typeof entry.message === "string" ? entry.message : safeJson(entry.message);
   const plain = stripAnsi(message);
-  const label = element("span", "level");
-  // The level word is shown once: a message that starts with it carries it already.
-  if (level && !showsLevel(plain, level)) {
-    label.textContent = level;
-    label.dataset.level = level;
+  const runs = ansiRuns(message.length > CLAMPED_TEXT && !expanded ? message.slice(0, CLAMPED_TEXT) : message);
+  // A level word the line colours itself (ANSI) is shown as it is.
+  const found = level ? levelWord(plain, level) : null;
+  const word = found && plainAt(runs, found.start) ? found : null;
+  const pill = element("span", "level");
+  // The level shows once: as the message's own word, coloured, or here.
+  if (level && found === null) {
+    pill.textContent = level;
+    pill.dataset.level = level;
   }
+
+  const fields = entry.fields && typeof entry.fields === "object" ? flattenFields(entry.fields) : [];
+  const cells = (options.columns ?? []).map((column) => cell(column, fields));
 
   const body = element("div", "body");
   const text = element("span", "message");
-  const fields = entry.fields && typeof entry.fields === "object" ? flattenFields(entry.fields) : [];
-  const long = isLong(fields.length === 0 ? plain : `${plain}\n${fields.map((field) => field.text).join("\n")}`);
-  const clamp = !options.expanded && long;
-  const cut = (value: string) => (clamp && value.length > CLAMPED_TEXT ? value.slice(0, CLAMPED_TEXT) : value);
-  appendRuns(text, ansiRuns(cut(message)), options.highlights);
-  if (item.stream !== undefined) body.append(streamTag(item.stream), " ");
+  if (!expanded && message.length > CLAMPED_TEXT) hides = true;
+  appendRuns(text, runs, options.highlights, word ?? undefined);
+  if (item.stream !== undefined) body.append(streamTag(item.stream, options.streams));
   body.append(text);
-  if (fields.length > 0) appendFields(body, fields, options, cut);
-  if (entry.truncated) body.append(element("span", "truncated", " [truncated]"));
-  if (long) {
-    body.classList.toggle("clamped", clamp);
-    const more = element("button", "more", clamp ? "show more" : "show less");
-    more.type = "button";
-    more.tabIndex = -1;
-    body.append(more);
-  }
-  if (options.expanded) {
+  if (fields.length > 0 && !expanded) hides = appendFields(body, fields, options) || hides;
+  if (entry.truncated) body.append(element("span", "truncated", "[truncated]"));
+  if (expanded) {
     row.classList.add("expanded");
-    if (entry.fields) body.append(detail(entry));
+    if (entry.fields && typeof entry.fields === "object") body.append(detailPanel(entry.fields));
   }
+  if (hides) row.dataset.more = "";
 
-  const copy = element("button", "copy", "Copy");
-  copy.type = "button";
-  copy.tabIndex = -1;
-  copy.setAttribute("aria-label", "Copy this line");
-  row.append(time, label, body, copy);
+  const more = element("button", "more", expanded ? "show less" : "show more");
+  more.type = "button";
+  more.tabIndex = -1;
+  row.append(time, pill, ...cells, body, more, actionButtons());
   return row;
 }
 
-function isLong(text: string): boolean {
-  if (text.length > CLAMP_CHARS) return true;
-  let lines = 1;
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) if (++lines > CLAMP_LINES) return true;
-  return false;
+/** A column's cell: the value at its path, or nothing. */
+function cell(column: string, fields: FieldView[]): HTMLElement {
+  const found = fields.find((field) => field.path.join(".") === column);
+  const text = found === undefined ? "" : found.text;
+  const node = element("span", "col", text.length > CELL_CHARS ? `${text.slice(0, CELL_CHARS)}…` : text);
+  if (text.length > 0) node.title = `${column}: ${text.slice(0, 2000)}`;
+  return node;
 }
 
-function appendFields(body: HTMLElement, fields: FieldView[], options: RowOptions, cut: (text: string) => string) {
+/**
+ * The fields on the row's line, those the search matched first; a multi-line value (a stack trace) waits for
+ * the expansion unless the search matched in it. Returns whether some field is left off the line.
+ */
+function appendFields(body: HTMLElement, fields: FieldView[], options: RowOptions): boolean {
   const inline = element("span", "fields");
   const blocks: HTMLElement[] = [];
-  for (const field of fields) {
+  const hit: Node[] = [];
+  const rest: Node[] = [];
+  let hides = fields.length > LINE_FIELDS;
+  for (const field of fields.slice(0, LINE_FIELDS)) {
     const name = field.path.join(".");
+    // A field shown as a column is not repeated on the line.
+    if (options.columns?.includes(name)) continue;
     const value = element("span", "value");
     value.dataset.path = JSON.stringify(field.path);
-    appendRuns(value, ansiRuns(cut(field.text)), options.highlights);
+    const shown = field.text.length > CLAMPED_TEXT ? field.text.slice(0, CLAMPED_TEXT) : field.text;
+    let marked: boolean;
+    if (options.queryFields?.has(name)) {
+      value.append(element("mark", "", stripAnsi(shown)));
+      marked = true;
+    } else marked = appendRuns(value, ansiRuns(shown), options.highlights);
     if (field.multiline) {
+      if (!marked) {
+        hides = true;
+        continue;
+      }
       const block = element("div", "block");
       block.append(element("span", "key", name), value);
       blocks.push(block);
-    } else {
-      // The key as text, not an element: a row of fields stays a few nodes for the firehose to build.
-      inline.append(` ${name}=`, value);
+      continue;
     }
+    // The key as text, not an element: a row of fields stays a few nodes for the firehose to build.
+    (marked ? hit : rest).push(document.createTextNode(` ${name}=`), value);
   }
+  inline.append(...hit, ...rest);
   if (inline.childNodes.length > 0) body.append(inline);
-  for (const block of blocks) body.append(block);
-}
-
-/** The expanded view: the fields as pretty JSON. */
-function detail(entry: LogEntry): HTMLElement {
-  const pre = element("pre", "detail");
-  pre.textContent = stripAnsi(safeJson(entry.fields, 2));
-  return pre;
-}
-
-/** Appends styled runs, wrapping the ranges the search found in <mark>. */
-function appendRuns(parent: HTMLElement, runs: Run[], highlights: Highlighter | null) {
-  const plain = runs.length === 1 ? (runs[0] as Run).text : runs.map((run) => run.text).join("");
-  const ranges = highlights === null ? [] : highlights(plain);
-  let offset = 0;
-  let r = 0;
-  for (const run of runs) {
-    const target = styled(run);
-    const end = offset + run.text.length;
-    let at = offset;
-    while (at < end) {
-      while (r < ranges.length && (ranges[r] as [number, number])[1] <= at) r++;
-      const range = ranges[r];
-      if (range === undefined || range[0] >= end) {
-        target.append(run.text.slice(at - offset));
-        at = end;
-      } else if (range[0] > at) {
-        target.append(run.text.slice(at - offset, range[0] - offset));
-        at = range[0];
-      } else {
-        const stop = Math.min(range[1], end);
-        target.append(element("mark", "", run.text.slice(at - offset, stop - offset)));
-        at = stop;
-      }
-    }
-    if (target !== parent && target.childNodes.length > 0) parent.append(target);
-    offset = end;
-  }
-
-  function styled(run: Run): HTMLElement {
-    if (run.classes.length === 0 && run.color === undefined && run.background === undefined) return parent;
-    const span = element("span", run.classes.join(" "));
-    if (run.color !== undefined) span.style.color = run.color;
-    if (run.background !== undefined) span.style.backgroundColor = run.background;
-    return span;
-  }
-}
-
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
+  body.append(...blocks);
+  return hides;
 }

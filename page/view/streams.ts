@@ -2,9 +2,9 @@
 // (type-ahead over the same list) and the commands that send a first line.
 import { isStreamName, STREAM_NAME_PATTERN } from "../../lib/names.js";
 import type { StreamSummary } from "../../lib/types";
+import { getJson } from "../api";
+import { $ } from "../dom";
 import { streamTag } from "./rows";
-
-const $ = (id: string) => document.getElementById(id) as HTMLElement;
 
 /** The command that sends one line to `stream` on this host. */
 export function curlCommand(stream: string): string {
@@ -44,9 +44,7 @@ export async function fetchStreams(prefix = "", cursor = "", limit = 100): Promi
   try {
     const query = new URLSearchParams({ prefix, limit: String(limit) });
     if (cursor !== "") query.set("cursor", cursor);
-    const response = await fetch(`/api/streams?${query}`);
-    if (!response.ok) return null;
-    const body = (await response.json()) as Partial<StreamPage>;
+    const body = await getJson<Partial<StreamPage>>("/api/streams", query);
     return Array.isArray(body.streams) ? { streams: body.streams, next: body.next ?? null } : null;
   } catch {
     return null;
@@ -117,7 +115,7 @@ export function showSwitcher(selection: string[]) {
   if (isMerged(selection)) {
     const shown = $("selection");
     shown.hidden = false;
-    shown.replaceChildren(...selection.map(streamTag));
+    shown.replaceChildren(...selection.map((name) => streamTag(name, selection)));
   }
   const refresh = async () => {
     const page = await fetchStreams();

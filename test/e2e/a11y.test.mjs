@@ -102,7 +102,8 @@ const states = {
     return opened;
   },
   expanded: async () => {
-    const opened = await openPage(browser, `${viewer.url}/?stream=${stream}`);
+    // With columns open: their header is part of what must read well.
+    const opened = await openPage(browser, `${viewer.url}/?stream=${stream}&cols=order.id,port`);
     await waitFor("the rows", async () => (await opened.page.locator("#log .row").count()) >= 7);
     await opened.page.locator("#log .row", { hasText: "payment declined" }).locator(".message").click();
     await opened.page.keyboard.press("Enter");

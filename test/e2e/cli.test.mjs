@@ -174,9 +174,9 @@ test("tail of several streams and a prefix prints each stream's entries, marked 
     await waitFor("the later stream's line", () => tail.output.stdout.includes("appeared later"), 30_000);
     const lines = tail.lines().map((line) => line.replace(/ \S+Z /, " "));
     assert.deepEqual(lines, [
-      `${one} INFO INFO from the named stream`,
-      `${team}.api WARN WARN from a stream under the prefix`,
-      `${team}.web ERROR ERROR from a stream that appeared later`,
+      `${one} INFO from the named stream`,
+      `${team}.api WARN from a stream under the prefix`,
+      `${team}.web ERROR from a stream that appeared later`,
     ]);
   } finally {
     tail.stop();

@@ -40,7 +40,12 @@ test("the log is one tab stop; arrows move a visibly marked row, Enter expands i
   assert.ok(marked.outline !== "none" || marked.shadow !== "none", "the focused row is visibly marked");
   await page.keyboard.press("Enter");
   await waitFor("the expanded row", async () => (await page.locator("#log .row.expanded .detail").count()) === 1);
-  assert.deepEqual(JSON.parse((await page.textContent("#log .row.expanded .detail")) ?? ""), { user: "ann" });
+  assert.deepEqual(
+    await page.$$eval("#log .row.expanded .detail .leaf", (leaves) =>
+      leaves.map((leaf) => [leaf.querySelector(".key")?.textContent, leaf.querySelector(".value")?.textContent]),
+    ),
+    [["user", "ann"]],
+  );
   await page.keyboard.press("c");
   await waitFor("the copied line", async () =>
     / WARN second user=ann$/.test(await page.evaluate(() => navigator.clipboard.readText())),

@@ -43,7 +43,7 @@ test("ANSI SGR styles are rendered, every other escape sequence is dropped, and 
   await close();
 });
 
-test("multi-line messages and stack traces in fields read as lines; long rows are clamped with show more", async () => {
+test("multi-line messages read as lines, a stack trace reads as lines in the expansion; long rows are clamped with show more", async () => {
   const stream = fresh();
   const stack = "Error: boom\n    at handler (server.js:10:5)\n    at process (node:internal:1:1)";
   await run.viewer.post(
@@ -61,8 +61,11 @@ test("multi-line messages and stack traces in fields read as lines; long rows ar
   await waitFor("three rows", async () => (await rowCount(page)) === 3);
   const first = page.locator("#log .row").nth(0);
   assert.equal(await first.locator(".message").evaluate((node) => node.textContent), "first line\nsecond line");
-  const block = page.locator("#log .row").nth(1).locator(".block");
-  assert.equal(await block.locator(".key").textContent(), "err.stack");
+  const second = page.locator("#log .row").nth(1);
+  assert.equal(await second.locator(".more").isVisible(), true, "the stack trace waits behind show more");
+  await second.locator(".more").click();
+  const block = page.locator("#log .row.expanded .detail .leaf", { has: page.locator(".key", { hasText: "stack" }) });
+  await block.waitFor();
   assert.equal(await block.locator(".value").evaluate((node) => node.textContent), stack);
   const lines = await block.locator(".value").evaluate((node) => {
     const style = getComputedStyle(node);

@@ -154,13 +154,13 @@ test("clicking a field value or a level adds a term; with Alt, a negated one", a
   );
   const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`);
   await waitFor("3 lines", async () => (await rowMessages(page)).length === 3);
-  await page.locator("#log .row", { hasText: "GET /a" }).locator(".value", { hasText: "pro plan" }).click();
+  const rowA = page.locator("#log .row", { hasText: "GET /a" });
+  await rowA.locator(".message").click();
+  await rowA.locator(".message").click();
+  await rowA.locator(".detail .value", { hasText: "pro plan" }).click();
   await waitFor("the plan's lines", async () => (await rowMessages(page)).length === 2);
   assert.equal(await page.inputValue("#q"), 'user.plan:"pro plan"');
-  await page
-    .locator("#log .row", { hasText: "GET /a" })
-    .locator(".value", { hasText: "200" })
-    .click({ modifiers: ["Alt"] });
+  await rowA.locator(".detail .value", { hasText: "200" }).click({ modifiers: ["Alt"] });
   await waitFor("one line", async () => (await rowMessages(page)).length === 1);
   assert.equal(await page.inputValue("#q"), 'user.plan:"pro plan" -status:200');
   await page.press("#q", "Escape");

@@ -168,3 +168,18 @@ describe("LogState, several streams", () => {
     expect(keys(state)).toEqual(["b:2"]);
   });
 });
+
+describe("LogState, lines a filter change could not load", () => {
+  it("marks the skipped ids just before the first entry after them, and keeps the entries around them in order", () => {
+    const state = new LogState(100);
+    state.add([entry(1), entry(2), entry(9), entry(10)]);
+    const change = state.add([{ kind: "skipped", from: 3, to: 6 }, entry(7), entry(8)]);
+    expect(change.reset).toBe(true);
+    expect(
+      state.shown.map((item) =>
+        item.kind === "entry" ? item.entry.id : item.kind === "skipped" ? `${item.from}–${item.to}` : "?",
+      ),
+    ).toEqual([1, 2, "3–6", 7, 8, 9, 10]);
+    expect(state.shownEntries).toBe(6);
+  });
+});

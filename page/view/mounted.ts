@@ -1,0 +1,118 @@
+// The rows of the virtual list that are in the DOM, by item seq: built (or rebuilt when their item, the search or
+// their expansion changed) within a frame's time, kept in the list's order, and watched for their heights.
+import type { Item } from "../state";
+
+export interface Mounted {
+  row: HTMLElement;
+  version: number;
+  epoch: number;
+  expanded: boolean;
+  /**
+   * The row's position in the shown list (and in the heights), -1 while unknown (after a refilter, until the next
+   * render); with `top` and `active`, also what its attributes and style say, so a frame writes only what changed.
+   */
+  index: number;
+  top: number;
+  active: boolean;
+}
+
+/** What a frame's mount wants to know about the list. */
+export interface MountContext {
+  items: readonly Item[];
+  expanded: ReadonlySet<number>;
+  active: number | null;
+  /** Bumped when every row must be rebuilt. */
+  epoch: number;
+  /** Past this time (performance.now()) only the rows the reader asked for are built. */
+  deadline: number;
+}
+
+export class MountedRows extends Map<number, Mounted> {
+  constructor(
+    private readonly spacer: HTMLElement,
+    private readonly scroller: HTMLElement,
+    private readonly sizes: ResizeObserver,
+    private readonly build: (item: Item, expanded: boolean) => HTMLElement,
+  ) {
+    super();
+  }
+
+  /**
+   * Puts the rows for `indexes` in the DOM, reusing built ones; returns the rows built now, and whether some were
+   * left for a later frame.
+   */
+  mount(indexes: number[], context: MountContext): { built: HTMLElement[]; late: boolean } {
+    const { items, epoch } = context;
+    const keep = new Set<number>();
+    const built: HTMLElement[] = [];
+    let late = false;
+    // Newest first: a frame out of time leaves the oldest rows of the view for the next one.
+    for (let at = indexes.length - 1; at >= 0; at--) {
+      const index = indexes[at] as number;
+      const item = items[index];
+      if (item === undefined) continue;
+      const expanded = context.expanded.has(item.seq);
+      let mounted = this.get(item.seq);
+      const stale =
+        mounted === undefined ||
+        mounted.version !== item.version ||
+        mounted.epoch !== epoch ||
+        mounted.expanded !== expanded;
+      // What the reader just acted on (the active row, one expanded or collapsed) is built whatever the time.
+      const asked = item.seq === context.active || (mounted !== undefined && mounted.expanded !== expanded);
+      const defer = stale && !asked && built.length > 0 && performance.now() > context.deadline;
+      // A deferred row not built yet stays out; one built before keeps its old content for a frame.
+      if (defer) late = true;
+      if (defer && mounted === undefined) continue;
+      keep.add(item.seq);
+      if (mounted === undefined || (stale && !defer)) {
+        const row = this.build(item, expanded);
+        row.dataset.seq = String(item.seq);
+        row.tabIndex = -1;
+        if (mounted) {
+          const focused = mounted.row.contains(document.activeElement);
+          this.sizes.unobserve(mounted.row);
+          mounted.row.replaceWith(row);
+          if (focused) row.focus({ preventScroll: true });
+        } else this.spacer.append(row);
+        this.sizes.observe(row);
+        mounted = { row, version: item.version, epoch, expanded, index: -1, top: -1, active: false };
+        this.set(item.seq, mounted);
+        built.push(row);
+      }
+      if (mounted.index !== index) {
+        mounted.index = index;
+        mounted.row.dataset.index = String(index);
+      }
+      const active = item.seq === context.active;
+      if (mounted.active !== active) {
+        mounted.active = active;
+        mounted.row.classList.toggle("active", active);
+      }
+    }
+    for (const [seq, mounted] of this) {
+      if (keep.has(seq)) continue;
+      if (mounted.row.contains(document.activeElement)) this.scroller.focus({ preventScroll: true });
+      this.sizes.unobserve(mounted.row);
+      mounted.row.remove();
+      this.delete(seq);
+    }
+    this.order(items, indexes);
+    return { built, late };
+  }
+
+  /** Keeps the rows in the DOM in the list's order, for selections and screen readers; moves only misplaced ones. */
+  private order(items: readonly Item[], indexes: number[]) {
+    let previous: HTMLElement | null = null;
+    for (const index of indexes) {
+      const item = items[index];
+      const row = item === undefined ? undefined : this.get(item.seq)?.row;
+      if (row === undefined) continue;
+      if (row.previousElementSibling !== previous) {
+        if (previous === null) this.spacer.prepend(row);
+        else previous.after(row);
+      }
+      previous = row;
+    }
+  }
+}

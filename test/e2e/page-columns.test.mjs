@@ -1,0 +1,112 @@
+// Fields as columns, the time zone, and the hidden tab's title, in real Chromium: all kept in the URL or cleared
+// as a reader expects.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { openPage, viewerAndBrowser, waitFor } from "./harness.mjs";
+
+const run = viewerAndBrowser();
+
+const fresh = () => `columns-${crypto.randomUUID().slice(0, 8)}`;
+const lines = [
+  { level: "info", msg: "ok", http: { status: 200 }, user: { id: "u-1" } },
+  { level: "error", msg: "failed", http: { status: 502 }, user: { id: "u-22" } },
+]
+  .map((line) => JSON.stringify(line))
+  .join("\n");
+
+test("a field from the expanded row becomes a column under a header, kept in the URL and in a CSV download", async () => {
+  const stream = fresh();
+  await run.viewer.post(stream, lines, "application/x-ndjson");
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}&cols=user.id`, {
+    acceptDownloads: true,
+  });
+  await waitFor("2 rows", async () => (await page.locator("#log .row.entry").count()) === 2);
+  assert.deepEqual(await page.$$eval("#log .row .col", (cells) => cells.map((cell) => cell.textContent)), [
+    "u-1",
+    "u-22",
+  ]);
+  await page.locator("#log .row.entry").nth(1).locator(".message").click();
+  await page.locator("#log .row.entry").nth(1).locator(".message").click();
+  const leaf = page.locator("#log .row.expanded .leaf", { has: page.locator(".key", { hasText: "status" }) });
+  await leaf.locator("[data-op=col]").click();
+  await waitFor(
+    "the new column",
+    async () => (await page.locator("[role=columnheader]", { hasText: "http.status" }).count()) === 1,
+  );
+  assert.match(page.url(), /[?&]cols=user\.id%2Chttp\.status|[?&]cols=user\.id,http\.status/);
+  const cells = await page.$$eval("#log .row.entry", (rows) =>
+    rows.map((row) => [...row.querySelectorAll(".col")].map((cell) => cell.textContent)),
+  );
+  assert.deepEqual(cells, [
+    ["u-1", "200"],
+    ["u-22", "502"],
+  ]);
+  // Aligned: every row's cell of a column starts where its header does.
+  const lefts = await page.evaluate(() =>
+    [
+      ...[...document.querySelectorAll("#log .row.entry")].map((row) => row.querySelectorAll(".col")[1]),
+      [...document.querySelectorAll("[role=columnheader]")].find((cell) => cell.textContent?.startsWith("http.status")),
+    ].map((node) => Math.round(node?.getBoundingClientRect().left ?? -1)),
+  );
+  assert.equal(new Set(lefts).size, 1, `aligned: ${lefts}`);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
+  assert.match(download.suggestedFilename(), /\.csv$/);
+  const text = await new Response(/** @type {any} */ (await download.createReadStream())).text();
+  assert.equal(text.split("\r\n")[0], "time,level,message,user.id,http.status");
+  assert.match(text, /,error,failed,u-22,502\r\n/);
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test("UTC or local time, kept in the URL, the full timestamp with its zone on hover, and the date for another day", async () => {
+  const stream = fresh();
+  const yesterday = Date.now() - 86_400_000 * 2;
+  await run.viewer.post(
+    stream,
+    [JSON.stringify({ time: new Date(yesterday).toISOString(), msg: "old" }), JSON.stringify({ msg: "now" })].join(
+      "\n",
+    ),
+    "application/x-ndjson",
+  );
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`, {
+    timezoneId: "Asia/Kolkata",
+  });
+  await waitFor("2 rows", async () => (await page.locator("#log .row.entry").count()) === 2);
+  const times = () =>
+    page.$$eval("#log .row .time", (nodes) => nodes.map((node) => [node.textContent, node.getAttribute("title")]));
+  let [old, now] = await times();
+  assert.match(old?.[0] ?? "", /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/, "another day shows its date");
+  assert.match(now?.[0] ?? "", /^\d\d:\d\d:\d\d\.\d{3}$/, "today's lines show the time only");
+  assert.match(now?.[1] ?? "", /UTC\+05:30$/);
+  await page.click("#tz");
+  await waitFor("UTC times", async () => /UTC$/.test((await times())[1]?.[1] ?? ""));
+  assert.match(page.url(), /[?&]tz=utc/);
+  [old, now] = await times();
+  const utcNow = new Date().toISOString().slice(11, 13);
+  assert.equal(now?.[0]?.slice(0, 2), utcNow);
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test("a hidden tab's title counts new lines and errors, and clears when the tab is seen", async () => {
+  const stream = fresh();
+  await run.viewer.post(stream, "INFO first");
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`);
+  await waitFor("the row", async () => (await page.locator("#log .row.entry").count()) === 1);
+  assert.equal(await page.title(), `${stream} — edge-tail`);
+  await page.evaluate(() => {
+    Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "hidden" });
+    document.dispatchEvent(new Event("visibilitychange"));
+  });
+  await run.viewer.post(stream, "INFO two\nERROR three\nERROR four");
+  await waitFor("the count", async () => (await page.title()) === `(2 errors) ${stream} — edge-tail`);
+  assert.match((await page.getAttribute("link[rel=icon]", "href")) ?? "", /circle/);
+  await page.evaluate(() => {
+    Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "visible" });
+    document.dispatchEvent(new Event("visibilitychange"));
+  });
+  assert.equal(await page.title(), `${stream} — edge-tail`);
+  assert.doesNotMatch((await page.getAttribute("link[rel=icon]", "href")) ?? "", /circle/);
+  assert.deepEqual(errors, []);
+  await close();
+});
