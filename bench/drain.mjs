@@ -29,11 +29,15 @@ export function drain() {
     }
     for (let depth = 0; depth < Math.min(PREFIX, tokens.length); depth++) {
       const token = tokens[depth] ?? "";
-      let child = current.children.get(token);
-      if (!child && /\d/.test(token)) child = current.children.get(WILDCARD);
+      const numeric = /\d/.test(token);
+      /** @type {Node | undefined} */
+      let child = numeric ? current.children.get(WILDCARD) : current.children.get(token);
+      if (!child && !create) child = current.children.get(WILDCARD);
       if (!child) {
-        if (!create) return current.children.get(WILDCARD);
-        const key = /\d/.test(token) || current.children.size >= MAX_CHILDREN - 1 ? WILDCARD : token;
+        if (!create) return undefined;
+        // A full node sends further new tokens down its <*> child.
+        /** @type {string} */
+        const key = numeric || current.children.size >= MAX_CHILDREN - 1 ? WILDCARD : token;
         child = current.children.get(key) ?? node();
         current.children.set(key, child);
       }
@@ -58,7 +62,11 @@ export function drain() {
         else if (t === tokens[i]) same++;
       });
       const sim = tokens.length ? same / tokens.length : 1;
-      if (sim > bestSim || (sim === bestSim && params > bestParams)) (best = cluster), (bestSim = sim), (bestParams = params);
+      if (sim > bestSim || (sim === bestSim && params > bestParams)) {
+        best = cluster;
+        bestSim = sim;
+        bestParams = params;
+      }
     }
     if (best && bestSim >= SIMILARITY) {
       best.tokens = best.tokens.map((t, i) => (t === tokens[i] ? t : WILDCARD));

@@ -23,8 +23,10 @@ function csvFields(line) {
       let value = "";
       i++;
       while (i < line.length) {
-        if (line[i] === '"' && line[i + 1] === '"') (value += '"'), (i += 2);
-        else if (line[i] === '"') break;
+        if (line[i] === '"' && line[i + 1] === '"') {
+          value += '"';
+          i += 2;
+        } else if (line[i] === '"') break;
         else value += line[i++];
       }
       fields.push(value);
@@ -47,8 +49,12 @@ export function loadCorpora() {
   /** @type {Map<string, LabelledLine[]>} */
   const systems = new Map();
   if (!existsSync(CORPUS_DIR)) return systems;
-  for (const file of readdirSync(CORPUS_DIR).filter((name) => name.endsWith(".csv")).sort()) {
-    const [header = "", ...rows] = readFileSync(CORPUS_DIR + file, "utf8").split(/\r?\n/).filter(Boolean);
+  for (const file of readdirSync(CORPUS_DIR)
+    .filter((name) => name.endsWith(".csv"))
+    .sort()) {
+    const [header = "", ...rows] = readFileSync(CORPUS_DIR + file, "utf8")
+      .split(/\r?\n/)
+      .filter(Boolean);
     const names = csvFields(header);
     const content = names.indexOf("Content");
     const event = names.indexOf("EventId");

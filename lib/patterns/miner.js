@@ -4,7 +4,7 @@
 // template only ever widens, so an id, once given, names the same pattern for the life of the stream.
 
 import { LEVELS } from "../levels.js";
-import { shapeOf, tokenize, WILDCARD } from "./tokens.js";
+import { MAX_CHARS, shapeHash, tokenize, WILDCARD } from "./tokens.js";
 
 export { matchesTemplate, WILDCARD } from "./tokens.js";
 
@@ -28,24 +28,23 @@ export { matchesTemplate, WILDCARD } from "./tokens.js";
 export const DEFAULT_PATTERN_LIMIT = 1000;
 /** The pattern that takes every line that fits no pattern once the cap is reached. */
 export const OVERFLOW_ID = "p0";
-/** A line joins a pattern when at least this share of its tokens equal the pattern's constant tokens. */
+/** A line joins a pattern when it equals at least this share of the pattern's constant tokens. */
 export const DEFAULT_SIMILARITY = 0.8;
 /** An example is kept to this many characters. */
 export const EXAMPLE_CHARS = 512;
 /** At most this many patterns of one token count and first token are compared with a new line, the newest. */
-const SCAN_LIMIT = 128;
+const SCAN_LIMIT = 64;
 /**
- * Message shapes remembered for the fast path. Cleared whole when full and whenever a pattern is created or
- * widens, so a cached answer is always the one matching would give now (a restored miner agrees).
+ * Message shapes remembered for the fast path. Cleared whole when full and whenever a change to the patterns
+ * could change an answer, so a cached answer is always the one matching would give now (a restored miner agrees).
  */
 const CACHE_SIZE = 16384;
-/** Longer messages are not remembered, to bound the cache's memory (16384 × 512 characters at most). */
-const MAX_SHAPE_CHARS = 512;
 
 /**
  * @typedef {object} MinerOptions
  * @property {number} [limit] Patterns at most, the overflow pattern included. Defaults to 1000.
- * @property {number} [similarity] Share of equal tokens needed to join a pattern, in (0, 1]. Defaults to 0.5.
+ * @property {number} [similarity] Share of a pattern's constant tokens a line must equal to join it, in (0, 1].
+ *   Defaults to 0.8.
  * @property {Iterable<PatternRow>} [rows] Patterns persisted earlier, to carry on with the same ids.
  */
 
@@ -54,10 +53,12 @@ export class PatternMiner {
   #byId = new Map();
   /** Patterns by token count and first token. @type {Map<string, Template[]>} */
   #buckets = new Map();
-  /** The pattern of each message shape seen lately (see shapeOf). @type {Map<string, Template>} */
+  /** The pattern of each message shape seen lately, by shapeHash. @type {Map<number, Template>} */
   #byShape = new Map();
   /** @type {Set<Template>} */
   #changed = new Set();
+  /** @type {string[]} */
+  #created = [];
   #next = 1;
   #limit;
   #similarity;
@@ -83,7 +84,8 @@ export class PatternMiner {
    * @returns {string}
    */
   assign(message, time, level = null) {
-    const shape = message.length <= MAX_SHAPE_CHARS ? shapeOf(message) : undefined;
+    // A longer message is cut, which its hash does not tell: it takes the slow path, bounded by the cut.
+    const shape = message.length <= MAX_CHARS ? shapeHash(message) : undefined;
     let template = shape === undefined ? undefined : this.#byShape.get(shape);
     if (template === undefined) {
       const tokens = tokenize(message);
@@ -120,6 +122,11 @@ export class PatternMiner {
     const rows = [...this.#changed].map(toRow);
     this.#changed.clear();
     return rows;
+  }
+
+  /** Ids of the patterns created since the last call, oldest first: what a newPattern alert fires on. */
+  takeCreated() {
+    return this.#created.splice(0);
   }
 
   /**
@@ -174,10 +181,18 @@ export class PatternMiner {
   #create(tokens, message, time) {
     // The last place under the cap is kept for the overflow pattern, which matches any line.
     if (this.#byId.size >= this.#limit - 1) {
-      return this.#byId.get(OVERFLOW_ID) ?? this.#add(OVERFLOW_ID, [WILDCARD], message, time, false);
+      const overflow = this.#byId.get(OVERFLOW_ID);
+      if (overflow) return overflow;
+      this.#created.push(OVERFLOW_ID);
+      return this.#add(OVERFLOW_ID, [WILDCARD], message, time, false);
     }
-    this.#byShape.clear();
-    return this.#add(`p${(this.#next++).toString(36)}`, tokens, message, time, true);
+    const template = this.#add(`p${(this.#next++).toString(36)}`, tokens, message, time, true);
+    this.#created.push(template.id);
+    // A cached shape fits its pattern fully and ties go to the older, so a new pattern changes no answer,
+    // unless it pushes one out of the scan or the answer was the overflow (a miner restored with a larger cap).
+    const bucket = this.#buckets.get(bucketKey(tokens));
+    if ((bucket?.length ?? 0) > SCAN_LIMIT || this.#byId.has(OVERFLOW_ID)) this.#byShape.clear();
+    return template;
   }
 
   /**

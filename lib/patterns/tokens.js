@@ -127,7 +127,10 @@ export function tokenize(message) {
         if (tokens.length === MAX_TOKENS - 1) return restIfAny(tokens, message, i, n);
       }
     } else {
-      if (start === -1) (start = i), (digit = false);
+      if (start === -1) {
+        start = i;
+        digit = false;
+      }
       if (c >= 48 && c <= 57) digit = true;
     }
   }
@@ -139,31 +142,43 @@ export function tokenize(message) {
 }
 
 /**
- * A cache key that decides tokenize's result for a message of at most MAX_CHARS: the message with each
- * digit-holding token masked, everything else as written. Cheaper than tokenize (no string per plain token).
+ * A 53-bit hash of what decides tokenize's result for a message of at most MAX_CHARS: its tokens with each run
+ * of digits read as one digit, and whether each token is longer than MAX_TOKEN_CHARS. One pass, no strings:
+ * the cache key of the fast path. Two messages with different results share a hash with a chance of 2^-53.
  * @param {string} message
- * @returns {string}
+ * @returns {number}
  */
-export function shapeOf(message) {
-  const n = message.length;
-  let key = "";
-  let copied = 0;
-  let start = -1;
-  let digit = false;
-  for (let i = 0; i <= n; i++) {
-    const c = i < n ? message.charCodeAt(i) : 32;
+export function shapeHash(message) {
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c;
+  let length = 0;
+  let digits = false;
+  for (let i = 0; i <= message.length; i++) {
+    let c = i < message.length ? message.charCodeAt(i) : 32;
     if (c <= 32) {
-      if (start !== -1 && digit) {
-        key += message.slice(copied, start) + maskToken(message.slice(start, i));
-        copied = i;
-      }
-      start = -1;
+      if (length === 0) continue;
+      c = length > MAX_TOKEN_CHARS ? 1 : 32;
+      length = 0;
+      digits = false;
     } else {
-      if (start === -1) (start = i), (digit = false);
-      if (c >= 48 && c <= 57) digit = true;
+      length++;
+      const digit = c >= 48 && c <= 57;
+      if (digit && digits) continue;
+      digits = digit;
+      if (digit) c = 48;
     }
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
   }
-  return copied === 0 ? message : key + message.slice(copied);
+  return (mix(a) >>> 0) * 0x200000 + (mix(b) >>> 11);
+}
+
+/** Murmur3's finaliser: every input bit moves every output bit. @param {number} h */
+function mix(h) {
+  let x = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  return x ^ (x >>> 16);
 }
 
 /** Names that make a date or time inside a message, hence variable. */
@@ -205,10 +220,10 @@ function isEmail(token) {
  */
 function pushToken(tokens, token) {
   const previous = tokens[tokens.length - 1];
-  if (previous !== undefined && previous.endsWith(WILDCARD)) {
+  if (previous?.endsWith(WILDCARD)) {
     let end = token.length;
     while (end > 0 && isClosing(token.charCodeAt(end - 1))) end--;
-    if (end > 0 && end < token.length + 1 && UNITS.has(token.slice(0, end).toLowerCase())) {
+    if (end > 0 && UNITS.has(token.slice(0, end).toLowerCase())) {
       tokens.pop();
       pushToken(tokens, previous + token.slice(end));
       return;

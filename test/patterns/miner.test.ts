@@ -84,6 +84,16 @@ describe("PatternMiner", () => {
     expect(miner.takeChanged().map((row) => row.count)).toEqual([3]);
   });
 
+  it("names each new pattern once, for a newPattern alert", () => {
+    const miner = new PatternMiner({ limit: 3 });
+    const [a, , b] = ids(["job 1 done", "job 2 done", "disk full on sda"], miner);
+    expect(miner.takeCreated()).toEqual([a, b]);
+    expect(miner.takeCreated()).toEqual([]);
+    miner.assign("a third kind of line", 4);
+    miner.assign("and a fourth one here", 5);
+    expect(miner.takeCreated()).toEqual([OVERFLOW_ID]);
+  });
+
   it("carries on with the same ids after a restore from its rows", () => {
     const before = new PatternMiner();
     ids(["disk sda1 full", "user alice logged in from the web", "GET /a 200 in 5 ms"], before);
@@ -108,7 +118,10 @@ describe("PatternMiner", () => {
   it("gives hostile lines a pattern within the cap, each fitting its template", () => {
     const miner = new PatternMiner({ limit: 50 });
     let seed = 7;
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
     const noise = (n: number) => String.fromCharCode(...Array.from({ length: n }, () => Math.floor(random() * 256)));
     const lines = [
       "x".repeat(32 * 1024),
