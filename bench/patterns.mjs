@@ -3,7 +3,7 @@
 // The miner's one setting, the similarity threshold, is also chosen leave-one-out (on seven samples, scored on
 // the eighth) to estimate GA on systems it was not tuned on. `--quick` times briefly.
 
-import { PatternMiner } from "../lib/patterns/miner.js";
+import { DEFAULT_SIMILARITY, DEFAULT_VARIETY, PatternMiner } from "../lib/patterns/miner.js";
 import { drain } from "./drain.mjs";
 import { CORPUS_DIR, groupingAccuracy, loadCorpora } from "./loghub.mjs";
 
@@ -87,18 +87,28 @@ console.log(
     .map((r) => `${setting(r.o)} → ${r.ga.toFixed(3)}`)
     .join(", ")}`,
 );
-const held = names.map((name, k) => {
-  const others = (/** @type {number[]} */ row) => mean(row.filter((_, j) => j !== k));
-  let best = 0;
-  GRID.forEach((_, g) => {
-    if (others(scores[g] ?? []) > others(scores[best] ?? [])) best = g;
+/**
+ * Each system scored with the setting, among `choices` (indices into GRID), that does best on the other seven.
+ * @param {string} what @param {number[]} choices
+ */
+const leaveOneOut = (what, choices) => {
+  const held = names.map((name, k) => {
+    const others = (/** @type {number} */ g) => mean((scores[g] ?? []).filter((_, j) => j !== k));
+    const best = choices.reduce((a, g) => (others(g) > others(a) ? g : a));
+    return { name, ga: scores[best]?.[k] ?? 0, options: GRID[best] ?? { similarity: 0, variety: 0 } };
   });
-  return { name, options: GRID[best] ?? GRID[0], ga: scores[best]?.[k] ?? 0 };
-});
-console.log(
-  `leave-one-out (similarity/variety chosen on the other seven): ${held
-    .map((h) => `${h.name} ${h.ga.toFixed(3)} (${setting(h.options ?? { similarity: 0, variety: 0 })})`)
-    .join(", ")}; mean ${mean(held.map((h) => h.ga)).toFixed(3)}`,
+  const each = held.map((h) => `${h.name} ${h.ga.toFixed(3)} (${setting(h.options)})`).join(", ");
+  console.log(`leave-one-out, ${what}: ${each}; mean ${mean(held.map((h) => h.ga)).toFixed(3)}`);
+};
+const everyIndex = GRID.map((_, g) => g);
+leaveOneOut("similarity and variety chosen on the other seven", everyIndex);
+leaveOneOut(
+  `similarity alone (variety ${DEFAULT_VARIETY})`,
+  everyIndex.filter((g) => GRID[g]?.variety === DEFAULT_VARIETY),
+);
+leaveOneOut(
+  `variety alone (similarity ${DEFAULT_SIMILARITY})`,
+  everyIndex.filter((g) => GRID[g]?.similarity === DEFAULT_SIMILARITY),
 );
 
 // Cost: every sample's lines through one fresh miner per round, timed together, beside the cost of only
