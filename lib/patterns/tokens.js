@@ -135,9 +135,9 @@ export function tokenize(message) {
     }
   }
   if (start !== -1) {
-    if (n < message.length) tokens.push(WILDCARD);
+    if (n < message.length) pushToken(tokens, WILDCARD);
     else pushToken(tokens, word(message, start, n, digit));
-  } else if (n < message.length) tokens.push(WILDCARD);
+  } else if (n < message.length) pushToken(tokens, WILDCARD);
   return tokens;
 }
 
@@ -245,7 +245,8 @@ function pushToken(tokens, token) {
     if (!previous.endsWith(WILDCARD)) tokens[tokens.length - 1] = WILDCARD;
     return;
   }
-  tokens.push(token);
+  // A run of like values is one list, however long: `delete blk_1 blk_2 blk_3` reads `delete blk_<*>`.
+  if (token !== previous || !token.includes(WILDCARD)) tokens.push(token);
 }
 
 /** @param {number} c */
@@ -258,7 +259,7 @@ const isClosing = (c) => c === 41 || c === 93 || c === 44 || c === 59 || c === 4
 function restIfAny(tokens, message, from, n) {
   let more = n < message.length;
   for (let i = from; i < n && !more; i++) more = message.charCodeAt(i) > 32;
-  if (more) tokens.push(WILDCARD);
+  if (more) pushToken(tokens, WILDCARD);
   return tokens;
 }
 

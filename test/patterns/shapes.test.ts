@@ -18,6 +18,8 @@ describe("tokenize: values without a system's rules", () => {
     ["a Windows path", "load C:\\Windows\\System\\cbs.dll", ["load", "<*>"]],
     ["a slash in a word is not a path", "read/write error on and/or", ["read/write", "error", "on", "and/or"]],
     ["a root alone is a word", "mounted / read-only", ["mounted", "/", "read-only"]],
+    ["a list of like values is one", "delete blk_1 blk_-2 blk_3 now", ["delete", "blk_<*>", "now"]],
+    ["unlike values stay apart", "moved blk_1 10.0.0.1 port 7", ["moved", "blk_<*>", "<*>", "port", "<*>"]],
   ];
   for (const [name, message, tokens] of cases) {
     it(name, () => expect(tokenize(message)).toEqual(tokens));
@@ -38,6 +40,12 @@ describe("PatternMiner on common shapes", () => {
       '[req-6f2d1c3a-1b2c-4d5e-8f90-a1b2c3d4e5f6 9b1f] 10.0.0.7 "GET /v2/9b1f/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.2477829',
       '[req-0a1b2c3d-4e5f-4a6b-8c7d-e8f9a0b1c2d3 77ce] 10.0.0.9 "GET /v2/77ce/servers/detail HTTP/1.1" status: 404 len: 77 time: 0.0131',
       "[req-0a1b2c3d-4e5f-4a6b-8c7d-e8f9a0b1c2d3 77ce] Creating event network-vif-plugged:6f2d1c3a for instance 77ce",
+    ],
+    [
+      "lists of values of any length",
+      "ask 10.0.0.1:50010 to delete blk_1 blk_2 blk_3 blk_4",
+      "ask 10.0.0.2:50010 to delete blk_7",
+      "ask 10.0.0.2:50010 to replicate blk_7",
     ],
     [
       "register dumps",
