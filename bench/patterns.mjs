@@ -3,7 +3,7 @@
 // The miner's one setting, the similarity threshold, is also chosen leave-one-out (on seven samples, scored on
 // the eighth) to estimate GA on systems it was not tuned on. `--quick` times briefly.
 
-import { PatternMiner } from "../lib/patterns/miner.js";
+import { DEFAULT_SIMILARITY, DEFAULT_VARIETY, PatternMiner } from "../lib/patterns/miner.js";
 import { drain } from "./drain.mjs";
 import { CORPUS_DIR, groupingAccuracy, loadCorpora } from "./loghub.mjs";
 
@@ -60,13 +60,16 @@ table.push({
 });
 console.table(table);
 
-// Leave-one-out: the threshold that does best on the other seven, scored on the one left out.
-const GRID = [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9];
+// Leave-one-out, for every setting tuned on these samples (the similarity threshold and the variety): for each
+// system, the pair that does best on the other seven, scored on the one left out, beside the defaults' score.
+const GRID = [0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9].flatMap((similarity) =>
+  [2, 3, 4, 6, Number.POSITIVE_INFINITY].map((variety) => ({ similarity, variety })),
+);
 const names = [...systems.keys()];
-const scores = GRID.map((similarity) =>
+const scores = GRID.map((options) =>
   names.map((name) => {
     const lines = systems.get(name) ?? [];
-    const miner = new PatternMiner({ similarity });
+    const miner = new PatternMiner(options);
     return groupingAccuracy(
       lines,
       lines.map((line, i) => miner.assign(line.message, i)),
@@ -75,17 +78,37 @@ const scores = GRID.map((similarity) =>
 );
 /** @param {number[]} values */
 const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
-console.log(`mean GA by threshold: ${GRID.map((t, g) => `${t} → ${mean(scores[g] ?? []).toFixed(3)}`).join(", ")}`);
-const held = names.map((name, k) => {
-  const others = (/** @type {number[]} */ row) => mean(row.filter((_, j) => j !== k));
-  let best = 0;
-  GRID.forEach((_, g) => {
-    if (others(scores[g] ?? []) > others(scores[best] ?? [])) best = g;
-  });
-  return { name, threshold: GRID[best], ga: scores[best]?.[k] ?? 0 };
-});
+/** @param {{ similarity: number, variety: number }} o */
+const setting = (o) => `${o.similarity}/${o.variety === Number.POSITIVE_INFINITY ? "off" : o.variety}`;
+const ranked = GRID.map((o, g) => ({ o, ga: mean(scores[g] ?? []) })).sort((a, b) => b.ga - a.ga);
 console.log(
-  `leave-one-out: ${held.map((h) => `${h.name} ${h.ga.toFixed(3)} (at ${h.threshold})`).join(", ")}; mean ${mean(held.map((h) => h.ga)).toFixed(3)}`,
+  `mean GA by similarity/variety, best ten: ${ranked
+    .slice(0, 10)
+    .map((r) => `${setting(r.o)} → ${r.ga.toFixed(3)}`)
+    .join(", ")}`,
+);
+/**
+ * Each system scored with the setting, among `choices` (indices into GRID), that does best on the other seven.
+ * @param {string} what @param {number[]} choices
+ */
+const leaveOneOut = (what, choices) => {
+  const held = names.map((name, k) => {
+    const others = (/** @type {number} */ g) => mean((scores[g] ?? []).filter((_, j) => j !== k));
+    const best = choices.reduce((a, g) => (others(g) > others(a) ? g : a));
+    return { name, ga: scores[best]?.[k] ?? 0, options: GRID[best] ?? { similarity: 0, variety: 0 } };
+  });
+  const each = held.map((h) => `${h.name} ${h.ga.toFixed(3)} (${setting(h.options)})`).join(", ");
+  console.log(`leave-one-out, ${what}: ${each}; mean ${mean(held.map((h) => h.ga)).toFixed(3)}`);
+};
+const everyIndex = GRID.map((_, g) => g);
+leaveOneOut("similarity and variety chosen on the other seven", everyIndex);
+leaveOneOut(
+  `similarity alone (variety ${DEFAULT_VARIETY})`,
+  everyIndex.filter((g) => GRID[g]?.variety === DEFAULT_VARIETY),
+);
+leaveOneOut(
+  `variety alone (similarity ${DEFAULT_SIMILARITY})`,
+  everyIndex.filter((g) => GRID[g]?.similarity === DEFAULT_SIMILARITY),
 );
 
 // Cost: every sample's lines through one fresh miner per round, timed together, beside the cost of only

@@ -4,6 +4,7 @@
 // template only ever widens, so an id, once given, names the same pattern for the life of the stream.
 
 import { LEVELS } from "../levels.js";
+import { onlyDifference, similarity } from "./compare.js";
 import { MAX_CHARS, shapeHash, tokenize, WILDCARD } from "./tokens.js";
 
 export { matchesTemplate, WILDCARD } from "./tokens.js";
@@ -30,6 +31,11 @@ export const DEFAULT_PATTERN_LIMIT = 1000;
 export const OVERFLOW_ID = "p0";
 /** A line joins a pattern when it equals at least this share of the pattern's constant tokens. */
 export const DEFAULT_SIMILARITY = 0.8;
+/**
+ * A line below the threshold that differs from held patterns at one same position only, where they hold this
+ * many distinct words counting the line's, widens the oldest of them there (Drain's per-position variability).
+ */
+export const DEFAULT_VARIETY = 3;
 /** An example is kept to this many characters. */
 export const EXAMPLE_CHARS = 512;
 /** At most this many patterns of one token count and first token are compared with a new line, the newest. */
@@ -45,6 +51,7 @@ const CACHE_SIZE = 16384;
  * @property {number} [limit] Patterns at most, the overflow pattern included. Defaults to 1000.
  * @property {number} [similarity] Share of a pattern's constant tokens a line must equal to join it, in (0, 1].
  *   Defaults to 0.8.
+ * @property {number} [variety] Distinct words at one position that make it variable (see DEFAULT_VARIETY).
  * @property {Iterable<PatternRow>} [rows] Patterns persisted earlier, to carry on with the same ids.
  */
 
@@ -62,11 +69,13 @@ export class PatternMiner {
   #next = 1;
   #limit;
   #similarity;
+  #variety;
 
   /** @param {MinerOptions} [options] */
   constructor(options = {}) {
     this.#limit = Math.max(1, Math.floor(options.limit ?? DEFAULT_PATTERN_LIMIT));
     this.#similarity = options.similarity ?? DEFAULT_SIMILARITY;
+    this.#variety = options.variety ?? DEFAULT_VARIETY;
     const rows = [...(options.rows ?? [])].sort((a, b) => sequence(a.id) - sequence(b.id));
     for (const row of rows) this.#restore(row);
   }
@@ -139,7 +148,9 @@ export class PatternMiner {
     const own = this.#buckets.get(key);
     const open = key.endsWith(" *") ? undefined : this.#buckets.get(`${tokens.length} *`);
     // A candidate is abandoned once it differs in more tokens than the threshold allows.
-    const allowed = Math.floor(tokens.length * (1 - this.#similarity) + 1e-9);
+    // At least one, so a line one word off a pattern is seen (a score below any threshold it can reach).
+    const allowed = Math.max(1, Math.floor(tokens.length * (1 - this.#similarity) + 1e-9));
+    let near = false;
     /** @type {Template | undefined} */
     let best;
     let bestScore = -1;
@@ -148,6 +159,7 @@ export class PatternMiner {
       for (let i = bucket.length - 1, seen = 0; i >= 0 && seen < SCAN_LIMIT; i--, seen++) {
         const template = /** @type {Template} */ (bucket[i]);
         const score = similarity(template.tokens, tokens, allowed);
+        if (score >= 0 && score < 1) near = true;
         // Ties go to the older pattern, so the choice depends on the patterns held, not on their order.
         if (score > bestScore || (score === bestScore && best !== undefined && template.seq < best.seq)) {
           best = template;
@@ -155,7 +167,8 @@ export class PatternMiner {
         }
       }
     }
-    if (best === undefined || bestScore < this.#similarity) return undefined;
+    if (bestScore < this.#similarity) best = near ? this.#varied(tokens, [own, open]) : undefined;
+    if (best === undefined) return undefined;
     const before = bucketKey(best.tokens);
     if (widen(best, tokens)) {
       this.#byShape.clear();
@@ -167,6 +180,36 @@ export class PatternMiner {
       }
     }
     return best;
+  }
+
+  /**
+   * The oldest pattern that differs from the line at one position only, when the patterns so differing hold
+   * at least `variety - 1` distinct words there (the position with most); it takes `<*>` there once widened.
+   * @param {string[]} tokens @param {Array<Template[] | undefined>} buckets
+   */
+  #varied(tokens, buckets) {
+    /** The patterns differing from the line at one position only, by that position. @type {Map<number, Template[]>} */
+    const at = new Map();
+    for (const bucket of buckets) {
+      for (let i = (bucket?.length ?? 0) - 1, seen = 0; i >= 0 && seen < SCAN_LIMIT; i--, seen++) {
+        const template = /** @type {Template} */ (bucket?.[i]);
+        const position = onlyDifference(template.tokens, tokens);
+        const same = at.get(position);
+        if (same) same.push(template);
+        else if (position !== -1) at.set(position, [template]);
+      }
+    }
+    /** @type {Template | undefined} */
+    let chosen;
+    let most = this.#variety - 2;
+    // The first position with the most words, so the choice does not depend on the order scanned.
+    for (const [position, templates] of [...at].sort((a, b) => a[0] - b[0])) {
+      const words = new Set(templates.map((t) => t.tokens[position])).size;
+      if (words <= most) continue;
+      most = words;
+      chosen = templates.reduce((a, b) => (b.seq < a.seq ? b : a));
+    }
+    return chosen;
   }
 
   /** @param {Template} template */
@@ -241,26 +284,6 @@ function sequence(id) {
 function bucketKey(tokens) {
   const first = tokens[0] ?? "";
   return `${tokens.length} ${first.includes(WILDCARD) ? "*" : first}`;
-}
-
-/**
- * Share of equal tokens among the template's constant positions; -1 past `allowed` differing tokens.
- * @param {string[]} template @param {string[]} tokens @param {number} allowed
- */
-function similarity(template, tokens, allowed) {
-  let differ = 0;
-  let constants = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = template[i];
-    const u = tokens[i];
-    if (t === WILDCARD) continue;
-    if (t === u) constants++;
-    else {
-      constants++;
-      if (++differ > allowed) return -1;
-    }
-  }
-  return constants === 0 ? 1 : (constants - differ) / constants;
 }
 
 /**

@@ -28,7 +28,7 @@ const isNumberJoin = (c) => c === 46 || c === 58 || c === 44 || c === 45 || c ==
 export function maskToken(token) {
   const n = token.length;
   if (n > MAX_TOKEN_CHARS) return WILDCARD;
-  if (isDottedValue(token)) return wrapped(token);
+  if (isDottedValue(token) || token.includes("://")) return wrapped(token);
   let out = "";
   let i = 0;
   let lastWild = false;
@@ -135,9 +135,9 @@ export function tokenize(message) {
     }
   }
   if (start !== -1) {
-    if (n < message.length) tokens.push(WILDCARD);
+    if (n < message.length) pushToken(tokens, WILDCARD);
     else pushToken(tokens, word(message, start, n, digit));
-  } else if (n < message.length) tokens.push(WILDCARD);
+  } else if (n < message.length) pushToken(tokens, WILDCARD);
   return tokens;
 }
 
@@ -203,7 +203,19 @@ function word(message, start, end, digit) {
   const length = end - start;
   if (length === 3) return CALENDAR.has(token) ? WILDCARD : token;
   if (length > MAX_TOKEN_CHARS) return WILDCARD;
-  return length > 5 && (token.includes("://") || isEmail(token)) ? wrapped(token) : token;
+  return length > 5 && (token.includes("://") || isEmail(token) || isPath(token)) ? wrapped(token) : token;
+}
+
+/** @param {string} token */
+function isPath(token) {
+  let start = 0;
+  while (start < token.length && OPENING.includes(token.charAt(start))) start++;
+  const c = token.charCodeAt(start);
+  const root = c === 47 || c === 126 || (token.charCodeAt(start + 1) === 58 && token.charCodeAt(start + 2) === 92);
+  if (!root) return false;
+  let separators = 0;
+  for (let i = start; i < token.length; i++) if (token.charCodeAt(i) === 47 || token.charCodeAt(i) === 92) separators++;
+  return separators >= 2;
 }
 
 /** @param {string} token */
@@ -233,7 +245,8 @@ function pushToken(tokens, token) {
     if (!previous.endsWith(WILDCARD)) tokens[tokens.length - 1] = WILDCARD;
     return;
   }
-  tokens.push(token);
+  // A run of like values is one list, however long: `delete blk_1 blk_2 blk_3` reads `delete blk_<*>`.
+  if (token !== previous || !token.includes(WILDCARD)) tokens.push(token);
 }
 
 /** @param {number} c */
@@ -246,7 +259,7 @@ const isClosing = (c) => c === 41 || c === 93 || c === 44 || c === 59 || c === 4
 function restIfAny(tokens, message, from, n) {
   let more = n < message.length;
   for (let i = from; i < n && !more; i++) more = message.charCodeAt(i) > 32;
-  if (more) tokens.push(WILDCARD);
+  if (more) pushToken(tokens, WILDCARD);
   return tokens;
 }
 
