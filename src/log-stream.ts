@@ -12,13 +12,15 @@ import { GroupCommit } from "./stream/group-commit";
 import type { Histogram } from "./stream/histogram";
 import { type HistoryPage, searchHistory } from "./stream/history";
 import { IdempotencyKeys } from "./stream/idempotency";
-import { shardName, shardOf } from "./stream/index-shards";
+import { IndexReporter } from "./stream/index-report";
 import { type PatternList, PatternTable } from "./stream/patterns";
 import { TokenBucket } from "./stream/rate-limit";
 import { RingBuffer } from "./stream/ring-buffer";
+import { timeSpan } from "./stream/ring-marks";
 import type { Batch, Tail } from "./stream/stored";
 import { parseSubscribeOptions } from "./stream/subscribe-options";
 import { type Attachment, Subscribers } from "./stream/subscribers";
+import { liveSockets, refuseViewer } from "./stream/viewer-slots";
 import { countLines, type VolumeWindow, windowGrid } from "./stream/volume";
 
 /**
@@ -74,10 +76,7 @@ export class LogStream extends DurableObject<Env> {
   readonly #startedAt = Date.now();
   /** The stream's name, learnt from its first append, for reports to the stream index. */
   #name: string | undefined;
-  #report: { timer?: ReturnType<typeof setTimeout>; sent?: Promise<void>; at: number; lastId: number } = {
-    at: 0,
-    lastId: 0,
-  };
+  readonly #report: IndexReporter;
   readonly #received: Record<string, number> = {};
   readonly #alerts: Alerts;
   /** Whether the test-only fault (TEST_FAIL_FIRST_APPEND) may still fire in this instance. */
@@ -103,6 +102,7 @@ export class LogStream extends DurableObject<Env> {
       (firstId, tails) => this.#committed(firstId, tails),
       patterns === null ? undefined : (tails, count) => patterns.stamp(tails, count, Date.now()),
     );
+    this.#report = new IndexReporter(ctx, env, this.#config, this.#ring, () => this.#alerts.count());
     const { rateLimitPerSecond: rate, rateLimitBurst: burst } = this.#config;
     this.#bucket = rate === 0 ? null : new TokenBucket(rate, burst, Date.now());
   }
@@ -151,7 +151,7 @@ export class LogStream extends DurableObject<Env> {
     if (sockets.length > 0) this.#subscribers.broadcast(sockets, commit);
     this.#patterns?.committed(firstId);
     this.#alerts.committed(firstId, tails, commit, this.#patterns?.fresh ?? []);
-    this.#scheduleReport();
+    this.#report.schedule(this.#name);
   }
 
   /** Alerts (src/alerts/): late captures, notification deliveries and retries, incident expiry. */
@@ -164,13 +164,13 @@ export class LogStream extends DurableObject<Env> {
     this.#name ??= stream;
     const saved = this.#alerts.put(stream, name, rule);
     // The list keeps a stream with rules after its lines age out: the index learns of them.
-    this.#scheduleReport();
+    this.#report.schedule(this.#name);
     return saved;
   }
 
   deleteAlert(name: string): boolean {
     const deleted = this.#alerts.delete(name);
-    this.#scheduleReport();
+    this.#report.schedule(this.#name);
     return deleted;
   }
 
@@ -179,9 +179,7 @@ export class LogStream extends DurableObject<Env> {
    * end. The newest id is kept, so the stream's next line gets an id no viewer has seen.
    */
   async erase(stream: string): Promise<void> {
-    const inFlight = this.#report.sent;
-    clearTimeout(this.#report.timer);
-    this.#report = { at: 0, lastId: this.#ring.lastId };
+    const inFlight = this.#report.reset();
     this.#subscribers.deleted(this.ctx.getWebSockets(), stream);
     this.#ring.clear();
     this.#keys.clear();
@@ -207,31 +205,6 @@ export class LogStream extends DurableObject<Env> {
     return this.#alerts.incidents(limit, alert);
   }
 
-  /** Tells the stream index about this stream, at most once per INDEX_REPORT_MS and never on the hot path. */
-  #scheduleReport(): void {
-    if (this.#report.timer !== undefined || this.#name === undefined) return;
-    const { indexReportMs: interval, streamIndexShards: shards } = this.#config;
-    const name = this.#name;
-    this.#report.timer = setTimeout(
-      () => {
-        const now = Date.now();
-        const seconds = this.#report.at === 0 ? interval / 1000 : (now - this.#report.at) / 1000;
-        const rate = Math.round(((this.#ring.lastId - this.#report.lastId) / seconds) * 10) / 10;
-        this.#report = { at: now, lastId: this.#ring.lastId };
-        const index = this.env.STREAM_INDEX.get(this.env.STREAM_INDEX.idFromName(shardName(shardOf(name, shards))));
-        const ring = this.#ring;
-        const summary = { name, lastActivity: ring.newestAt, entries: ring.size, lastId: ring.lastId, rate };
-        // A lost report only leaves the list a little stale; the next batch sends a fresh one.
-        const sent = index
-          .report(summary, this.#alerts.count())
-          .catch((error: unknown) => console.error("index report failed", error));
-        this.#report.sent = sent;
-        this.ctx.waitUntil(sent);
-      },
-      Math.max(0, this.#report.at + interval - Date.now()),
-    );
-  }
-
   /** A page of a history search: matching entries' wire JSON, newest first, below `before`. */
   history(q: string | undefined, level: Level | undefined, before: number, limit: number, stream: string): HistoryPage {
     this.#ring.expire(Date.now());
@@ -247,7 +220,7 @@ export class LogStream extends DurableObject<Env> {
   /** The oldest and newest line's time, so a merged view can plan one grid for all its streams. */
   timeSpan(): { min: number; max: number } | null {
     this.#ring.expire(Date.now());
-    return this.#ring.timeSpan();
+    return timeSpan(this.#ring);
   }
 
   /** The wire JSON of the entries around `id`, oldest first (context.ts); null when `id` is not in the ring. */
@@ -268,7 +241,7 @@ export class LogStream extends DurableObject<Env> {
       oldestId: this.#ring.oldestId,
       entries: this.#ring.size,
       capacity: this.#ring.capacity,
-      subscribers: this.#liveSockets().length,
+      subscribers: liveSockets(this.ctx, this.#config.heartbeatMs).length,
       rowsWritten: this.#ring.rowsWritten,
       storageBytes: this.ctx.storage.sql.databaseSize,
       received: this.#received,
@@ -281,25 +254,9 @@ export class LogStream extends DurableObject<Env> {
    * backfill follows the Worker's "start" message, so nothing is sent before the Worker listens.
    */
   override fetch(request: Request): Response {
-    const max = this.#config.maxSubscribers;
-    // The raw counts bound the live ones: only near a limit are the attachments read (that read is O(viewers)).
-    if (this.ctx.getWebSockets().length >= max && this.#liveSockets().length >= max) {
-      return Response.json(
-        { error: `This stream already has ${max} viewers, its limit: close a tab or retry later` },
-        { status: 503, headers: { "Retry-After": "10" } },
-      );
-    }
     const clientTag = `client:${request.headers.get(CLIENT_HEADER) ?? "unknown"}`;
-    const perClient = this.#config.maxSubscribersPerClient;
-    const mine = this.ctx.getWebSockets(clientTag);
-    if (mine.length >= perClient && this.#liveSockets(mine).length >= perClient) {
-      return Response.json(
-        {
-          error: `You already have ${perClient} viewers of this stream open, the limit per client (MAX_SUBSCRIBERS_PER_CLIENT): close a tab or retry later`,
-        },
-        { status: 429, headers: { "Retry-After": "10" } },
-      );
-    }
+    const refused = refuseViewer(this.ctx, this.#config, clientTag);
+    if (refused) return refused;
     const query = new URL(request.url).searchParams;
     const options = parseSubscribeOptions(query, null);
     const stream = query.get("stream") ?? "";
@@ -318,27 +275,6 @@ export class LogStream extends DurableObject<Env> {
       // "start+" comes from a merged view, which needs to know where the backfill ends.
       this.#subscribers.start(socket, attachment, message === "start+");
     }
-  }
-
-  /**
-   * The sockets that hold a viewer slot. One whose Worker never sent "start" within a heartbeat (its viewer
-   * left before the relay began) is closed here, so it holds no slot.
-   */
-  #liveSockets(sockets = this.ctx.getWebSockets()): WebSocket[] {
-    const stale = Date.now() - this.#config.heartbeatMs;
-    return sockets.filter((socket) => {
-      if (socket.readyState !== WebSocket.OPEN) return false;
-      if ((socket.deserializeAttachment() as Attachment | null)?.started) return true;
-      const tag = this.ctx.getTags(socket).find((name) => name.startsWith("opened:"));
-      const opened = Number(tag?.slice("opened:".length) ?? 0);
-      if (opened >= stale) return true;
-      try {
-        socket.close(1011, "the viewer never started");
-      } catch {
-        // Already closed.
-      }
-      return false;
-    });
   }
 
   override webSocketClose(socket: WebSocket): void {

@@ -1,6 +1,6 @@
 // A stream's ring buffer of entries in SQLite: append, trim, replay and search newest first.
 import type { Gap } from "../../lib/types";
-import { type Marks, marksOf, readMarks } from "./histogram";
+import { marksOf } from "./histogram";
 import { joinTails, splitTails, type Tail, type Tails, withId } from "./stored";
 
 /** Longest text (in UTF-16 units) stored in one row, so a row stays under SQLite's 2 MB limit in UTF-8. */
@@ -9,22 +9,6 @@ const MAX_ROW_CHARS = 500_000;
 /** The ring table: one row per commit, the entries' marks before their tails (see the constructor). */
 const RING_COLUMNS =
   "last_id INTEGER PRIMARY KEY, first_id INTEGER NOT NULL, at INTEGER, t_min REAL, t_max REAL, lv INTEGER, marks BLOB, tails TEXT NOT NULL";
-
-/** The rows wholly visible whose entries share a level and a bucket; its parameters from `groupedParams`. */
-const GROUPED =
-  "first_id >= ? AND lv IS NOT NULL AND t_min >= ? AND t_max < ? AND CAST((t_min - ?) / ? AS INTEGER) = CAST((t_max - ?) / ? AS INTEGER)";
-
-function groupedParams(oldest: number, from: number, to: number, bucketMs: number): number[] {
-  return [oldest, from, to, from, bucketMs, from, bucketMs];
-}
-
-/** A stored row as `markedRows` reads it. */
-export interface MarkedRow {
-  first: number;
-  count: number;
-  marks: Marks;
-  tails: Tails | null;
-}
 
 /** Where a subscriber's replay starts, and which ids it can no longer get. */
 export interface ReplayPlan {
@@ -71,7 +55,8 @@ export class RingBuffer {
   rowsWritten = 0;
 
   constructor(
-    private readonly sql: SqlStorage,
+    /** Read by ring-marks.ts's queries of the marks columns. */
+    readonly sql: SqlStorage,
     readonly capacity: number,
     readonly maxAgeMs = 0,
   ) {
@@ -199,74 +184,6 @@ export class RingBuffer {
         yield [id, withId(id, tails[i] as Tail)];
       }
     }
-  }
-
-  /**
-   * Visible rows whose entries' times reach into [from, to), newest first, with their marks, and their tails
-   * when `withTails`.
-   */
-  *markedRows(
-    from: number,
-    to: number,
-    withTails: boolean,
-    grid?: { from: number; bucketMs: number },
-  ): Generator<MarkedRow> {
-    // With a grid, the rows `groupedCounts` counts are left out.
-    const rows = this.sql.exec<{ first_id: number; count: number; marks: ArrayBuffer; tails?: Tails }>(
-      `SELECT first_id, last_id - first_id + 1 AS count, marks${withTails ? ", tails" : ""}
-       FROM ring WHERE last_id >= ? AND t_max >= ? AND t_min < ? ${grid ? `AND NOT (${GROUPED})` : ""} ORDER BY last_id DESC`,
-      this.oldestId,
-      from,
-      to,
-      ...(grid ? groupedParams(this.oldestId, from, to, grid.bucketMs) : []),
-    );
-    for (const row of rows) {
-      yield { first: row.first_id, count: row.count, marks: readMarks(row.marks, row.count), tails: row.tails ?? null };
-    }
-  }
-
-  /**
-   * Counts of the rows whose entries share one level and one bucket of the grid, by bucket and level, in one
-   * GROUP BY: a stream of small batches has many rows, each of which would cost a row read and a loop.
-   */
-  groupedCounts(from: number, to: number, bucketMs: number): { b: number; lv: number; n: number; first: number }[] {
-    return this.sql
-      .exec<{ b: number; lv: number; n: number; first: number }>(
-        `SELECT CAST((t_min - ?) / ? AS INTEGER) AS b, lv, SUM(last_id - first_id + 1) AS n, MIN(first_id) AS first
-         FROM ring WHERE ${GROUPED} GROUP BY b, lv`,
-        from,
-        bucketMs,
-        ...groupedParams(this.oldestId, from, to, bucketMs),
-      )
-      .toArray();
-  }
-
-  /** The earliest and latest entry time among visible entries; null when none has a time. */
-  timeSpan(): { min: number; max: number } | null {
-    const oldest = this.oldestId;
-    const [whole] = this.sql
-      .exec<{ min: number | null; max: number | null }>(
-        "SELECT MIN(t_min) AS min, MAX(t_max) AS max FROM ring WHERE first_id >= ?",
-        oldest,
-      )
-      .toArray();
-    let min = whole?.min ?? Number.POSITIVE_INFINITY;
-    let max = whole?.max ?? Number.NEGATIVE_INFINITY;
-    // The partly trimmed oldest row is read entry by entry.
-    const rest = this.sql.exec<{ first_id: number; count: number; marks: ArrayBuffer }>(
-      "SELECT first_id, last_id - first_id + 1 AS count, marks FROM ring WHERE last_id >= ? AND first_id < ?",
-      oldest,
-      oldest,
-    );
-    for (const row of rest) {
-      const { times } = readMarks(row.marks, row.count);
-      for (let i = Math.max(0, oldest - row.first_id); i < row.count; i++) {
-        const time = times[i] as number;
-        if (time < min) min = time;
-        if (time > max) max = time;
-      }
-    }
-    return Number.isFinite(min) ? { min, max } : null;
   }
 
   /** One visible entry's wire JSON, or undefined: found in its row without splitting the row. */

@@ -6,6 +6,7 @@ import type { CompiledFilter } from "./filter";
 import { Counts, type Grid, type Histogram, planGrid } from "./histogram";
 import { SCAN_LIMIT } from "./history";
 import type { RingBuffer } from "./ring-buffer";
+import { groupedCounts, markedRows, timeSpan } from "./ring-marks";
 import { splitTails, type Tail, withId } from "./stored";
 
 /** The window asked for: explicit edges, or a grid already planned (a merged view's, shared by its streams). */
@@ -19,7 +20,7 @@ export interface VolumeWindow {
 /** Without `from`/`to`: the stream's oldest to newest line time; the last minute before `now` when it has none. */
 export function windowGrid(ring: RingBuffer, window: VolumeWindow, now: number): Grid {
   if (window.grid) return window.grid;
-  const span = window.from === undefined || window.to === undefined ? ring.timeSpan() : null;
+  const span = window.from === undefined || window.to === undefined ? timeSpan(ring) : null;
   const from = window.from ?? span?.min ?? Math.min(now, window.to ?? now) - 60_000;
   const to = window.to ?? Math.max(from + 1, span === null ? now : span.max + 1);
   return planGrid(from, to, window.buckets);
@@ -37,10 +38,10 @@ export function countLines(
   let scanned = 0;
   const end = grid.from + grid.count * grid.bucketMs;
   if (filter === null) {
-    for (const group of ring.groupedCounts(grid.from, end, grid.bucketMs))
+    for (const group of groupedCounts(ring, grid.from, end, grid.bucketMs))
       counts.add(group.b, group.lv, group.first, group.n);
   }
-  for (const row of ring.markedRows(grid.from, end, filter !== null, filter === null ? grid : undefined)) {
+  for (const row of markedRows(ring, grid.from, end, filter !== null, filter === null ? grid : undefined)) {
     const { times, levels } = row.marks;
     const low = Math.max(0, oldest - row.first);
     if (filter === null) {
