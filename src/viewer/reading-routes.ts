@@ -2,13 +2,10 @@
 // one grid) and the lines around a line (`/entries?around=ID`, answered for the history route).
 import { Hono } from "hono";
 import { ClientError } from "../errors";
-import { presentedToken, readablePrefixes } from "../http/auth";
-import { type AppContext, type AppEnv, authorize, streamRoute, streamStub } from "../http/context";
+import { type AppContext, type AppEnv, streamRoute, streamStub } from "../http/context";
 import { type Histogram, planGrid, sumHistograms } from "../stream/histogram";
-import { effectivePrefixes, MAX_LIST_LIMIT } from "../stream/index-shards";
+import { readableStreams } from "./readable";
 import { parseAroundOptions, parseHistogramOptions } from "./reading-options";
-import { MAX_MERGED_STREAMS, parseStreamSelection } from "./selection";
-import { listStreams } from "./stream-list";
 
 export const readingRoutes = new Hono<AppEnv>();
 
@@ -60,34 +57,4 @@ export async function answerAround(c: AppContext, stream: string): Promise<Respo
     );
   }
   return c.body(`{"entries":[${entries.join(",")}]}`, 200, { "Content-Type": "application/json" });
-}
-
-/**
- * The streams `?streams=a,b,team-a.*` names that this request may read: every name checked (a 401 names the
- * one it may not), prefixes resolved through the stream list to the streams the token may read.
- */
-async function readableStreams(c: AppContext, value: string | null): Promise<string[]> {
-  const selection = parseStreamSelection(value);
-  for (const name of selection.names) {
-    await authorize(c, "read", name).catch((error: unknown) => {
-      throw error instanceof ClientError && error.status === 401
-        ? new ClientError(
-            401,
-            `This token cannot read the stream "${name}": leave it out, or use a token for it`,
-            error.headers,
-          )
-        : error;
-    });
-  }
-  const names = [...selection.names];
-  if (selection.prefixes.length > 0) {
-    // A view of prefixes alone names no stream to check: it needs a read token all the same.
-    await authorize(c, "read");
-    const readable = await readablePrefixes(c.var.config.auth, presentedToken(c.req.raw, "read"));
-    const prefixes = [...new Set(selection.prefixes.flatMap((prefix) => effectivePrefixes(prefix, readable)))];
-    const limit = Math.min(MAX_LIST_LIMIT, MAX_MERGED_STREAMS + names.length);
-    const page = await listStreams(c.env, c.var.config.streamIndexShards, prefixes, "", limit);
-    for (const { name } of page.streams) if (!names.includes(name)) names.push(name);
-  }
-  return names.slice(0, MAX_MERGED_STREAMS);
 }

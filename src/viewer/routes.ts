@@ -2,18 +2,17 @@
 import { Hono } from "hono";
 import { setCookie } from "hono/cookie";
 import { ClientError } from "../errors";
-import { clientKey, grantingTokens, matchesAny, presentedToken, readablePrefixes, TOKEN_COOKIE } from "../http/auth";
-import { type AppEnv, authorize, streamRoute, streamStub } from "../http/context";
+import { clientKey, grantingTokens, matchesAny, TOKEN_COOKIE } from "../http/auth";
+import { type AppEnv, streamRoute, streamStub } from "../http/context";
 import { sessionToken } from "../http/session";
 import { CLIENT_HEADER } from "../log-stream";
-import { effectivePrefixes, MAX_LIST_LIMIT } from "../stream/index-shards";
 import { parseHistoryOptions, parseSubscribeOptions, toQuery } from "../stream/subscribe-options";
 import { MergedView, PREFIX_VIEWS } from "./merged";
 import { parsePositions } from "./positions";
+import { readableSelection } from "./readable";
 import { answerAround } from "./reading-routes";
-import { MAX_MERGED_STREAMS, parseStreamSelection } from "./selection";
+import { MAX_MERGED_STREAMS } from "./selection";
 import { relay, SSE_HEADERS } from "./sse-relay";
-import { listStreams } from "./stream-list";
 
 /** The routes that read streams: events, statistics and the page's sign-in (the list: stream-list.ts). */
 export const viewerRoutes = new Hono<AppEnv>();
@@ -36,34 +35,12 @@ viewerRoutes.get("/api/streams/:stream/events", streamRoute("read"), async (c) =
 // Several streams over one connection: `?streams=a,b,team-a.*`, the filters of the single-stream route.
 viewerRoutes.get("/api/events", async (c) => {
   const url = new URL(c.req.url);
-  const selection = parseStreamSelection(url.searchParams.get("streams"));
   // `lastEventId` here is a merged id (`a:1,b:0`), read by parsePositions, not the single-stream number.
   const filters = new URLSearchParams(url.searchParams);
   filters.delete("lastEventId");
   const options = parseSubscribeOptions(filters, null);
   const resume = parsePositions(c.req.header("Last-Event-ID") ?? url.searchParams.get("lastEventId"));
-  for (const name of selection.names) {
-    await authorize(c, "read", name).catch((error: unknown) => {
-      throw error instanceof ClientError && error.status === 401
-        ? new ClientError(
-            401,
-            `This token cannot read the stream "${name}": leave it out, or use a token for it`,
-            error.headers,
-          )
-        : error;
-    });
-  }
-  // A view of prefixes alone names no stream to check: it needs a read token all the same.
-  if (selection.prefixes.length > 0) await authorize(c, "read");
-  const readable = await readablePrefixes(c.var.config.auth, presentedToken(c.req.raw, "read"));
-  // The selection's prefixes narrowed to what this token may read: the index answers them as name ranges.
-  const prefixes = [...new Set(selection.prefixes.flatMap((prefix) => effectivePrefixes(prefix, readable)))];
-  /** Listed streams under the selection's prefixes that this token may read, beyond those in `known`. */
-  const discover = async (known: string[]): Promise<string[]> => {
-    const limit = Math.min(MAX_LIST_LIMIT, MAX_MERGED_STREAMS + known.length);
-    const page = await listStreams(c.env, c.var.config.streamIndexShards, prefixes, "", limit);
-    return page.streams.map((stream) => stream.name).filter((name) => !known.includes(name));
-  };
+  const selection = await readableSelection(c, url.searchParams.get("streams"));
   // Hono serves HEAD with this GET handler: answer the headers without taking a viewer slot on any stream.
   if (c.req.method === "HEAD") return c.body(null, 200, SSE_HEADERS);
   const view = new MergedView(resume === null ? options.tail : null);
@@ -81,8 +58,8 @@ viewerRoutes.get("/api/events", async (c) => {
     connect(name, toQuery({ ...options, lastEventId: resume?.get(name) ?? (late || resume !== null ? 0 : undefined) }));
   // A view with prefixes polls the stream index while it is open, even when no stream matches: it holds a
   // viewer slot on one shared object, so such views count against the viewer caps like any other.
-  const slot = selection.prefixes.length === 0 ? [] : [await connect(PREFIX_VIEWS, new URLSearchParams({ tail: "0" }))];
-  const names = [...selection.names, ...(await discover(selection.names))].slice(0, MAX_MERGED_STREAMS);
+  const slot = selection.followsPrefixes ? [await connect(PREFIX_VIEWS, new URLSearchParams({ tail: "0" }))] : [];
+  const names = [...selection.names, ...(await selection.discover(selection.names))].slice(0, MAX_MERGED_STREAMS);
   const opened = [...slot, ...(await Promise.all(names.map((name) => open(name, false))))];
   const refused = opened.find((result) => result instanceof Response);
   if (refused instanceof Response) {
@@ -101,23 +78,22 @@ viewerRoutes.get("/api/events", async (c) => {
   }
   for (const [i, name] of names.entries()) view.add(name, opened[i + slot.length] as WebSocket);
   // Prefixes follow streams that appear later, as the stream index learns of them.
-  const poll =
-    selection.prefixes.length === 0
-      ? undefined
-      : setInterval(
-          async () => {
-            try {
-              for (const name of await discover(view.streams)) {
-                if (view.streams.length >= MAX_MERGED_STREAMS) break;
-                const socket = await open(name, true);
-                if (!(socket instanceof Response)) view.add(name, socket);
-              }
-            } catch (error) {
-              console.error("merged view: discovering streams failed", error);
+  const poll = !selection.followsPrefixes
+    ? undefined
+    : setInterval(
+        async () => {
+          try {
+            for (const name of await selection.discover(view.streams)) {
+              if (view.streams.length >= MAX_MERGED_STREAMS) break;
+              const socket = await open(name, true);
+              if (!(socket instanceof Response)) view.add(name, socket);
             }
-          },
-          Math.max(1000, c.var.config.indexReportMs),
-        );
+          } catch (error) {
+            console.error("merged view: discovering streams failed", error);
+          }
+        },
+        Math.max(1000, c.var.config.indexReportMs),
+      );
   return view.response(c.var.config.heartbeatMs, () => {
     clearInterval(poll);
     if (slot.length > 0) held.close(1000, "viewer gone");
