@@ -1,6 +1,6 @@
 // `edge-tail tail`: one or more streams printed live, each entry as the page would copy it.
 import { stripAnsi } from "../lib/ansi.js";
-import { compactFields, lineText } from "../lib/format.js";
+import { compactFields, lineText, showsLevel } from "../lib/format.js";
 import { SseClient, SseRefusedError } from "../lib/sse-client.js";
 import { isoTime } from "../lib/time.js";
 
@@ -27,8 +27,9 @@ export function eventsUrl(options) {
 
 /**
  * Prints entries until interrupted; after a drop it resumes with Last-Event-ID, so nothing repeats or goes
- * missing unannounced. Resolves to the exit code when the server refuses the request: 2 for a 400 (the
- * command line asked for something the server cannot read, such as an invalid query), else 1.
+ * missing unannounced. Resolves to the exit code: 0 when a single stream was deleted (said on stderr; a merged
+ * tail says so and goes on with the others); when the server refuses the request, 2 for a 400 (the command
+ * line asked for something the server cannot read, such as an invalid query), else 1.
  * @param {TailCommand} options
  * @param {{ out: NodeJS.WriteStream, warn: (message: string) => void, color: boolean }} io
  * @returns {Promise<number>}
@@ -49,14 +50,21 @@ export async function tail(options, { out, warn, color }) {
     return several && typeof stream === "string" ? `${painted(35, stream)} ` : "";
   };
   let dropped = false;
+  const stop = new AbortController();
   const client = new SseClient(eventsUrl(options), {
     headers: options.token ? { Authorization: `Bearer ${options.token}` } : {},
+    signal: stop.signal,
     onLog: (entry, id) => print(`${from(entry)}${formatEntry(entry, id, color)}`),
     onGap: (gap) => {
       const count = gap.to - gap.from + 1;
       print(
         `${from(gap)}${painted(33, `… ${count} line${count === 1 ? "" : "s"} missed (ids ${gap.from}–${gap.to})`)}`,
       );
+    },
+    onDeleted: (stream) => {
+      // The stream's next lines would be a new stream under new ids: a single tail ends instead of following them.
+      warn(`the stream "${stream}" was deleted${several ? "; going on with the others" : ""}`);
+      if (!several) stop.abort();
     },
     onMalformed: (event) => {
       const text = `? unreadable ${event.event} event ${event.id ?? ""}: ${event.data}`;
@@ -112,8 +120,10 @@ function entryText(entry, id, color) {
     const fields = entry.fields ? ` ${paint(GREY, compactFields(entry.fields))}` : "";
     const code = entry.level ? (LEVEL_COLORS[entry.level] ?? 0) : 0;
     const time = paint(GREY, isoTime(entry.time) ?? String(entry.time));
+    // As lineText: a message that shows its level already ("INFO x") prints it once.
+    const shown = showsLevel(entry.message, entry.level) ? "" : `${paint(code, level.toUpperCase())} `;
     // The reset after the message keeps colours a message sets from spilling into the fields.
-    return `${time} ${paint(code, level.toUpperCase())} ${entry.message}\x1b[0m${fields}`;
+    return `${time} ${shown}${entry.message}\x1b[0m${fields}`;
   } catch {
     const text = `? entry ${id} of an unexpected shape: ${safeJson(entry)}`;
     return color ? paint(GREY, text) : stripAnsi(text);

@@ -2,7 +2,7 @@
 // resumes after a drop with Last-Event-ID, so nothing repeats and nothing goes missing unannounced.
 // Only `fetch`, `TextDecoderStream` and eventsource-parser: it runs in Node, a browser and workerd alike.
 import { createParser } from "eventsource-parser";
-import { GAP_EVENT, LOG_EVENT } from "./events.js";
+import { DELETED_EVENT, GAP_EVENT, LOG_EVENT } from "./events.js";
 
 /** @typedef {import("./types").LogEntry} LogEntry */
 /** @typedef {import("./types").Gap} Gap */
@@ -32,8 +32,10 @@ import { GAP_EVENT, LOG_EVENT } from "./events.js";
  * @property {(data: string, id: string) => unknown} [onLogData] each entry as its JSON text, unparsed;
  *   replaces `onLog` for readers that count thousands of events a second
  * @property {(gap: Gap) => unknown} [onGap] ids that left the ring before this reader could get them
+ * @property {(stream: string) => unknown} [onDeleted] the stream was deleted (`event: deleted`, which has no id):
+ *   a single stream's response then ends, and the reader should stop rather than follow its next lines
  * @property {(event: { event: string, id: string | undefined, data: string }, error: unknown) => unknown} [onMalformed]
- *   a `log` or `gap` event whose data does not parse: reported, skipped, and the stream goes on
+ *   a `log`, `gap` or `deleted` event whose data does not parse: reported, skipped, and the stream goes on
  * @property {(state: ConnectionState) => void} [onState]
  */
 
@@ -160,6 +162,9 @@ export class SseClient {
         for (let i = 0; i < pending.length; i++) {
           const handled = this.#dispatch(/** @type {{ event?: string, id?: string, data: string }} */ (pending[i]));
           if (handled instanceof Promise) await handled;
+          // A handler that ends the client (on `deleted`, say) gets nothing more; in Node a read after the
+          // abort may never settle.
+          if (this.options.signal?.aborted) return;
         }
         pending.length = 0;
       }
@@ -170,7 +175,7 @@ export class SseClient {
 
   /** @param {{ event?: string, id?: string, data: string }} event @returns {unknown} */
   #dispatch(event) {
-    const { onLog, onLogData, onGap, onMalformed } = this.options;
+    const { onLog, onLogData, onGap, onDeleted, onMalformed } = this.options;
     const id = event.id;
     if (id !== undefined && id !== "") this.lastEventId = id;
     if (event.event === LOG_EVENT) {
@@ -188,6 +193,13 @@ export class SseClient {
         return onMalformed?.({ event: event.event, id, data: event.data }, gap);
       }
       return onGap(/** @type {Gap} */ (gap));
+    }
+    if (event.event === DELETED_EVENT && onDeleted) {
+      const deleted = /** @type {{ stream?: unknown } | SyntaxError | null} */ (parseJson(event.data));
+      if (deleted instanceof SyntaxError || typeof deleted?.stream !== "string") {
+        return onMalformed?.({ event: event.event, id, data: event.data }, deleted);
+      }
+      return onDeleted(deleted.stream);
     }
     return undefined;
   }

@@ -26,7 +26,10 @@ export interface Gap {
 }
 
 /** What a stream's event stream carries, by event name. */
-export type StreamEvent = { event: "log"; entry: LogEntry } | { event: "gap"; gap: Gap };
+export type StreamEvent =
+  | { event: "log"; entry: LogEntry }
+  | { event: "gap"; gap: Gap }
+  | { event: "deleted"; stream: string };
 
 /** Body of a 202 answer to an ingest POST. */
 export interface IngestResult {

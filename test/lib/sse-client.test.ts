@@ -2,7 +2,7 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { type ConnectionState, SseClient, SseRefusedError } from "../../lib/sse-client.js";
 import type { Gap, LogEntry } from "../../lib/types";
-import { eventually, freshStream, post, within } from "../helpers";
+import { eventually, freshStream, post, request, within } from "../helpers";
 
 const BASE = "https://viewer.test";
 
@@ -129,5 +129,31 @@ describe("SseClient against the Worker", () => {
     expect(error).toBeInstanceOf(SseRefusedError);
     expect((error as SseRefusedError).status).toBe(404);
     expect((error as SseRefusedError).message).toBe("No route for GET /api/no-such-route");
+  });
+
+  it("tells of a deleted stream, whose event has no id, and the reader stops there", async () => {
+    const stream = freshStream();
+    await post(stream, "one\ntwo");
+    const deleted: string[] = [];
+    const controller = new AbortController();
+    const malformed: string[] = [];
+    const client = new SseClient(`${BASE}/api/streams/${stream}/events`, {
+      fetch: workerFetch(),
+      signal: controller.signal,
+      onDeleted: (name) => {
+        deleted.push(name);
+        controller.abort();
+      },
+      onMalformed: (event) => {
+        malformed.push(event.data);
+      },
+    });
+    const running = client.run();
+    await eventually(() => client.lastEventId === "2", 5000, "the backfill");
+    expect((await request(`/api/streams/${stream}`, { method: "DELETE" })).status).toBe(204);
+    await within(5000, "run() to resolve after the deleted event", running);
+    expect(deleted).toEqual([stream]);
+    expect(malformed).toEqual([]);
+    expect(client.lastEventId).toBe("2");
   });
 });
