@@ -2,28 +2,10 @@
 // that saves a rule for the current query. Writing needs an admin token (ADMIN_TOKEN): asked for when the
 // server answers 401, kept in this module's memory only, never in storage.
 import { formatTime } from "../../lib/time.js";
+import type { AlertRuleSpec, RuleView, WebhookFormat } from "../../lib/types";
 import { ApiError, failure, getJson, request, streamPath } from "../api";
 import { $ } from "../dom";
 import { streamUrl } from "./streams";
-
-interface Delivery {
-  at: number;
-  ok: boolean;
-  status?: number;
-  error?: string;
-  attempts: number;
-  final: boolean;
-}
-
-interface Rule {
-  name: string;
-  query: string;
-  webhook?: { url?: string; format?: string };
-  lastFiredAt: number | null;
-  lastIncident: string | null;
-  lastDelivery: Delivery | null;
-  skipped: number;
-}
 
 /** An admin token the reader typed into the form; lost with the page. */
 let adminToken = "";
@@ -63,7 +45,7 @@ export function wireAlerts(stream: string, currentQuery: () => string) {
   async function refresh() {
     const status = $("alert-list-status");
     try {
-      const { alerts } = await getJson<{ alerts: Rule[] }>(base);
+      const { alerts } = await getJson<{ alerts: RuleView[] }>(base);
       $("alert-list").replaceChildren(...alerts.map(ruleItem));
       status.textContent = alerts.length === 0 ? "No rule on this stream yet." : "";
     } catch (caught) {
@@ -72,7 +54,7 @@ export function wireAlerts(stream: string, currentQuery: () => string) {
     }
   }
 
-  function ruleItem(rule: Rule): HTMLElement {
+  function ruleItem(rule: RuleView): HTMLElement {
     const item = document.createElement("li");
     item.dataset.name = rule.name;
     const title = document.createElement("strong");
@@ -131,13 +113,17 @@ export function wireAlerts(stream: string, currentQuery: () => string) {
     const number = (name: string) => (field(name).value === "" ? undefined : Number(field(name).value));
     const count = number("count");
     const seconds = number("seconds");
-    const rule = {
+    // What the form sets; the server fills in the rest with its defaults.
+    const rule: Partial<AlertRuleSpec> = {
       query: field("query").value,
       ...(count !== undefined || seconds !== undefined ? { when: { count: count ?? 1, seconds: seconds ?? 0 } } : {}),
       ...(number("cooldown") !== undefined ? { cooldownSeconds: number("cooldown") } : {}),
       ...(number("before") !== undefined ? { before: number("before") } : {}),
       ...(number("after") !== undefined ? { after: number("after") } : {}),
-      webhook: { url: field("url").value, format: (form.elements.namedItem("format") as HTMLSelectElement).value },
+      webhook: {
+        url: field("url").value,
+        format: (form.elements.namedItem("format") as HTMLSelectElement).value as WebhookFormat,
+      },
     };
     const name = field("name").value.trim();
     try {
@@ -159,7 +145,7 @@ export function wireAlerts(stream: string, currentQuery: () => string) {
   });
 }
 
-function deliveryText(delivery: Delivery | null): string {
+function deliveryText(delivery: RuleView["lastDelivery"]): string {
   if (delivery === null) return "Not delivered yet.";
   const tries = `${delivery.attempts} attempt${delivery.attempts === 1 ? "" : "s"}`;
   if (delivery.ok) return `Delivered (${delivery.status ?? "ok"}, ${tries}).`;
