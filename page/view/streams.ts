@@ -208,6 +208,9 @@ export function showLanding() {
   setInterval(refresh, 5000);
 }
 
+/** A stream whose last line is older than this (seconds) shows as idle, not at its last rate. */
+const RECENT_S = 60;
+
 /** One stream as a link, with its size, rate and last activity. */
 function streamLink(stream: StreamSummary): HTMLElement {
   const item = document.createElement("li");
@@ -217,7 +220,10 @@ function streamLink(stream: StreamSummary): HTMLElement {
   const detail = document.createElement("span");
   const ago = Math.max(0, Math.round((Date.now() - stream.lastActivity) / 1000));
   const when = ago < 60 ? `${ago} s` : ago < 3600 ? `${Math.round(ago / 60)} min` : `${Math.round(ago / 3600)} h`;
-  detail.textContent = `${stream.entries.toLocaleString()} lines · ${stream.rate}/s · ${when} ago`;
+  const lines = `${stream.entries.toLocaleString()} line${stream.entries === 1 ? "" : "s"}`;
+  // A rate is the last report's: past a minute without a line it is history, not the stream's pace.
+  const pace = ago < RECENT_S ? `${stream.rate}/s` : "idle";
+  detail.textContent = `${lines} · ${pace} · ${when} ago`;
   item.append(link, detail);
   return item;
 }
