@@ -83,6 +83,9 @@ test("a prefix shows every stream under it, also one that appears later", async 
     (await rows(page)).map(([stream]) => stream),
     [`${team}.api`, `${team}.web`],
   );
+  // Streams a prefix brings in take hues by order of appearance: two of them never share one.
+  const hues = await page.$$eval("#log .row.entry .tag", (nodes) => nodes.map((node) => node.className));
+  assert.deepEqual(hues, ["tag h0", "tag h1"]);
   assert.deepEqual(errors, []);
   await close();
 });
