@@ -1,6 +1,7 @@
 // The stream's alert rules in a dialog: a list (last firing, its incident, its delivery; delete) and a form
 // that saves a rule for the current query. Writing needs an admin token (ADMIN_TOKEN): asked for when the
-// server answers 401, kept in this module's memory only, never in storage.
+// server answers 401, kept in this module's memory only, never in storage. A server that allows no webhook host
+// (ALERT_WEBHOOK_HOSTS empty, as on a plain `npm start`) is said so when the dialog opens, before any typing.
 import { formatTime } from "../../lib/time.js";
 import type { AlertRuleSpec, RuleView, WebhookFormat } from "../../lib/types";
 import { ApiError, failure, getJson, request, streamPath } from "../api";
@@ -11,6 +12,12 @@ import { streamUrl } from "./streams";
 let adminToken = "";
 
 const headers = (): Record<string, string> => (adminToken ? { Authorization: `Bearer ${adminToken}` } : {});
+
+/**
+ * A webhook no server lists (port 0 of an `.invalid` host): a rule with it is refused with a 400, and the
+ * refusal says whether any host is allowed at all. Nothing is stored.
+ */
+const PROBE_URL = "http://edge-tail-probe.invalid:0/";
 
 /** A write's failure: a 401 asks for a write token, anything else is said. */
 const needsToken = (caught: unknown) => caught instanceof ApiError && caught.status === 401;
@@ -30,6 +37,7 @@ export function wireAlerts(stream: string, currentQuery: () => string) {
     if (!dialog.open) dialog.showModal();
     focus.focus();
     void refresh();
+    void checkHosts();
   };
   $("alerts-open").hidden = false;
   $("alert-query").hidden = false;
@@ -41,6 +49,29 @@ export function wireAlerts(stream: string, currentQuery: () => string) {
   $("alerts-close").addEventListener("click", () => dialog.close());
   // Escape closes a modal dialog natively; focus goes back to what opened it.
   dialog.addEventListener("close", () => opener?.focus());
+
+  /** Says first thing when no webhook host is allowed; asked once a page (the setting needs a restart). */
+  let hostsChecked = false;
+  async function checkHosts() {
+    if (hostsChecked) return;
+    hostsChecked = true;
+    try {
+      const rule = { query: "level:error", webhook: { url: PROBE_URL } };
+      const init = { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify(rule) };
+      await request(`${base}/webhook-hosts-probe`, init);
+      // Only a server that lists the probe's host itself saves it: taken away again.
+      await request(`${base}/webhook-hosts-probe`, { method: "DELETE" });
+    } catch (caught) {
+      // Anything else (a listed host's refusal, a 401 where an admin token is needed) says nothing about it.
+      if (!(caught instanceof ApiError && caught.status === 400 && /no webhook host is allowed/.test(caught.message))) {
+        return;
+      }
+      const note = $("alert-hosts");
+      note.textContent =
+        "No rule can be saved yet: this server allows no webhook host. Set ALERT_WEBHOOK_HOSTS (wrangler.toml [vars], or .dev.vars locally) to the hosts alerts may call, e.g. hooks.slack.com, and restart the server.";
+      note.hidden = false;
+    }
+  }
 
   async function refresh() {
     const status = $("alert-list-status");

@@ -104,3 +104,21 @@ test("screen readers hear state changes, not every line", async () => {
   assert.deepEqual(errors, []);
   await close();
 });
+
+test("on a server with no webhook host the Alerts dialog says so first; Escape closes it and keeps the search", async () => {
+  const stream = fresh();
+  await run.viewer.post(stream, "ERROR one");
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}&q=one`);
+  await page.waitForSelector("#alerts-open:not([hidden])");
+  await page.click("#alerts-open");
+  // Said as the dialog opens, before any field is filled in, naming the setting to change.
+  await waitFor("the note on webhook hosts", async () => await page.isVisible("#alert-hosts"));
+  assert.match((await page.textContent("#alert-hosts")) ?? "", /allows no webhook host.*ALERT_WEBHOOK_HOSTS/);
+  const rules = await fetch(`${run.viewer.url}/api/streams/${stream}/alerts`).then((response) => response.json());
+  assert.deepEqual(rules, { alerts: [] }, "finding out stored nothing");
+  await page.keyboard.press("Escape");
+  await waitFor("the dialog closed", async () => !(await page.isVisible("#alerts")));
+  assert.equal(await page.inputValue("#q"), "one", "Escape was the dialog's, not the search's");
+  assert.deepEqual(errors, []);
+  await close();
+});
