@@ -4,6 +4,7 @@ import { isStreamName, isStreamPrefix, STREAM_NAME_PATTERN, STREAM_PREFIX_PATTER
 import type { StreamSummary } from "../../lib/types";
 import { accessToken, getJson } from "../api";
 import { $ } from "../dom";
+import { summaryText } from "../stream-summary";
 import { streamTag } from "./rows";
 
 /** The command that sends one line to `stream` on this host. */
@@ -208,9 +209,6 @@ export function showLanding() {
   setInterval(refresh, 5000);
 }
 
-/** A stream whose last line is older than this (seconds) shows as idle, not at its last rate. */
-const RECENT_S = 60;
-
 /** One stream as a link, with its size, rate and last activity. */
 function streamLink(stream: StreamSummary): HTMLElement {
   const item = document.createElement("li");
@@ -218,12 +216,7 @@ function streamLink(stream: StreamSummary): HTMLElement {
   link.href = streamUrl(stream.name);
   link.textContent = stream.name;
   const detail = document.createElement("span");
-  const ago = Math.max(0, Math.round((Date.now() - stream.lastActivity) / 1000));
-  const when = ago < 60 ? `${ago} s` : ago < 3600 ? `${Math.round(ago / 60)} min` : `${Math.round(ago / 3600)} h`;
-  const lines = `${stream.entries.toLocaleString()} line${stream.entries === 1 ? "" : "s"}`;
-  // A rate is the last report's: past a minute without a line it is history, not the stream's pace.
-  const pace = ago < RECENT_S ? `${stream.rate}/s` : "idle";
-  detail.textContent = `${lines} · ${pace} · ${when} ago`;
+  detail.textContent = summaryText(stream, Date.now());
   item.append(link, detail);
   return item;
 }
