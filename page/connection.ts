@@ -45,6 +45,8 @@ export class Connection {
   private wasLive = false;
   private sliceStart = 0;
   private inSlice = false;
+  /** The stream was deleted: the view follows it no more, whatever the filter. */
+  private gone = false;
 
   constructor(private readonly options: ConnectionOptions) {}
 
@@ -60,7 +62,7 @@ export class Connection {
    */
   refilter(filter: ServerFilter) {
     this.filter = filter;
-    this.connect(this.options.merged, true);
+    if (!this.gone) this.connect(this.options.merged, true);
   }
 
   /** `deliberate`: the reader changed the filter, no outage. */
@@ -118,6 +120,7 @@ export class Connection {
       this.options.onState("live", `the stream ${name} was deleted; the others go on`);
       return;
     }
+    this.gone = true;
     controller.abort();
     this.options.onState("deleted", "this stream was deleted; no longer following");
   }

@@ -38,10 +38,10 @@ const places = new Map<string, number>();
 
 /**
  * The hue class of a stream's tag: its place in the view, so the first TAG_HUES streams (those a prefix such as
- * `team-a.*` brings in too) differ; without a view, FNV-1a of its name.
+ * `team-a.*` brings in too) differ; a prefix's own tag, or a tag without a view, FNV-1a of its name.
  */
 export function tagClass(stream: string, streams?: readonly string[]): string {
-  if (streams !== undefined) {
+  if (streams !== undefined && !isStreamPrefix(stream)) {
     if (places.size === 0) for (const name of streams) if (!isStreamPrefix(name)) places.set(name, places.size);
     let place = places.get(stream);
     if (place === undefined) {

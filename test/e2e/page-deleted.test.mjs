@@ -30,6 +30,11 @@ test("a deleted stream's page says it was deleted and stops following", async ()
   await sleep(3000);
   assert.deepEqual(await rowMessages(page), ["INFO before"], "the lines held stay; no new one arrives");
   assert.equal(await page.getAttribute("#state", "data-state"), "deleted");
+  // A new query filters the lines held, and does not follow the stream again.
+  await page.fill("#q", "before");
+  await page.keyboard.press("Enter");
+  await sleep(2000);
+  assert.equal(await page.getAttribute("#state", "data-state"), "deleted");
   assert.deepEqual(errors, []);
   await close();
 });

@@ -24,7 +24,7 @@ test("the log is one tab stop; arrows move a visibly marked row, Enter expands i
   const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`);
   await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: run.viewer.url });
   await waitFor("3 rows", async () => (await page.locator("#log .row").count()) === 3);
-  await page.focus("#alerts-open"); // the header's last control
+  await page.focus("#patterns-open"); // the header's last control
   await page.keyboard.press("Tab");
   assert.equal(await page.evaluate(() => document.activeElement?.id), "log");
   await page.keyboard.press("ArrowDown");
