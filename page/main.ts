@@ -4,7 +4,6 @@
 // view/header.ts (badge, counts, empty state).
 import { levelOf } from "../lib/levels.js";
 import type { Query } from "../lib/query.js";
-import { accessToken } from "./api";
 import { Connection } from "./connection";
 import { $ } from "./dom";
 import { download } from "./download";
@@ -115,7 +114,7 @@ function tail(selection: string[]) {
   // One stream's patterns; a merged view has no Patterns view (ids are per stream).
   const patterns = merged
     ? null
-    : wirePatterns({ stream, accessToken, entries: () => state.entries(), addTerm: (term) => search.addTerm(term) });
+    : wirePatterns({ stream, entries: () => state.entries(), addTerm: (term) => search.addTerm(term) });
 
   const streamHistory = new StreamHistory({
     stream,
@@ -138,7 +137,6 @@ function tail(selection: string[]) {
   const reading: Reading = new Reading({
     selection: stream,
     merged,
-    accessToken,
     state,
     list,
     log,

@@ -2,6 +2,7 @@
 // jump to a moment, a drag to freeze a window (`from=`/`to=` in the URL, ISO 8601), links to a line
 // (`?stream=S&line=ID`, merged `?stream=a,b&line=a:12`) that open paused at it, and "Go live" back to following.
 import type { LogEntry } from "../lib/types";
+import { failure, getJson, streamPath } from "./api";
 import type { Incoming, LogState } from "./state";
 import { setUrl } from "./url";
 import { fetchAround, RowExtras } from "./view/context";
@@ -13,7 +14,6 @@ export interface ReadingOptions {
   /** The stream, or the merged selection as the URL gives it (`a,b,team-a.*`). */
   selection: string;
   merged: boolean;
-  accessToken: string | null;
   state: LogState;
   list: LogList;
   log: HTMLElement;
@@ -49,8 +49,8 @@ export class Reading {
   private request: AbortController | null = null;
 
   constructor(private readonly options: ReadingOptions) {
-    const { selection, merged, accessToken, list, log } = options;
-    this.extras = new RowExtras({ selection, merged, accessToken, list });
+    const { selection, merged, list, log } = options;
+    this.extras = new RowExtras({ selection, merged, list });
     this.strip = new VolumeStrip({
       jump: (bucket) => this.jump(bucket),
       freeze: (from, to) => this.freeze(from, to),
@@ -80,7 +80,7 @@ export class Reading {
     const request = new AbortController();
     this.request = request;
     this.pending = [];
-    const { selection, merged, accessToken, log } = this.options;
+    const { selection, merged, log } = this.options;
     const params = new URLSearchParams(location.search);
     const from = parseUrlTime(params.get("from"));
     const to = parseUrlTime(params.get("to"));
@@ -92,12 +92,13 @@ export class Reading {
     if (from !== null) query.set("from", String(from));
     if (to !== null && (from === null || to > from)) query.set("to", String(to));
     if (merged) query.set("streams", selection);
-    if (accessToken) query.set("access_token", accessToken);
-    const path = merged ? "/api/histogram" : `/api/streams/${encodeURIComponent(selection)}/histogram`;
+    const path = merged ? "/api/histogram" : streamPath(selection, "/histogram");
     try {
-      const response = await fetch(`${path}?${query}`, { signal: request.signal });
-      if (!response.ok) throw new Error(`the server answered ${response.status}`);
-      const answer = (await response.json()) as HistogramAnswer & { lastId?: number; lastIds?: Record<string, number> };
+      const answer = await getJson<HistogramAnswer & { lastId?: number; lastIds?: Record<string, number> }>(
+        path,
+        query,
+        { signal: request.signal },
+      );
       if (this.request !== request) return;
       this.volume = new Volume(answer, buckets, from !== null || to !== null);
       this.counted = {
@@ -113,7 +114,7 @@ export class Reading {
     } catch (error) {
       if (this.request !== request) return;
       this.pending = null;
-      this.strip.note(`Lines over time could not be loaded: ${(error as Error).message}`);
+      this.strip.note(`Lines over time could not be loaded: ${failure(error)}`);
     }
   }
 
@@ -174,13 +175,10 @@ export class Reading {
   }
 
   private async goTo(stream: string, id: number, filtered: boolean) {
-    const { state, list, accessToken, merged } = this.options;
+    const { state, list, merged } = this.options;
     this.options.pause();
     try {
-      const entries = await fetchAround(stream, id, JUMP_LINES, {
-        accessToken,
-        ...(filtered ? this.options.filter() : {}),
-      });
+      const entries = await fetchAround(stream, id, JUMP_LINES, filtered ? this.options.filter() : {});
       const incoming: Incoming[] = entries.map((entry) =>
         merged ? { kind: "entry", entry, stream } : { kind: "entry", entry },
       );

@@ -1,5 +1,5 @@
 // The page's keyboard shortcuts, anywhere but in a field: p pauses or resumes, / goes to the search, End
-// follows again, Escape clears the search (also from within it).
+// follows again, Escape clears the search (also from within it) but not from within a dialog, which it closes.
 import type { SearchBox } from "./view/search";
 
 export interface ShortcutOptions {
@@ -13,6 +13,8 @@ export interface ShortcutOptions {
 export function wireShortcuts({ search, queryApplied, togglePause, resume }: ShortcutOptions) {
   document.addEventListener("keydown", (event) => {
     const target = event.target as HTMLElement;
+    // A dialog's keys are its own: Escape closes it natively and must leave the search alone.
+    if (target.closest("dialog")) return;
     const typing = target instanceof HTMLInputElement || target instanceof HTMLSelectElement;
     if (event.key === "Escape" && (target === search.input || !typing)) {
       if (search.input.value !== "" || queryApplied()) search.set("");

@@ -1,34 +1,23 @@
 // The stream's alert rules in a dialog: a list (last firing, its incident, its delivery; delete) and a form
 // that saves a rule for the current query. Writing needs an admin token (ADMIN_TOKEN): asked for when the
-// server answers 401, kept in this module's memory only, never in storage.
+// server answers 401, kept in this module's memory only, never in storage. A server that allows no webhook host
+// (ALERT_WEBHOOK_HOSTS empty, as on a plain `npm start`) is said so when the dialog opens, before any typing.
 import { formatTime } from "../../lib/time.js";
+import type { AlertRuleSpec, RuleView, WebhookFormat } from "../../lib/types";
 import { ApiError, failure, getJson, request, streamPath } from "../api";
 import { $ } from "../dom";
 import { streamUrl } from "./streams";
-
-interface Delivery {
-  at: number;
-  ok: boolean;
-  status?: number;
-  error?: string;
-  attempts: number;
-  final: boolean;
-}
-
-interface Rule {
-  name: string;
-  query: string;
-  webhook?: { url?: string; format?: string };
-  lastFiredAt: number | null;
-  lastIncident: string | null;
-  lastDelivery: Delivery | null;
-  skipped: number;
-}
 
 /** An admin token the reader typed into the form; lost with the page. */
 let adminToken = "";
 
 const headers = (): Record<string, string> => (adminToken ? { Authorization: `Bearer ${adminToken}` } : {});
+
+/**
+ * A webhook no server lists (port 0 of an `.invalid` host): a rule with it is refused with a 400, and the
+ * refusal says whether any host is allowed at all. Nothing is stored.
+ */
+const PROBE_URL = "http://edge-tail-probe.invalid:0/";
 
 /** A write's failure: a 401 asks for a write token, anything else is said. */
 const needsToken = (caught: unknown) => caught instanceof ApiError && caught.status === 401;
@@ -48,6 +37,7 @@ export function wireAlerts(stream: string, currentQuery: () => string) {
     if (!dialog.open) dialog.showModal();
     focus.focus();
     void refresh();
+    void checkHosts();
   };
   $("alerts-open").hidden = false;
   $("alert-query").hidden = false;
@@ -60,10 +50,33 @@ export function wireAlerts(stream: string, currentQuery: () => string) {
   // Escape closes a modal dialog natively; focus goes back to what opened it.
   dialog.addEventListener("close", () => opener?.focus());
 
+  /** Says first thing when no webhook host is allowed; asked once a page (the setting needs a restart). */
+  let hostsChecked = false;
+  async function checkHosts() {
+    if (hostsChecked) return;
+    hostsChecked = true;
+    try {
+      const rule = { query: "level:error", webhook: { url: PROBE_URL } };
+      const init = { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify(rule) };
+      await request(`${base}/webhook-hosts-probe`, init);
+      // Only a server that lists the probe's host itself saves it: taken away again.
+      await request(`${base}/webhook-hosts-probe`, { method: "DELETE" });
+    } catch (caught) {
+      // Anything else (a listed host's refusal, a 401 where an admin token is needed) says nothing about it.
+      if (!(caught instanceof ApiError && caught.status === 400 && /no webhook host is allowed/.test(caught.message))) {
+        return;
+      }
+      const note = $("alert-hosts");
+      note.textContent =
+        "No rule can be saved yet: this server allows no webhook host. Set ALERT_WEBHOOK_HOSTS (wrangler.toml [vars], or .dev.vars locally) to the hosts alerts may call, e.g. hooks.slack.com, and restart the server.";
+      note.hidden = false;
+    }
+  }
+
   async function refresh() {
     const status = $("alert-list-status");
     try {
-      const { alerts } = await getJson<{ alerts: Rule[] }>(base);
+      const { alerts } = await getJson<{ alerts: RuleView[] }>(base);
       $("alert-list").replaceChildren(...alerts.map(ruleItem));
       status.textContent = alerts.length === 0 ? "No rule on this stream yet." : "";
     } catch (caught) {
@@ -72,7 +85,7 @@ export function wireAlerts(stream: string, currentQuery: () => string) {
     }
   }
 
-  function ruleItem(rule: Rule): HTMLElement {
+  function ruleItem(rule: RuleView): HTMLElement {
     const item = document.createElement("li");
     item.dataset.name = rule.name;
     const title = document.createElement("strong");
@@ -131,13 +144,17 @@ export function wireAlerts(stream: string, currentQuery: () => string) {
     const number = (name: string) => (field(name).value === "" ? undefined : Number(field(name).value));
     const count = number("count");
     const seconds = number("seconds");
-    const rule = {
+    // What the form sets; the server fills in the rest with its defaults.
+    const rule: Partial<AlertRuleSpec> = {
       query: field("query").value,
       ...(count !== undefined || seconds !== undefined ? { when: { count: count ?? 1, seconds: seconds ?? 0 } } : {}),
       ...(number("cooldown") !== undefined ? { cooldownSeconds: number("cooldown") } : {}),
       ...(number("before") !== undefined ? { before: number("before") } : {}),
       ...(number("after") !== undefined ? { after: number("after") } : {}),
-      webhook: { url: field("url").value, format: (form.elements.namedItem("format") as HTMLSelectElement).value },
+      webhook: {
+        url: field("url").value,
+        format: (form.elements.namedItem("format") as HTMLSelectElement).value as WebhookFormat,
+      },
     };
     const name = field("name").value.trim();
     try {
@@ -159,7 +176,7 @@ export function wireAlerts(stream: string, currentQuery: () => string) {
   });
 }
 
-function deliveryText(delivery: Delivery | null): string {
+function deliveryText(delivery: RuleView["lastDelivery"]): string {
   if (delivery === null) return "Not delivered yet.";
   const tries = `${delivery.attempts} attempt${delivery.attempts === 1 ? "" : "s"}`;
   if (delivery.ok) return `Delivered (${delivery.status ?? "ok"}, ${tries}).`;

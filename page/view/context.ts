@@ -4,6 +4,7 @@
 import { stripAnsi } from "../../lib/ansi.js";
 import { lineText } from "../../lib/format.js";
 import type { LogEntry } from "../../lib/types";
+import { failure, getJson, streamPath } from "../api";
 import type { EntryItem, Item } from "../state";
 import { copyText, flash } from "./clipboard";
 import type { LogList } from "./list";
@@ -17,7 +18,6 @@ export interface RowExtrasOptions {
   /** The page's stream or merged selection, as the URL's `stream` gives it. */
   selection: string;
   merged: boolean;
-  accessToken: string | null;
   list: LogList;
 }
 
@@ -26,18 +26,12 @@ export async function fetchAround(
   stream: string,
   id: number,
   span: number,
-  options: { accessToken: string | null; q?: string; level?: string },
+  filter: { q?: string; level?: string } = {},
 ): Promise<LogEntry[]> {
   const query = new URLSearchParams({ around: String(id), before: String(span), after: String(span) });
-  if (options.q) query.set("q", options.q);
-  if (options.level) query.set("level", options.level);
-  if (options.accessToken) query.set("access_token", options.accessToken);
-  const response = await fetch(`/api/streams/${encodeURIComponent(stream)}/entries?${query}`);
-  if (!response.ok) {
-    const body = (await response.json().catch(() => ({}))) as { error?: string };
-    throw new Error(body.error ?? `the server answered ${response.status}`);
-  }
-  return ((await response.json()) as { entries: LogEntry[] }).entries;
+  if (filter.q) query.set("q", filter.q);
+  if (filter.level) query.set("level", filter.level);
+  return (await getJson<{ entries: LogEntry[] }>(streamPath(stream, "/entries"), query)).entries;
 }
 
 export class RowExtras {
@@ -109,9 +103,9 @@ export class RowExtras {
     this.contexts.set(item.seq, { state: "loading" });
     this.changed(item);
     const stream = this.options.merged ? (item.stream ?? "") : this.options.selection;
-    fetchAround(stream, item.entry.id, CONTEXT_LINES, { accessToken: this.options.accessToken }).then(
+    fetchAround(stream, item.entry.id, CONTEXT_LINES).then(
       (entries) => this.settle(item, { state: "ready", entries }),
-      (error: unknown) => this.settle(item, { state: "failed", error: String((error as Error).message ?? error) }),
+      (error: unknown) => this.settle(item, { state: "failed", error: failure(error) }),
     );
   }
 

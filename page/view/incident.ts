@@ -1,23 +1,13 @@
 // `/?stream=NAME&incident=ID`: what an alert captured, the lines before and after the matching one, built by
 // the log's own row renderer; the match is marked, focused and announced.
 import { formatTime } from "../../lib/time.js";
-import type { LogEntry } from "../../lib/types";
+import type { Incident, LogEntry } from "../../lib/types";
 import { ApiError, failure, getJson, streamPath } from "../api";
 import { $ } from "../dom";
 import type { EntryItem } from "../state";
 import { checkClamps } from "./clamp";
 import { buildRow } from "./rows";
 import { streamUrl } from "./streams";
-
-interface Incident {
-  id: string;
-  alert: string;
-  firedAt: number;
-  entry: LogEntry;
-  before: LogEntry[];
-  after: LogEntry[];
-  state: string;
-}
 
 export async function showIncident(stream: string, id: string) {
   const section = $("incident");

@@ -3,6 +3,7 @@
 // the page receives (at most once a second, and at most 5 % of the main thread). Patterns the page has not seen named trigger one fetch of GET …/patterns.
 // Clicking a template filters the log to it (pattern:ID); Alt- or Shift-click, or its Hide button, hides it.
 import type { LogEntry } from "../../lib/types";
+import { ApiError, getJson, streamPath } from "../api";
 import { type PatternInfo, PatternModel, type PatternRow } from "../patterns";
 
 /** Redraws of the open view at most this often while lines arrive. */
@@ -14,7 +15,6 @@ const MAX_ROWS = 100;
 
 export interface PatternsOptions {
   stream: string;
-  accessToken: string | null;
   /** The lines the page holds, oldest first. */
   entries: () => LogEntry[];
   /** Adds a term to the search box's query and applies it. */
@@ -89,16 +89,10 @@ export function wirePatterns(options: PatternsOptions): { changed: () => void } 
     if (fetching) return;
     fetching = true;
     try {
-      const query = options.accessToken ? `?access_token=${encodeURIComponent(options.accessToken)}` : "";
-      const response = await fetch(`/api/streams/${encodeURIComponent(options.stream)}/patterns${query}`);
-      if (!response.ok) {
-        status.textContent = `Templates could not be read: the server answered ${response.status}`;
-        model.learn([], ids);
-        return;
-      }
-      const { patterns } = (await response.json()) as { patterns: PatternInfo[] };
+      const { patterns } = await getJson<{ patterns: PatternInfo[] }>(streamPath(options.stream, "/patterns"));
       model.learn(patterns, ids);
-    } catch {
+    } catch (error) {
+      if (error instanceof ApiError) status.textContent = `Templates could not be read: ${error.message}`;
       model.learn([], ids);
     } finally {
       fetching = false;

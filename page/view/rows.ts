@@ -4,6 +4,7 @@
 // quiet line; the rest (a stack trace, every field as a tree) is in the row's expansion (detail.ts).
 import { stripAnsi } from "../../lib/ansi.js";
 import { levelOf } from "../../lib/levels.js";
+import { isStreamPrefix } from "../../lib/names.js";
 import { formatTime } from "../../lib/time.js";
 import { element } from "../dom";
 import type { EntryItem, Item, OutageItem } from "../state";
@@ -32,10 +33,23 @@ export interface RowOptions {
 /** Stream tags take one of this many hues (styles.css: `.tag.h0`…). */
 const TAG_HUES = 8;
 
-/** The hue class of a stream's tag: its place among the view's streams, else FNV-1a of its name. */
+/** Each stream's place in the page's view: the selection's names first, then streams as they appear. */
+const places = new Map<string, number>();
+
+/**
+ * The hue class of a stream's tag: its place in the view, so the first TAG_HUES streams (those a prefix such as
+ * `team-a.*` brings in too) differ; a prefix's own tag, or a tag without a view, FNV-1a of its name.
+ */
 export function tagClass(stream: string, streams?: readonly string[]): string {
-  const at = streams?.indexOf(stream) ?? -1;
-  if (at >= 0 && streams && streams.length <= TAG_HUES) return `h${at}`;
+  if (streams !== undefined && !isStreamPrefix(stream)) {
+    if (places.size === 0) for (const name of streams) if (!isStreamPrefix(name)) places.set(name, places.size);
+    let place = places.get(stream);
+    if (place === undefined) {
+      place = places.size;
+      places.set(stream, place);
+    }
+    return `h${place % TAG_HUES}`;
+  }
   let hash = 0x811c9dc5;
   for (let i = 0; i < stream.length; i++) hash = Math.imul(hash ^ stream.charCodeAt(i), 0x01000193);
   return `h${(hash >>> 0) % TAG_HUES}`;

@@ -1,9 +1,10 @@
 // The stream list: the landing page's links (paged by name, filtered by prefix), the header's switcher
 // (type-ahead over the same list) and the commands that send a first line.
-import { isStreamName, STREAM_NAME_PATTERN } from "../../lib/names.js";
+import { isStreamName, isStreamPrefix, STREAM_NAME_PATTERN, STREAM_PREFIX_PATTERN } from "../../lib/names.js";
 import type { StreamSummary } from "../../lib/types";
-import { getJson } from "../api";
+import { accessToken, getJson } from "../api";
 import { $ } from "../dom";
+import { summaryText } from "../stream-summary";
 import { streamTag } from "./rows";
 
 /** The command that sends one line to `stream` on this host. */
@@ -15,8 +16,7 @@ export function curlCommand(stream: string): string {
 export function streamUrl(name: string): string {
   const url = new URL("/", location.origin);
   url.searchParams.set("stream", name);
-  const token = new URLSearchParams(location.search).get("access_token");
-  if (token) url.searchParams.set("access_token", token);
+  if (accessToken) url.searchParams.set("access_token", accessToken);
   return `${url.pathname}${url.search}`;
 }
 
@@ -51,9 +51,6 @@ export async function fetchStreams(prefix = "", cursor = "", limit = 100): Promi
   }
 }
 
-/** A `team-a.*` prefix in a selection: name characters then `*` (a lone `*` is every stream). */
-const isPrefix = (part: string) => /^[A-Za-z0-9._-]{0,63}\*$/.test(part);
-
 /**
  * The streams `?stream=` names: one name, or several names and `team-a.*` prefixes, comma-separated (a merged
  * view); null when any part is neither.
@@ -63,12 +60,12 @@ export function parseSelection(value: string): string[] | null {
     .split(",")
     .map((part) => part.trim())
     .filter((part) => part !== "");
-  if (parts.length === 0 || !parts.every((part) => isStreamName(part) || isPrefix(part))) return null;
+  if (parts.length === 0 || !parts.every((part) => isStreamName(part) || isStreamPrefix(part))) return null;
   return [...new Set(parts)];
 }
 
 /** Whether a selection shows several streams (a prefix may stand for any number). */
-export const isMerged = (selection: string[]) => selection.length > 1 || selection.some(isPrefix);
+export const isMerged = (selection: string[]) => selection.length > 1 || selection.some(isStreamPrefix);
 
 /** Fills the datalist both the picker and the switcher type ahead over. */
 function fillDatalist(streams: StreamSummary[]) {
@@ -79,7 +76,8 @@ function fillDatalist(streams: StreamSummary[]) {
 
 /** A form whose field names a stream, or several (`a,b`, `team-a.*`): it opens their page. */
 function wireForm(form: HTMLFormElement, input: HTMLInputElement) {
-  input.pattern = `\\s*(${STREAM_NAME_PATTERN}|[A-Za-z0-9._\\-]*\\*)(\\s*,\\s*(${STREAM_NAME_PATTERN}|[A-Za-z0-9._\\-]*\\*))*\\s*`;
+  const part = `(${STREAM_NAME_PATTERN}|${STREAM_PREFIX_PATTERN})`;
+  input.pattern = `\\s*${part}(\\s*,\\s*${part})*\\s*`;
   input.title = "A stream name (1–64 characters of A-Z a-z 0-9 . _ -), or several: a,b or team-a.*";
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -218,9 +216,7 @@ function streamLink(stream: StreamSummary): HTMLElement {
   link.href = streamUrl(stream.name);
   link.textContent = stream.name;
   const detail = document.createElement("span");
-  const ago = Math.max(0, Math.round((Date.now() - stream.lastActivity) / 1000));
-  const when = ago < 60 ? `${ago} s` : ago < 3600 ? `${Math.round(ago / 60)} min` : `${Math.round(ago / 3600)} h`;
-  detail.textContent = `${stream.entries.toLocaleString()} lines · ${stream.rate}/s · ${when} ago`;
+  detail.textContent = summaryText(stream, Date.now());
   item.append(link, detail);
   return item;
 }

@@ -72,6 +72,9 @@ test("a rule saved from the page fires, shows its last firing, and opens its inc
   await page.keyboard.press("Escape");
   await waitFor("the dialog closed", async () => !(await page.isVisible("#alerts")));
   assert.equal(await page.evaluate(() => document.activeElement?.id), "alert-query");
+  // …and leaves the search alone: Escape was the dialog's.
+  assert.equal(await page.inputValue("#q"), "level:error payment");
+  assert.match(page.url(), /[?&]q=/);
 
   await viewer.post(stream, "INFO one\nINFO two\nERROR payment declined for o_552\nINFO three");
   await waitFor("the webhook called", async () => received.some((body) => body.stream === stream), 20_000);

@@ -24,7 +24,7 @@ test("the log is one tab stop; arrows move a visibly marked row, Enter expands i
   const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`);
   await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: run.viewer.url });
   await waitFor("3 rows", async () => (await page.locator("#log .row").count()) === 3);
-  await page.focus("#alerts-open"); // the header's last control
+  await page.focus("#patterns-open"); // the header's last control
   await page.keyboard.press("Tab");
   assert.equal(await page.evaluate(() => document.activeElement?.id), "log");
   await page.keyboard.press("ArrowDown");
@@ -101,6 +101,24 @@ test("screen readers hear state changes, not every line", async () => {
   assert.equal(await page.getAttribute("#state", "role"), "status", "the badge announces live, paused, reconnecting");
   await page.keyboard.press("p");
   assert.equal(await page.textContent("#state"), "paused");
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test("on a server with no webhook host the Alerts dialog says so first; Escape closes it and keeps the search", async () => {
+  const stream = fresh();
+  await run.viewer.post(stream, "ERROR one");
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}&q=one`);
+  await page.waitForSelector("#alerts-open:not([hidden])");
+  await page.click("#alerts-open");
+  // Said as the dialog opens, before any field is filled in, naming the setting to change.
+  await waitFor("the note on webhook hosts", async () => await page.isVisible("#alert-hosts"));
+  assert.match((await page.textContent("#alert-hosts")) ?? "", /allows no webhook host.*ALERT_WEBHOOK_HOSTS/);
+  const rules = await fetch(`${run.viewer.url}/api/streams/${stream}/alerts`).then((response) => response.json());
+  assert.deepEqual(rules, { alerts: [] }, "finding out stored nothing");
+  await page.keyboard.press("Escape");
+  await waitFor("the dialog closed", async () => !(await page.isVisible("#alerts")));
+  assert.equal(await page.inputValue("#q"), "one", "Escape was the dialog's, not the search's");
   assert.deepEqual(errors, []);
   await close();
 });
