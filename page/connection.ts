@@ -2,7 +2,6 @@
 // resumes from the last id after a drop, asks for a read token when the server wants one, reports outages
 // with their times, yields the main thread while it hands a large backlog to the page, and stops following a
 // stream the server says was deleted (`event: deleted`).
-import { DELETED_EVENT } from "../lib/events.js";
 import { SseClient, SseRefusedError } from "../lib/sse-client.js";
 import type { Gap, LogEntry } from "../lib/types";
 import { apiUrl, streamPath } from "./api";
@@ -24,9 +23,6 @@ export interface ConnectionOptions {
   onState: (state: ConnectionState, reason?: string) => void;
   onNeedToken: () => void;
 }
-
-/** How a `deleted` event starts in the response's text: every event before it ended with a blank line. */
-const DELETED_MARK = `\nevent: ${DELETED_EVENT}\n`;
 
 /** What the server filters by: the query text (already valid) and the minimum level. */
 export interface ServerFilter {
@@ -81,8 +77,7 @@ export class Connection {
     const path = this.options.merged ? "/api/events" : streamPath(stream, "/events");
     const client = new SseClient(apiUrl(path, params), {
       signal: controller.signal,
-      // lib/sse-client.js hands on only logs and gaps: the page reads `deleted` from the text as it passes.
-      fetch: async (url, init) => watchDeleted(await fetch(url, init), (name) => this.deleted(controller, name)),
+      onDeleted: (name) => this.deleted(controller, name),
       ...(resume && from !== "" && from !== "0" ? { lastEventId: from } : {}),
       onLog: (entry) => {
         if (typeof entry.id === "number") this.options.onEntry(entry, streamOf(entry));
@@ -149,43 +144,4 @@ export class Connection {
 function streamOf(data: object): string | undefined {
   const stream = (data as { stream?: unknown }).stream;
   return typeof stream === "string" ? stream : undefined;
-}
-
-/**
- * `response` with its body passed on unchanged, calling `onDeleted` with the stream each `deleted` event names.
- * Only a short tail is kept between chunks (and an event whose data has not yet arrived): a log's data is one
- * line of JSON, so no text of a log can start a line `event: deleted`.
- */
-function watchDeleted(response: Response, onDeleted: (stream: string) => void): Response {
-  if (response.body === null) return response;
-  const decoder = new TextDecoder();
-  let carry = "";
-  const watch = new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      controller.enqueue(chunk);
-      let text = carry + decoder.decode(chunk, { stream: true });
-      for (;;) {
-        const at = text.indexOf(DELETED_MARK);
-        const end = at < 0 ? -1 : text.indexOf("\n", at + DELETED_MARK.length);
-        if (at < 0 || end < 0) {
-          carry = at < 0 ? text.slice(-DELETED_MARK.length) : text.slice(at);
-          return;
-        }
-        const line = text.slice(at + DELETED_MARK.length, end);
-        const data = line.startsWith("data:") ? parseStream(line.slice(5)) : undefined;
-        if (data !== undefined) onDeleted(data);
-        text = text.slice(end);
-      }
-    },
-  });
-  return new Response(response.body.pipeThrough(watch), { status: response.status, headers: response.headers });
-}
-
-/** The `stream` of a `deleted` event's data, or undefined when it names none. */
-function parseStream(json: string): string | undefined {
-  try {
-    return streamOf(JSON.parse(json) as object);
-  } catch {
-    return undefined;
-  }
 }

@@ -204,7 +204,7 @@ export class Reading {
     }
   }
 
-  /** The rows' Link and Context buttons, and x on the marked row, before the log's own handlers. */
+  /** An open context's close button, and x on the marked row, before the log's own handlers. */
   private listen() {
     const { log, list } = this.options;
     const itemOf = (row: HTMLElement) => list.itemAt(list.indexOf(Number(row.dataset.seq)));

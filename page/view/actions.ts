@@ -32,7 +32,7 @@ export function actionButtons(): HTMLElement {
   copy.setAttribute("aria-label", "Copy this line");
   actions.append(copy);
   for (const action of registered) {
-    const button = element("button", "action", action.label);
+    const button = element("button", `action row-${action.name}`, action.label);
     button.type = "button";
     button.tabIndex = -1;
     button.dataset.action = action.name;

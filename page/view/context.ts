@@ -6,6 +6,7 @@ import { lineText } from "../../lib/format.js";
 import type { LogEntry } from "../../lib/types";
 import { failure, getJson, streamPath } from "../api";
 import type { EntryItem, Item } from "../state";
+import { addRowAction } from "./actions";
 import { copyText, flash } from "./clipboard";
 import type { LogList } from "./list";
 
@@ -38,29 +39,27 @@ export class RowExtras {
   private readonly contexts = new Map<number, Context>();
   /** The seq of the line a link or a jump opened, marked aria-current. */
   current: number | null = null;
-  private readonly actions: HTMLElement;
 
   constructor(private readonly options: RowExtrasOptions) {
-    this.actions = document.createElement("span");
-    this.actions.className = "row-actions";
-    for (const [name, label, title] of [
-      ["link", "Link", "Copy a link to this line"],
-      ["context", "Context", `Show the ${CONTEXT_LINES} lines before and after this one in the whole stream (x)`],
-    ] as const) {
-      const button = document.createElement("button");
-      button.type = "button";
-      button.tabIndex = -1;
-      button.className = `row-${name}`;
-      button.textContent = label;
-      button.title = title;
-      this.actions.append(button);
-    }
+    // In the row's one action list, beside Copy (actions.ts), so no control ever lies over another.
+    addRowAction({
+      name: "link",
+      label: "Link",
+      title: "Copy a link to this line",
+      run: (item, button) =>
+        void copyText(this.linkTo(item)).then((ok) => flash(button, ok ? "Copied" : "Copy failed")),
+    });
+    addRowAction({
+      name: "context",
+      label: "Context",
+      title: `Show the ${CONTEXT_LINES} lines before and after this one in the whole stream (x)`,
+      run: (item) => this.toggle(item),
+    });
   }
 
-  /** Adds the buttons, the mark and an open context to a freshly built row. */
+  /** Adds the mark and an open context to a freshly built row. */
   decorate(row: HTMLElement, item: Item): HTMLElement {
     if (item.kind !== "entry" || !row.classList.contains("entry")) return row;
-    row.append(this.actions.cloneNode(true));
     if (item.seq === this.current) {
       row.setAttribute("aria-current", "true");
       row.classList.add("current");
@@ -70,15 +69,10 @@ export class RowExtras {
     return row;
   }
 
-  /** Handles a click on a row's Link or Context button; true when it was one. */
+  /** Handles a click on an open context's close button; true when it was one. */
   click(target: HTMLElement, item: Item): boolean {
     if (item.kind !== "entry") return false;
-    const link = target.closest<HTMLElement>(".row-link");
-    if (link) {
-      void copyText(this.linkTo(item)).then((ok) => flash(link, ok ? "Copied" : "Copy failed"));
-      return true;
-    }
-    if (target.closest(".row-context") || target.closest(".context-close")) {
+    if (target.closest(".context-close")) {
       this.toggle(item);
       return true;
     }
