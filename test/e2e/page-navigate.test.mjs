@@ -147,7 +147,11 @@ test("scrolling up past the first line held loads the older lines, and the view 
   const first = page.locator("#log .row .message", { hasText: /^INFO old line 250$/ });
   const box = await first.boundingBox();
   const log = await page.locator("#log").boundingBox();
-  assert.ok(box && log && box.y >= log.y - 1 && box.y < log.y + log.height, "the line that was first is still in view");
+  // In view: at least half of it (the jumps this guards against are tens of pixels and more).
+  assert.ok(
+    box && log && box.y + box.height / 2 >= log.y && box.y < log.y + log.height,
+    `the line that was first is still in view (its top at ${box?.y}, the log's at ${log?.y})`,
+  );
   assert.deepEqual(errors, []);
   await close();
 });
