@@ -3,6 +3,8 @@
 import { stripAnsi } from "./ansi.js";
 import { leadingTime } from "./time.js";
 
+const PRI = /^<\d{1,3}>(?:1 )?/;
+
 /** Lines an entry may gather before the next line starts a new one. */
 export const MAX_GROUP_LINES = 500;
 
@@ -88,8 +90,10 @@ export class LineGrouper {
       if (this.open) this.blanks++;
       return false;
     }
-    // Colour codes may wrap the timestamp (tracing, pino-pretty).
-    this.stamp = leadingTime(stripAnsi(line), this.now);
+    // Colour codes may wrap the timestamp (tracing, pino-pretty); a syslog `<PRI>` (RFC 5424: `<PRI>1 `) leads it.
+    const plain = stripAnsi(line);
+    const pri = plain.charCodeAt(0) === 60 ? PRI.exec(plain) : null;
+    this.stamp = leadingTime(pri ? plain.slice(pri[0].length) : plain, this.now);
     const stamped = this.stamp !== null;
     if (stamped) this.stamped = true;
     const joins = this.open && !stamped && this.joins(line);

@@ -96,6 +96,16 @@ describe("rules", () => {
     expect(group("ERROR a\n\tat x\n2026-11-25T10:00:00Z b\n\tat y")).toHaveLength(2);
   });
 
+  it("a syslog line's timestamp behind its <PRI> counts as one (RFC 3164 and 5424)", () => {
+    const body =
+      "2026-12-06 10:00:03 INFO a\n<11>Dec  6 10:00:04 host app[7]: disk gone\nmore\n<165>1 2026-12-06T10:00:05Z h a - - - c";
+    expect(group(body)).toEqual([
+      "2026-12-06 10:00:03 INFO a",
+      "<11>Dec  6 10:00:04 host app[7]: disk gone\nmore",
+      "<165>1 2026-12-06T10:00:05Z h a - - - c",
+    ]);
+  });
+
   it("a coloured timestamp counts as one", () => {
     expect(group("\u001b[2m2026-11-25T10:00:00Z\u001b[0m a\nb\n\u001b[2m2026-11-25T10:00:01Z\u001b[0m c")).toEqual([
       "\u001b[2m2026-11-25T10:00:00Z\u001b[0m a\nb",
