@@ -111,10 +111,13 @@ function tail(selection: string[]) {
     applyFilter(query);
   });
   if (!merged) wireAlerts(stream, () => search.input.value.trim());
-  // One stream's patterns; a merged view has no Patterns view (ids are per stream).
-  const patterns = merged
-    ? null
-    : wirePatterns({ stream, entries: () => state.entries(), addTerm: (term) => search.addTerm(term) });
+  // A merged view's patterns are its streams' (ids are per stream: a row names its stream).
+  const patterns = wirePatterns({
+    stream,
+    merged: merged ? selection : null,
+    entries: () => state.entryItems(),
+    addTerm: (term) => search.addTerm(term),
+  });
 
   const streamHistory = new StreamHistory({
     stream,
@@ -163,7 +166,7 @@ function tail(selection: string[]) {
     if (list.following) list.render();
     if (change.appended > 0) columns.size();
     header.showCounts();
-    patterns?.changed();
+    patterns.changed();
   }
 
   function pause(reason: PauseReason) {

@@ -1,17 +1,29 @@
 // The Patterns view's state: the templates the server named (GET …/patterns) and, counted from the lines
-// the page holds, each pattern's lines, share, highest level and rate over time. Pure: the view draws it.
+// the page holds, each pattern's lines, share, highest level and rate over time. Pure: the view draws it. In a
+// merged view ids are per stream, so a pattern is its stream and its id.
 import { LEVELS, type Level } from "../lib/levels.js";
+import { fieldTerm } from "../lib/query.js";
 import type { LogEntry } from "../lib/types";
 
-/** What the server says of a pattern: its template and when the stream first had it. */
+/** What the server says of a pattern: its template and when the stream first had it (`stream`: a merged view's). */
 export interface PatternInfo {
+  stream?: string;
   id: string;
   template: string;
   firstSeen: number;
 }
 
+/** A held line, with its stream in a merged view. */
+export interface HeldLine {
+  entry: LogEntry;
+  stream?: string;
+}
+
 /** One row of the view. */
 export interface PatternRow {
+  /** The id, led by the stream in a merged view: unique among the rows. */
+  key: string;
+  stream: string | undefined;
   id: string;
   /** Undefined until the server has named the pattern. */
   template: string | undefined;
@@ -32,36 +44,40 @@ export const SPARK_SLICES = 24;
 
 export class PatternModel {
   readonly #known = new Map<string, PatternInfo>();
-  /** Ids still unnamed after the last answer (they left the server's ring): not asked for again. */
+  /** Keys still unnamed after the last answer (they left the server's ring): not asked for again. */
   readonly #unnamed = new Set<string>();
 
   constructor(readonly openedAt: number) {}
 
-  /** Takes a `GET …/patterns` answer; `asked` are the ids it was fetched for. */
+  /** Takes a `GET …/patterns` answer; `asked` are the keys it was fetched for. */
   learn(patterns: readonly PatternInfo[], asked: Iterable<string> = []): void {
-    for (const { id, template, firstSeen } of patterns) this.#known.set(id, { id, template, firstSeen });
-    for (const id of asked) if (!this.#known.has(id)) this.#unnamed.add(id);
+    for (const { stream, id, template, firstSeen } of patterns) {
+      this.#known.set(patternKey(id, stream), { id, template, firstSeen });
+    }
+    for (const key of asked) if (!this.#known.has(key)) this.#unnamed.add(key);
   }
 
   /**
    * The rows for the held entries, most lines first (lines without a pattern are left out of the rows), and
-   * `unknown`: the ids the server has not named yet and was not asked about.
+   * `unknown`: the keys the server has not named yet and was not asked about.
    */
-  rows(entries: readonly LogEntry[], now: number): { rows: PatternRow[]; lines: number; unknown: string[] } {
+  rows(held: readonly HeldLine[], now: number): { rows: PatternRow[]; lines: number; unknown: string[] } {
     let from = Number.POSITIVE_INFINITY;
     let to = Number.NEGATIVE_INFINITY;
-    for (const { time } of entries) {
-      if (time < from) from = time;
-      if (time > to) to = time;
+    for (const { entry } of held) {
+      if (entry.time < from) from = entry.time;
+      if (entry.time > to) to = entry.time;
     }
     const span = Math.max(1, to - from);
-    const byId = new Map<string, { count: number; rank: number; spark: number[] }>();
-    for (const entry of entries) {
+    type Tally = { id: string; stream: string | undefined; count: number; rank: number; spark: number[] };
+    const byKey = new Map<string, Tally>();
+    for (const { entry, stream } of held) {
       if (entry.pattern === undefined) continue;
-      let tally = byId.get(entry.pattern);
+      const key = patternKey(entry.pattern, stream);
+      let tally = byKey.get(key);
       if (tally === undefined) {
-        tally = { count: 0, rank: -1, spark: new Array<number>(SPARK_SLICES).fill(0) };
-        byId.set(entry.pattern, tally);
+        tally = { id: entry.pattern, stream, count: 0, rank: -1, spark: new Array<number>(SPARK_SLICES).fill(0) };
+        byKey.set(key, tally);
       }
       tally.count++;
       const rank = entry.level === null ? -1 : LEVELS.indexOf(entry.level);
@@ -71,20 +87,35 @@ export class PatternModel {
     }
     const rows: PatternRow[] = [];
     const unknown: string[] = [];
-    for (const [id, { count, rank, spark }] of byId) {
-      const info = this.#known.get(id);
-      if (info === undefined && !this.#unnamed.has(id)) unknown.push(id);
+    for (const [key, { id, stream, count, rank, spark }] of byKey) {
+      const info = this.#known.get(key);
+      if (info === undefined && !this.#unnamed.has(key)) unknown.push(key);
       rows.push({
+        key,
+        stream,
         id,
         template: info?.template,
         count,
-        share: count / entries.length,
+        share: count / held.length,
         level: LEVELS[rank] ?? null,
         spark,
         isNew: info !== undefined && (info.firstSeen >= this.openedAt || info.firstSeen >= now - NEW_MS),
       });
     }
-    rows.sort((a, b) => b.count - a.count || (a.id < b.id ? -1 : 1));
-    return { rows, lines: entries.length, unknown };
+    rows.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1));
+    return { rows, lines: held.length, unknown };
   }
+}
+
+/** A pattern's key: its id, led by its stream in a merged view (a newline: in no stream name nor id). */
+export const patternKey = (id: string, stream?: string) => (stream === undefined ? id : `${stream}\n${id}`);
+
+/**
+ * The query term that shows (or, `exclude`, hides) a row's lines. Ids are per stream, so in a merged view the
+ * term names the stream too: `stream:NAME pattern:ID`, hidden as `-(stream:NAME pattern:ID)`.
+ */
+export function patternTerm(row: Pick<PatternRow, "id" | "stream">, exclude: boolean): string {
+  if (row.stream === undefined) return fieldTerm("pattern", row.id, exclude);
+  const both = `${fieldTerm("stream", row.stream)} ${fieldTerm("pattern", row.id)}`;
+  return exclude ? `-(${both})` : both;
 }

@@ -139,9 +139,12 @@ export class LogState {
 
   /** Every held entry, oldest first (for Download). */
   entries(): LogEntry[] {
-    const out: LogEntry[] = [];
-    for (const item of this.held) if (item.kind === "entry") out.push(item.entry);
-    return out;
+    return this.entryItems().map((item) => item.entry);
+  }
+
+  /** Every held entry with its stream (in a merged view), oldest first. */
+  entryItems(): EntryItem[] {
+    return this.held.filter((item): item is EntryItem => item.kind === "entry");
   }
 
   /** Adds a batch in arrival order: duplicates dropped, entries placed by id, the oldest evicted past capacity. */

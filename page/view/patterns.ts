@@ -1,10 +1,12 @@
-// The Patterns view of the open stream: a dialog listing the templates of the lines the page holds (the
-// newest 20,000), with count, share, level colour, a sparkline and a "new" mark, redrawn live from the events
-// the page receives (at most once a second, and at most 5 % of the main thread). Patterns the page has not seen named trigger one fetch of GET …/patterns.
-// Clicking a template filters the log to it (pattern:ID); Alt- or Shift-click, or its Hide button, hides it.
-import type { LogEntry } from "../../lib/types";
+// The Patterns view of the open stream or merged view: a dialog listing the templates of the lines the page
+// holds (the newest 20,000), with count, share, level colour, a sparkline and a "new" mark (and, merged, the
+// stream's tag), redrawn live from the events the page receives (at most once a second, and at most 5 % of the
+// main thread). Patterns the page has not seen named trigger one fetch of GET …/patterns (merged: /api/patterns).
+// Clicking a template filters the log to it (pattern:ID; merged, stream:NAME pattern:ID); Alt- or Shift-click,
+// or its Hide button, hides it.
 import { ApiError, getJson, streamPath } from "../api";
-import { type PatternInfo, PatternModel, type PatternRow } from "../patterns";
+import { type HeldLine, type PatternInfo, PatternModel, type PatternRow, patternTerm } from "../patterns";
+import { tagClass } from "./rows";
 
 /** Redraws of the open view at most this often while lines arrive. */
 const REDRAW_MS = 1000;
@@ -14,9 +16,12 @@ const MAX_COUNTED = 20_000;
 const MAX_ROWS = 100;
 
 export interface PatternsOptions {
+  /** The stream, or a merged view's selection as the URL gives it (`a,b,team-a.*`). */
   stream: string;
-  /** The lines the page holds, oldest first. */
-  entries: () => LogEntry[];
+  /** A merged view's streams, in the URL's order (for the tags' colours); null for one stream. */
+  merged: readonly string[] | null;
+  /** The lines the page holds, oldest first, with their streams in a merged view. */
+  entries: () => readonly HeldLine[];
   /** Adds a term to the search box's query and applies it. */
   addTerm: (term: string) => void;
 }
@@ -66,15 +71,15 @@ export function wirePatterns(options: PatternsOptions): { changed: () => void } 
     const { rows, lines, unknown } = model.rows(options.entries().slice(-MAX_COUNTED), Date.now());
     const shown = rows.slice(0, MAX_ROWS);
     const items = shown.map((row) => {
-      let drawnItem = drawn.get(row.id);
+      let drawnItem = drawn.get(row.key);
       if (drawnItem === undefined) {
-        drawnItem = item(row.id);
-        drawn.set(row.id, drawnItem);
+        drawnItem = item(row);
+        drawn.set(row.key, drawnItem);
       }
       update(drawnItem, row);
       return drawnItem.li;
     });
-    for (const id of drawn.keys()) if (!shown.some((row) => row.id === id)) drawn.delete(id);
+    for (const key of drawn.keys()) if (!shown.some((row) => row.key === key)) drawn.delete(key);
     const children = list.children;
     if (children.length !== items.length || items.some((li, i) => children[i] !== li)) list.replaceChildren(...items);
     const more = rows.length > MAX_ROWS ? `, the ${MAX_ROWS} largest shown` : "";
@@ -84,30 +89,34 @@ export function wirePatterns(options: PatternsOptions): { changed: () => void } 
     delay = Math.max(REDRAW_MS, 20 * (performance.now() - started));
   };
 
-  /** One fetch at a time; ids it does not name are not asked for again. */
-  async function learn(ids: string[]) {
+  /** One fetch at a time; keys it does not name are not asked for again. */
+  async function learn(keys: string[]) {
     if (fetching) return;
     fetching = true;
     try {
-      const { patterns } = await getJson<{ patterns: PatternInfo[] }>(streamPath(options.stream, "/patterns"));
-      model.learn(patterns, ids);
+      const { patterns } = await getJson<{ patterns: PatternInfo[] }>(
+        options.merged === null ? streamPath(options.stream, "/patterns") : "/api/patterns",
+        options.merged === null ? {} : { streams: options.stream },
+      );
+      model.learn(patterns, keys);
     } catch (error) {
       if (error instanceof ApiError) status.textContent = `Templates could not be read: ${error.message}`;
-      model.learn([], ids);
+      model.learn([], keys);
     } finally {
       fetching = false;
     }
     if (dialog.open) draw();
   }
 
-  function item(id: string): Item {
+  function item(row: PatternRow): Item {
     const li = document.createElement("li");
     const pick = element("button", "", "");
     pick.type = "button";
     pick.className = "pattern-template";
-    pick.dataset.pattern = id;
+    pick.dataset.pattern = row.id;
+    if (row.stream !== undefined) pick.dataset.stream = row.stream;
     pick.title = "Show only these lines (Alt- or Shift-click: leave them out)";
-    pick.addEventListener("click", (event) => choose(id, event.altKey || event.shiftKey));
+    pick.addEventListener("click", (event) => choose(row, event.altKey || event.shiftKey));
     const level = element("span", "", "");
     level.className = "level pattern-level";
     const count = element("span", "", "");
@@ -120,9 +129,15 @@ export function wirePatterns(options: PatternsOptions): { changed: () => void } 
     const hide = element("button", "", "Hide");
     hide.type = "button";
     hide.className = "pattern-hide";
-    hide.addEventListener("click", () => choose(id, true));
+    hide.addEventListener("click", () => choose(row, true));
     const meta = element("span", "", "");
     meta.className = "pattern-meta";
+    // A merged view's row says whose pattern it is, in the stream's colour on the log's tags.
+    if (row.stream !== undefined) {
+      const tag = element("span", "", row.stream);
+      tag.className = `tag pattern-stream ${tagClass(row.stream, options.merged ?? [])}`;
+      meta.append(tag);
+    }
     meta.append(level, count, share, spark, mark, hide);
     li.append(pick, meta);
     return { li, pick, level, count, share, spark, mark, hide, sparkKey: "" };
@@ -134,7 +149,9 @@ export function wirePatterns(options: PatternsOptions): { changed: () => void } 
     const template = row.template ?? `${row.id} (template loading…)`;
     if (pick.textContent !== template) {
       pick.textContent = template;
-      hide.setAttribute("aria-label", `Hide the lines of ${template}`);
+      const whose = row.stream === undefined ? "" : `, in ${row.stream}`;
+      if (whose !== "") pick.setAttribute("aria-label", `${template}${whose}`);
+      hide.setAttribute("aria-label", `Hide the lines of ${template}${whose}`);
     }
     const levelText = row.level ?? "–";
     if (level.textContent !== levelText) {
@@ -154,8 +171,8 @@ export function wirePatterns(options: PatternsOptions): { changed: () => void } 
     mark.hidden = !row.isNew;
   }
 
-  function choose(id: string, exclude: boolean) {
-    options.addTerm(`${exclude ? "-" : ""}pattern:${id}`);
+  function choose(row: PatternRow, exclude: boolean) {
+    options.addTerm(patternTerm(row, exclude));
     if (!exclude) dialog.close();
   }
 

@@ -1,14 +1,13 @@
-// The Patterns view's state: counts, shares, levels, sparklines and the new mark from the lines the page holds.
+// The Patterns view's state: counts, shares, levels, sparklines and the new mark from the lines the page holds;
+// in a merged view, patterns per stream and the query terms that pick one stream's pattern.
 import { describe, expect, it } from "vitest";
+import { parseQuery } from "../../lib/query.js";
 import type { LogEntry } from "../../lib/types";
-import { NEW_MS, PatternModel, SPARK_SLICES } from "../../page/patterns";
+import { type HeldLine, NEW_MS, PatternModel, patternTerm, SPARK_SLICES } from "../../page/patterns";
+import { LogState, passes } from "../../page/state";
 
-const line = (id: number, pattern: string | undefined, level: LogEntry["level"], time: number): LogEntry => ({
-  id,
-  time,
-  level,
-  message: `m${id}`,
-  ...(pattern === undefined ? {} : { pattern }),
+const line = (id: number, pattern: string | undefined, level: LogEntry["level"], time: number): HeldLine => ({
+  entry: { id, time, level, message: `m${id}`, ...(pattern === undefined ? {} : { pattern }) },
 });
 
 describe("PatternModel", () => {
@@ -59,5 +58,58 @@ describe("PatternModel", () => {
     model.learn([{ id: "p1", template: "a <*>", firstSeen: 0 }], ["p1", "p2"]);
     expect(model.rows(entries, opened).unknown).toEqual([]);
     expect(model.rows([...entries, line(6, "p7", null, 1)], opened).unknown).toEqual(["p7"]);
+  });
+});
+
+describe("PatternModel in a merged view", () => {
+  const of = (stream: string, id: number, pattern: string): HeldLine => ({ ...line(id, pattern, "info", id), stream });
+
+  it("keeps one stream's pattern apart from another's with the same id, named by the merged answer", () => {
+    const model = new PatternModel(0);
+    const held = [of("api", 1, "p1"), of("web", 1, "p1"), of("api", 2, "p1"), of("web", 2, "p2")];
+    const first = model.rows(held, 0);
+    expect(first.rows.map((row) => [row.stream, row.id, row.count])).toEqual([
+      ["api", "p1", 2],
+      ["web", "p1", 1],
+      ["web", "p2", 1],
+    ]);
+    expect(first.unknown).toEqual(["api\np1", "web\np1", "web\np2"]);
+    model.learn(
+      [
+        { stream: "api", id: "p1", template: "GET <*>", firstSeen: 0 },
+        { stream: "web", id: "p1", template: "render <*>", firstSeen: 0 },
+      ],
+      first.unknown,
+    );
+    const named = model.rows(held, 0);
+    expect(named.rows.map((row) => row.template)).toEqual(["GET <*>", "render <*>", undefined]);
+    expect(named.unknown).toEqual([]);
+  });
+
+  it("writes terms that pick or leave out exactly one stream's pattern, in the page's own filter", () => {
+    const state = new LogState(100, { merged: true });
+    state.add([
+      { kind: "entry", entry: { id: 1, time: 1, level: null, message: "a", pattern: "p1" }, stream: "api" },
+      { kind: "entry", entry: { id: 1, time: 2, level: null, message: "b", pattern: "p1" }, stream: "web" },
+      { kind: "entry", entry: { id: 2, time: 3, level: null, message: "c", pattern: "p2" }, stream: "web" },
+    ]);
+    const shown = (term: string) => {
+      const parsed = parseQuery(term);
+      if (!parsed.ok) throw new Error(parsed.error.message);
+      const filter = { query: parsed.query, level: null };
+      return state
+        .entryItems()
+        .filter((item) => passes(filter, item))
+        .map((item) => item.entry.message);
+    };
+    const row = { stream: "web", id: "p1" };
+    expect(patternTerm(row, false)).toBe("stream:web pattern:p1");
+    expect(patternTerm(row, true)).toBe("-(stream:web pattern:p1)");
+    expect(shown(patternTerm(row, false))).toEqual(["b"]);
+    expect(shown(patternTerm(row, true))).toEqual(["a", "c"]);
+    expect(shown(`c OR ${patternTerm(row, false)}`)).toEqual(["b", "c"]);
+    // One stream's view keeps the plain terms.
+    expect(patternTerm({ stream: undefined, id: "p1" }, false)).toBe("pattern:p1");
+    expect(patternTerm({ stream: undefined, id: "p1" }, true)).toBe("-pattern:p1");
   });
 });
