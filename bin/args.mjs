@@ -8,7 +8,7 @@ export const USAGE = `Usage:
   edge-tail pipe URL STREAM [--format auto|text|ndjson] [--multiline on|off] [--batch-lines N] [--batch-bytes N]
                             [--batch-ms MS]
   edge-tail tail URL STREAM... [QUERY] [--query Q] [--level L] [--grep TEXT] [--tail N] [--no-color]
-  edge-tail patterns URL STREAM [QUERY] [--query Q] [--level L] [--grep TEXT] [--no-color]
+  edge-tail patterns URL STREAM[,STREAM…] [QUERY] [--query Q] [--level L] [--grep TEXT] [--no-color]
 
 pipe   reads stdin line by line and posts it to STREAM in batches, in order, retrying until every line is
        accepted (--batch-lines 1000, --batch-bytes 524288, --batch-ms 200 by default). A stack trace is one
@@ -24,7 +24,8 @@ tail   prints STREAM live, resuming after a drop without repeating or losing a l
 patterns
        prints the templates of the lines STREAM holds (of those QUERY matches), largest count first: count,
        share, highest level, id and template (variable parts written <*>). Tail one of them with
-       tail URL STREAM pattern:ID, or leave it out with -pattern:ID.
+       tail URL STREAM pattern:ID, or leave it out with -pattern:ID. Several streams (a,b or team-a.*):
+       each row names its stream; ids are per stream, so pick one with stream:NAME pattern:ID.
 
 Everywhere: --token T (or EDGE_TAIL_TOKEN), --help, --version.
 
@@ -32,6 +33,7 @@ Everywhere: --token T (or EDGE_TAIL_TOKEN), --help, --version.
   npx edge-tail tail http://localhost:8787 my-app 'level:>=warn timeout'
   npx edge-tail tail http://localhost:8787 team-a.* api-gateway -q status:>=500
   npx edge-tail patterns http://localhost:8787 my-app level:>=warn
+  npx edge-tail patterns http://localhost:8787 api,web,team-a.*
 
 Exit codes: 0 done, 1 the server refused or failed, 2 a usage error.`;
 
@@ -44,9 +46,9 @@ export class UsageError extends Error {}
  *       multiline: boolean, batchLines: number, batchBytes: number, batchMs: number }
  *   | { command: "tail", url: string, streams: string[], token: string | undefined, query: string, tail: number,
  *       color: boolean | undefined }
- *   | { command: "patterns", url: string, stream: string, token: string | undefined, query: string,
+ *   | { command: "patterns", url: string, streams: string[], token: string | undefined, query: string,
  *       color: boolean | undefined }} Command
- *   `color` undefined: decided by the terminal.
+ *   `color` undefined: decided by the terminal; `streams`: one name, or names and prefixes (`team-a.*`).
  */
 
 const OPTIONS = /** @type {const} */ ({
@@ -118,12 +120,15 @@ export function parseCommandLine(argv, env) {
   }
 
   if (command === "patterns") {
-    const [stream, ...words] = rest;
-    if (stream === undefined) throw new UsageError("patterns needs a stream name after the URL");
-    const problem = streamNameProblem(stream);
-    if (problem !== null) throw new UsageError(problem);
+    const [list, ...words] = rest;
+    if (list === undefined) throw new UsageError("patterns needs a stream name after the URL");
+    // `a,b` or a prefix: the merged route; each part a name or a prefix.
+    const streams = list.split(",").filter((part) => part !== "");
+    for (const part of streams.length === 0 ? [list] : streams) {
+      if (!isStreamPattern(part)) throw new UsageError(/** @type {string} */ (streamNameProblem(part)));
+    }
     const query = buildQuery(words.join(" "), values.query, values.level, values.grep);
-    return { command, url: base, stream, token, query, color: values["no-color"] ? false : undefined };
+    return { command, url: base, streams, token, query, color: values["no-color"] ? false : undefined };
   }
 
   // After `--` everything is the query; before it, the last word is the query when it is no stream.

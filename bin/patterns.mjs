@@ -1,10 +1,11 @@
-// `edge-tail patterns`: a stream's templates with their counts, largest first, as GET …/patterns gives them.
+// `edge-tail patterns`: a stream's templates with their counts, largest first, as GET …/patterns gives them;
+// several streams' (`a,b`, `team-a.*`) as GET /api/patterns?streams= gives them, each row naming its stream.
 import { stripAnsi } from "../lib/ansi.js";
 
 /** @typedef {Extract<import("./args.mjs").Command, { command: "patterns" }>} PatternsCommand */
 /**
  * @typedef {{ id: string, template: string, count: number, level: import("../lib/levels.js").Level | null,
- *   firstSeen: number, lastSeen: number, example: string }} Pattern
+ *   firstSeen: number, lastSeen: number, example: string, stream?: string }} Pattern
  */
 
 /** SGR colour of each level's name, as `tail` paints them. */
@@ -18,8 +19,14 @@ const LEVEL_COLORS = { trace: 90, debug: 36, info: 32, warn: 33, error: 31, fata
  * @returns {Promise<number>}
  */
 export async function patterns(options, { out, warn, color }) {
-  const query = options.query === "" ? "" : `?${new URLSearchParams({ q: options.query })}`;
-  const url = `${options.url}/api/streams/${encodeURIComponent(options.stream)}/patterns${query}`;
+  const [stream] = options.streams;
+  const single = options.streams.length === 1 && stream !== undefined && !stream.endsWith("*");
+  const params = new URLSearchParams(single ? {} : { streams: options.streams.join(",") });
+  if (options.query !== "") params.set("q", options.query);
+  const query = params.size === 0 ? "" : `?${params}`;
+  const url = single
+    ? `${options.url}/api/streams/${encodeURIComponent(stream)}/patterns${query}`
+    : `${options.url}/api/patterns${query}`;
   let response;
   try {
     response = await fetch(url, { headers: options.token ? { Authorization: `Bearer ${options.token}` } : {} });
@@ -44,11 +51,13 @@ export async function patterns(options, { out, warn, color }) {
 }
 
 /**
- * The table: count, share of the lines, level, id, template; one row per pattern, a total line last.
+ * The table: count, share of the lines, level, stream (several streams' only), id, template; one row per
+ * pattern, a total line last.
  * @param {Pattern[]} list @param {number} lines @param {boolean} color
  */
 export function formatPatterns(list, lines, color) {
   const width = String(list[0]?.count ?? 0).length;
+  const streamWidth = Math.max(0, ...list.map((pattern) => pattern.stream?.length ?? 0));
   const rows = list.map((pattern) => {
     const share = lines === 0 ? 0 : (pattern.count / lines) * 100;
     const level = (pattern.level ?? "-").padEnd(5);
@@ -57,7 +66,8 @@ export function formatPatterns(list, lines, color) {
     const template = Array.from(stripAnsi(pattern.template), (c) =>
       c < " " || c === "\x7f" || c === "\u2028" || c === "\u2029" ? " " : c,
     ).join("");
-    return `${String(pattern.count).padStart(width)}  ${share.toFixed(1).padStart(5)}%  ${painted}  ${pattern.id.padEnd(6)} ${template}`;
+    const stream = pattern.stream === undefined ? "" : `${pattern.stream.padEnd(streamWidth)}  `;
+    return `${String(pattern.count).padStart(width)}  ${share.toFixed(1).padStart(5)}%  ${painted}  ${stream}${pattern.id.padEnd(6)} ${template}`;
   });
   const total = `${list.length} pattern${list.length === 1 ? "" : "s"} over ${lines} line${lines === 1 ? "" : "s"}`;
   return `${[...rows, total].join("\n")}\n`;

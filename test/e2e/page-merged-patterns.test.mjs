@@ -9,7 +9,7 @@ import { openPage, viewerAndBrowser, waitFor } from "./harness.mjs";
 
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const run = viewerAndBrowser({ vars: { RATE_LIMIT_PER_SECOND: "0" } });
-const fresh = (name) => `${name}-${crypto.randomUUID().slice(0, 8)}`;
+const fresh = (/** @type {string} */ name) => `${name}-${crypto.randomUUID().slice(0, 8)}`;
 
 /** The rows of the view as [stream, template, count, share]. @param {import("playwright-core").Page} page */
 const patternRows = (page) =>
@@ -47,7 +47,7 @@ test("a merged view's patterns are each stream's, live; a click shows one stream
   const { viewer, browser } = run;
   const a = fresh("alpha");
   const b = fresh("beta");
-  const served = (n, from) => Array.from({ length: n }, (_, i) => `INFO request ${from + i} served in ${i + 3} ms`);
+  const served = (/** @type {number} */ n, /** @type {number} */ from) => Array.from({ length: n }, (_, i) => `INFO request ${from + i} served in ${i + 3} ms`);
   await viewer.post(a, [...served(4, 0), "ERROR upstream billing timed out after 30 s"].join("\n"));
   await viewer.post(
     b,
