@@ -47,7 +47,8 @@ test("a merged view's patterns are each stream's, live; a click shows one stream
   const { viewer, browser } = run;
   const a = fresh("alpha");
   const b = fresh("beta");
-  const served = (/** @type {number} */ n, /** @type {number} */ from) => Array.from({ length: n }, (_, i) => `INFO request ${from + i} served in ${i + 3} ms`);
+  const served = (/** @type {number} */ n, /** @type {number} */ from) =>
+    Array.from({ length: n }, (_, i) => `INFO request ${from + i} served in ${i + 3} ms`);
   await viewer.post(a, [...served(4, 0), "ERROR upstream billing timed out after 30 s"].join("\n"));
   await viewer.post(
     b,

@@ -50,7 +50,7 @@ describe("GET /api/patterns?streams=", () => {
     ]);
     // Each stream's entry is what the stream's own route says of it, with the stream added.
     const own = await (await request(`/api/streams/${a}/patterns`)).json<Patterns>();
-    expect(answer.patterns.filter((p) => p.stream === a)).toEqual(own.patterns.map((p) => ({ stream: a, ...p })));
+    expect(answer.patterns.filter((p) => p.stream === a)).toEqual(own.patterns.map((p) => ({ ...p, stream: a })));
     expect(answer.patterns[1]?.template).toMatch(/^INFO request <\*> served in <\*>/);
   });
 
@@ -106,9 +106,9 @@ describe("one stream's pattern in a merged view: stream:NAME pattern:ID", () => 
     expect(listed.patterns.find((p) => p.stream === b && p.template === ping.template)?.id).toBe(ping.id);
     const only = `stream:${a} pattern:${ping.id}`;
     const open = async (q: string) => new Subscription(await request(`/api/events?streams=${a},${b}&q=${q}`));
-    const [shown, hidden, both] = await Promise.all(
+    const [shown, hidden, both] = (await Promise.all(
       [only, `-(${only})`, `pattern:${ping.id}`].map((q) => open(encodeURIComponent(q))),
-    );
+    )) as [Subscription, Subscription, Subscription];
     await post(a, "ping 3");
     await post(b, "ping 6");
     const messages = (s: Subscription) => s.logs.map((entry) => entry.message).sort();
