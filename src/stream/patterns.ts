@@ -6,8 +6,8 @@ import type { LogEntry } from "../../lib/types";
 import type { CompiledFilter } from "./filter";
 import { SCAN_LIMIT } from "./history";
 import type { RingBuffer } from "./ring-buffer";
-import { joinTails, splitTails, type Tail, type Tails } from "./stored";
-import { levelRankOf, messageOf, patternOf, stamp, timeOf } from "./tail-fields";
+import type { Tail } from "./stored";
+import { levelRankOf, messageOf, patternOf, timeOf } from "./tail-fields";
 
 /** One pattern of `GET /api/streams/{stream}/patterns`. */
 export interface PatternSummary {
@@ -17,7 +17,7 @@ export interface PatternSummary {
   count: number;
   /** The most severe level among those lines. */
   level: Level | null;
-  /** Epoch ms of the commit that created the pattern. */
+  /** The `time` of the first line that created the pattern. */
   firstSeen: number;
   /** The `time` of its newest line counted. */
   lastSeen: number;
@@ -69,25 +69,28 @@ export class PatternTable {
     );
   }
 
-  /** The commit's tails, each with its pattern id; widened and new templates are saved in the same turn. */
-  stamp(tails: Tails, count: number, now: number): Tails {
+  /**
+   * Each of the commit's lines' pattern id, stored beside its tails (never written into them: that would copy
+   * the batch); widened and new templates are saved in the same turn.
+   */
+  assign(lines: readonly Tail[]): string[] {
     const miner = this.#load();
-    const lines = splitTails(tails, count);
     const firstId = this.ring.lastId + 1;
+    const ids: string[] = new Array(lines.length);
     this.fresh = [];
     this.#pending = { slot: [], level: [] };
     for (let i = 0; i < lines.length; i++) {
       const tail = lines[i] as Tail;
-      const rank = levelRankOf(tail);
       const known = miner.size;
-      // The miner's own level and counts are not used: both are counted over the held lines on request.
-      const id = miner.assign(messageOf(tail), now, null);
+      // Times are the entries' own, as `lastSeen` is; the miner's level and counts are not used: both are
+      // counted over the held lines on request.
+      const id = miner.assign(messageOf(tail), timeOf(tail), null);
       if (miner.size > known) this.fresh.push(i);
       const slot = this.#slot(id);
       (this.#slots[slot] as Slot).lastId = firstId + i;
       this.#pending.slot.push(slot);
-      this.#pending.level.push(rank);
-      lines[i] = stamp(tail, id);
+      this.#pending.level.push(levelRankOf(tail));
+      ids[i] = id;
     }
     for (const row of miner.takeChanged()) {
       if (this.#saved.get(row.id) === row.template) continue;
@@ -100,10 +103,10 @@ export class PatternTable {
       ).rowsWritten;
       this.#saved.set(row.id, row.template);
     }
-    return joinTails(lines);
+    return ids;
   }
 
-  /** Records the stamped commit's lines as held, once the ring stored them from `firstId` on. */
+  /** Records the assigned commit's lines as held, once the ring stored them from `firstId` on. */
   committed(firstId: number): void {
     const held = this.#held;
     if (held === undefined) return;

@@ -2,7 +2,7 @@
 // grouped counts, and the time span of the held lines, none of which reads a row's tails unless asked.
 import { type Marks, readMarks } from "./histogram";
 import type { RingBuffer } from "./ring-buffer";
-import type { Tails } from "./stored";
+import { storedIds, type Tails } from "./stored";
 
 /** The rows wholly visible whose entries share a level and a bucket; its parameters from `groupedParams`. */
 const GROUPED =
@@ -18,6 +18,8 @@ export interface MarkedRow {
   count: number;
   marks: Marks;
   tails: Tails | null;
+  /** The entries' pattern ids, with the tails. */
+  patterns: string[] | undefined;
 }
 
 /**
@@ -32,8 +34,14 @@ export function* markedRows(
   grid?: { from: number; bucketMs: number },
 ): Generator<MarkedRow> {
   // With a grid, the rows `groupedCounts` counts are left out.
-  const rows = ring.sql.exec<{ first_id: number; count: number; marks: ArrayBuffer; tails?: Tails }>(
-    `SELECT first_id, last_id - first_id + 1 AS count, marks${withTails ? ", tails" : ""}
+  const rows = ring.sql.exec<{
+    first_id: number;
+    count: number;
+    marks: ArrayBuffer;
+    tails?: Tails;
+    pats?: string | null;
+  }>(
+    `SELECT first_id, last_id - first_id + 1 AS count, marks${withTails ? ", tails, pats" : ""}
      FROM ring WHERE last_id >= ? AND t_max >= ? AND t_min < ? ${grid ? `AND NOT (${GROUPED})` : ""} ORDER BY last_id DESC`,
     ring.oldestId,
     from,
@@ -41,7 +49,8 @@ export function* markedRows(
     ...(grid ? groupedParams(ring.oldestId, from, to, grid.bucketMs) : []),
   );
   for (const row of rows) {
-    yield { first: row.first_id, count: row.count, marks: readMarks(row.marks, row.count), tails: row.tails ?? null };
+    const { first_id: first, count, tails, pats } = row;
+    yield { first, count, marks: readMarks(row.marks, count), tails: tails ?? null, patterns: storedIds(pats) };
   }
 }
 

@@ -1,7 +1,6 @@
 // Reads the few fields the pattern table needs straight from an entry's stored JSON (a tail `"time":…}` or
-// its wire form `{"id":N,"time":…}`), and stamps the pattern id on it: no parse of the whole entry per line.
+// its wire form `{"id":N,"time":…}`): no parse of the whole entry per line.
 import { LEVELS } from "../../lib/levels.js";
-import type { Tail } from "./stored";
 
 const MESSAGE = ',"message":"';
 const LEVEL = ',"level":';
@@ -44,12 +43,7 @@ export function timeOf(json: string): number {
   return Number.isFinite(time) ? time : 0;
 }
 
-/** The tail with `"pattern":"ID"` as its last member. Ids are `[a-z0-9]` only, so nothing needs escaping. */
-export function stamp(tail: Tail, id: string): Tail {
-  return `${tail.slice(0, -1)}${PATTERN}${id}"}` as Tail;
-}
-
-/** The pattern id `stamp` put on the entry; undefined for an entry stored before patterns were mined. */
+/** The pattern id `withId` put on the entry (its last member); undefined for one stored before patterns. */
 export function patternOf(json: string): string | undefined {
   const at = json.lastIndexOf(PATTERN);
   if (at < 0 || !json.endsWith('"}')) return undefined;

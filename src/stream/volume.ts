@@ -59,7 +59,7 @@ export function countLines(
       scanned++;
       let entry: LogEntry;
       try {
-        entry = JSON.parse(withId(row.first + i, tails[i] as Tail)) as LogEntry;
+        entry = JSON.parse(withId(row.first + i, tails[i] as Tail, row.patterns?.[i])) as LogEntry;
       } catch {
         continue;
       }
