@@ -16,12 +16,11 @@ import { IndexReporter } from "./stream/index-report";
 import { type PatternList, PatternTable } from "./stream/patterns";
 import { TokenBucket } from "./stream/rate-limit";
 import { RingBuffer } from "./stream/ring-buffer";
-import { timeSpan } from "./stream/ring-marks";
 import type { Batch, PatternIds, Tail } from "./stream/stored";
 import { parseSubscribeOptions } from "./stream/subscribe-options";
 import { type Attachment, Subscribers } from "./stream/subscribers";
 import { liveSockets, refuseViewer } from "./stream/viewer-slots";
-import { countLines, type VolumeWindow, windowGrid } from "./stream/volume";
+import { countLines, timeSpan, type VolumeWindow, windowGrid } from "./stream/volume";
 
 /**
  * What `append` answers: the ids given, how long to wait when the stream's rate is exceeded, or that the
@@ -100,7 +99,7 @@ export class LogStream extends DurableObject<Env> {
       this.#ring,
       this.#keys,
       (firstId, tails, ids) => this.#committed(firstId, tails, ids),
-      patterns === null ? undefined : (tails) => patterns.assign(tails),
+      patterns === null ? undefined : (tails, times) => patterns.assign(tails, times),
     );
     this.#report = new IndexReporter(ctx, env, this.#config, this.#ring, () => this.#alerts.count());
     const { rateLimitPerSecond: rate, rateLimitBurst: burst } = this.#config;

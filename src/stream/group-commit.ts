@@ -1,5 +1,6 @@
 // Batches that arrive together committed as one SQLite write, each answered with its own ids.
 import type { IngestResult } from "../../lib/types";
+import { marksOf } from "./histogram";
 import type { IdempotencyKeys } from "./idempotency";
 import type { RingBuffer } from "./ring-buffer";
 import { type Batch, joinTails, type PatternIds, splitTails, type Tail } from "./stored";
@@ -33,7 +34,7 @@ export class GroupCommit {
     /** Called once per commit with the first id, every committed tail and their pattern ids, in id order. */
     private readonly committed: (firstId: number, tails: Tail[], patterns: PatternIds) => void,
     /** Each tail's pattern id, stored beside the commit's tails (patterns.ts); absent when patterns are off. */
-    private readonly assign?: (tails: readonly Tail[]) => string[],
+    private readonly assign?: (tails: readonly Tail[], times: Float64Array) => string[],
   ) {}
 
   /** What the batch with this key got, or will get once its commit lands. */
@@ -72,8 +73,10 @@ export class GroupCommit {
     let patterns: PatternIds = null;
     let firstId: number;
     try {
-      patterns = this.assign?.(lines) ?? null;
-      firstId = this.ring.append(tails, count, Date.now(), patterns);
+      // Each line's time and level read once, for the row, the held lines and the miner.
+      const marks = marksOf(tails, count);
+      patterns = this.assign?.(lines, marks.times) ?? null;
+      firstId = this.ring.append(tails, count, Date.now(), patterns, marks);
     } catch (error) {
       for (const batch of batches) batch.reject(error);
       return;

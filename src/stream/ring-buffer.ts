@@ -1,6 +1,7 @@
 // A stream's ring buffer of entries in SQLite: append, trim, replay and search newest first.
 import type { Gap } from "../../lib/types";
-import { marksOf } from "./histogram";
+import { HeldMarks } from "./held-marks";
+import { type Marks, marksOf, readMarks, rowMarks } from "./histogram";
 import { joinTails, type PatternIds, splitTails, storedIds, type Tail, type Tails, withId } from "./stored";
 
 /** Longest text (in UTF-16 units) stored in one row, so a row stays under SQLite's 2 MB limit in UTF-8. */
@@ -62,6 +63,8 @@ export class RingBuffer {
   #newestAt: number;
   /** First and last id, and commit time, of the oldest stored row. */
   #oldestRow: { first: number; last: number; at: number };
+  /** The held lines' marks, once something asked for them (see `held`). */
+  #held: HeldMarks | undefined;
   /** SQLite rows written since the object started: what Cloudflare bills for storage writes. */
   rowsWritten = 0;
 
@@ -85,8 +88,10 @@ export class RingBuffer {
       const old = sql.exec<{ last_id: number; first_id: number; at: number | null; tails: Tails }>(
         `SELECT last_id, first_id, ${at}, tails FROM ring`,
       );
-      for (const row of old)
-        this.#insertRow(row.first_id, row.last_id - row.first_id + 1, row.tails, row.at, null, "ring_next");
+      for (const row of old) {
+        const count = row.last_id - row.first_id + 1;
+        this.#insertRow(row.first_id, count, row.tails, row.at, null, rowMarks(marksOf(row.tails, count)), "ring_next");
+      }
       sql.exec("DROP TABLE ring");
       sql.exec("ALTER TABLE ring_next RENAME TO ring");
     } else if (!columns.includes("pats")) {
@@ -124,14 +129,23 @@ export class RingBuffer {
   }
 
   /**
-   * Stores `count` entries given as tails joined by "\n", with their pattern ids, and assigns them the next
-   * ids; returns the first. Synchronous, so concurrent appends can never interleave.
+   * Stores `count` entries given as tails joined by "\n", with their pattern ids and marks (read from the
+   * tails when not given), and assigns them the next ids; returns the first. Synchronous, so concurrent appends
+   * can never interleave.
    */
-  append(tails: Tails, count: number, now = Date.now(), patterns: PatternIds = null): number {
+  append(
+    tails: Tails,
+    count: number,
+    now = Date.now(),
+    patterns: PatternIds = null,
+    marks: Marks = marksOf(tails, count),
+  ): number {
     const firstId = this.#lastId + 1;
     if (count === 0) return firstId;
-    if (tails.length <= MAX_ROW_CHARS) this.#insertRow(firstId, count, tails, now, patterns?.join(",") ?? null);
-    else this.#insertChunked(firstId, splitTails(tails, count), now, patterns);
+    if (tails.length <= MAX_ROW_CHARS) {
+      this.#insertRow(firstId, count, tails, now, patterns?.join(",") ?? null, rowMarks(marks));
+    } else this.#insertChunked(firstId, splitTails(tails, count), now, patterns, marks);
+    this.#held?.record(firstId, marks);
     this.#lastId = firstId + count - 1;
     this.#newestAt = now;
     // The first row of an empty ring is its oldest.
@@ -139,6 +153,23 @@ export class RingBuffer {
     this.#trim();
     this.expire(now);
     return firstId;
+  }
+
+  /** Every held line's time and level: read from the rows' marks on first need, then kept by each append. */
+  held(): HeldMarks {
+    if (this.#held !== undefined) return this.#held;
+    const held = new HeldMarks(this.capacity);
+    const oldest = this.oldestId;
+    const rows = this.sql.exec<{ first_id: number; count: number; marks: ArrayBuffer | null }>(
+      "SELECT first_id, last_id - first_id + 1 AS count, marks FROM ring WHERE last_id >= ? ORDER BY last_id",
+      oldest,
+    );
+    for (const row of rows) {
+      if (row.marks !== null)
+        held.record(row.first_id, readMarks(row.marks, row.count), Math.max(0, oldest - row.first_id));
+    }
+    this.#held = held;
+    return held;
   }
 
   /** Drops rows committed more than `maxAgeMs` before `now`; cheap when none are due. */
@@ -222,7 +253,7 @@ export class RingBuffer {
   }
 
   /** Splits a batch too large for one row into rows below SQLite's limit. */
-  #insertChunked(firstId: number, tails: Tail[], now: number, patterns: PatternIds): void {
+  #insertChunked(firstId: number, tails: Tail[], now: number, patterns: PatternIds, marks: Marks): void {
     const insert = (start: number, end: number) =>
       this.#insertRow(
         firstId + start,
@@ -230,6 +261,7 @@ export class RingBuffer {
         joinTails(tails.slice(start, end)),
         now,
         patterns?.slice(start, end).join(",") ?? null,
+        rowMarks(marks, start, end),
       );
     let start = 0;
     let chars = 0;
@@ -251,9 +283,9 @@ export class RingBuffer {
     tails: Tails,
     now: number | null,
     pats: string | null,
+    marks: ReturnType<typeof rowMarks>,
     table = "ring",
   ): void {
-    const marks = marksOf(tails, count);
     this.rowsWritten += this.sql.exec(
       `INSERT INTO ${table} (last_id, first_id, tails, at, marks, t_min, t_max, lv, pats) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       firstId + count - 1,

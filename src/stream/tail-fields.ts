@@ -1,9 +1,7 @@
 // Reads the few fields the pattern table needs straight from an entry's stored JSON (a tail `"time":…}` or
 // its wire form `{"id":N,"time":…}`): no parse of the whole entry per line.
-import { LEVELS } from "../../lib/levels.js";
 
 const MESSAGE = ',"message":"';
-const LEVEL = ',"level":';
 const TIME = '"time":';
 const PATTERN = ',"pattern":"';
 
@@ -24,14 +22,6 @@ function escapedAt(json: string, at: number): boolean {
   let slashes = 0;
   while (json.charCodeAt(at - 1 - slashes) === 92) slashes++;
   return slashes % 2 === 1;
-}
-
-/** The rank of the entry's level in LEVELS; -1 without one. */
-export function levelRankOf(json: string): number {
-  const at = json.indexOf(LEVEL);
-  if (at < 0 || json.charCodeAt(at + LEVEL.length) !== 34) return -1;
-  const start = at + LEVEL.length + 1;
-  return (LEVELS as readonly string[]).indexOf(json.slice(start, json.indexOf('"', start)));
 }
 
 /** The entry's time (epoch ms); 0 when it has none. */
