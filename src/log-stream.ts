@@ -16,12 +16,11 @@ import { IndexReporter } from "./stream/index-report";
 import { type PatternList, PatternTable } from "./stream/patterns";
 import { TokenBucket } from "./stream/rate-limit";
 import { RingBuffer } from "./stream/ring-buffer";
-import { timeSpan } from "./stream/ring-marks";
-import type { Batch, Tail } from "./stream/stored";
+import type { Batch, PatternIds, Tail } from "./stream/stored";
 import { parseSubscribeOptions } from "./stream/subscribe-options";
 import { type Attachment, Subscribers } from "./stream/subscribers";
 import { liveSockets, refuseViewer } from "./stream/viewer-slots";
-import { countLines, type VolumeWindow, windowGrid } from "./stream/volume";
+import { countLines, timeSpan, type VolumeWindow, windowGrid } from "./stream/volume";
 
 /**
  * What `append` answers: the ids given, how long to wait when the stream's rate is exceeded, or that the
@@ -99,8 +98,8 @@ export class LogStream extends DurableObject<Env> {
     this.#commits = new GroupCommit(
       this.#ring,
       this.#keys,
-      (firstId, tails) => this.#committed(firstId, tails),
-      patterns === null ? undefined : (tails, count) => patterns.stamp(tails, count, Date.now()),
+      (firstId, tails, ids) => this.#committed(firstId, tails, ids),
+      patterns === null ? undefined : (tails, times) => patterns.assign(tails, times),
     );
     this.#report = new IndexReporter(ctx, env, this.#config, this.#ring, () => this.#alerts.count());
     const { rateLimitPerSecond: rate, rateLimitBurst: burst } = this.#config;
@@ -144,13 +143,13 @@ export class LogStream extends DurableObject<Env> {
     this.#bucket?.refund();
   }
 
-  #committed(firstId: number, tails: Tail[]): void {
+  #committed(firstId: number, tails: Tail[], patterns: PatternIds): void {
     const sockets = this.ctx.getWebSockets();
     // Parsed once, matched once per distinct query, for the viewers and the alert rules alike.
-    const commit = new Commit(firstId, tails);
+    const commit = new Commit(firstId, tails, patterns);
     if (sockets.length > 0) this.#subscribers.broadcast(sockets, commit);
     this.#patterns?.committed(firstId);
-    this.#alerts.committed(firstId, tails, commit, this.#patterns?.fresh ?? []);
+    this.#alerts.committed(commit, this.#patterns?.fresh ?? []);
     this.#report.schedule(this.#name);
   }
 

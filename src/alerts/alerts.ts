@@ -1,9 +1,8 @@
 // A stream's alerts in its Durable Object: rules evaluated per commit, firings captured, notifications delivered.
 import type { DeliveryResult, IncidentSummary, RuleView } from "../../lib/types";
-import { Commit } from "../stream/commit";
+import type { Commit } from "../stream/commit";
 import { type CompiledFilter, compileFilter } from "../stream/filter";
 import type { RingBuffer } from "../stream/ring-buffer";
-import type { Tail } from "../stream/stored";
 import { CAPTURE_WAIT_MS, fill, MAX_CAPTURE_CHARS, type OpenCapture, takeBefore } from "./capture";
 import { type TriggerState, trigger } from "./condition";
 import { nextAttemptAt, post } from "./delivery";
@@ -64,12 +63,7 @@ export class Alerts {
    * durable. `fresh` are the positions of the lines that started a pattern the stream never had (for
    * `when.newPattern` rules).
    */
-  committed(
-    firstId: number,
-    tails: readonly Tail[],
-    commit = new Commit(firstId, tails),
-    fresh: readonly number[] = [],
-  ): void {
+  committed(commit: Commit, fresh: readonly number[] = []): void {
     if (!this.#active) return;
     try {
       this.#evaluate(commit, fresh, this.clock());

@@ -2,7 +2,7 @@
 // filter needs it), and the matches of each distinct filter found once for all who ask (viewers, alert rules).
 import type { LogEntry } from "../../lib/types";
 import { type CompiledFilter, readEntry } from "./filter";
-import { type Tail, withId } from "./stored";
+import { type PatternIds, type Tail, withId } from "./stored";
 
 export class Commit {
   #lines: string[] | undefined;
@@ -12,11 +12,12 @@ export class Commit {
   constructor(
     readonly firstId: number,
     readonly tails: readonly Tail[],
+    readonly patterns: PatternIds = null,
   ) {}
 
   /** Each entry's wire JSON, its id included. */
   get lines(): string[] {
-    this.#lines ??= this.tails.map((tail, i) => withId(this.firstId + i, tail));
+    this.#lines ??= this.tails.map((tail, i) => withId(this.firstId + i, tail, this.patterns?.[i]));
     return this.#lines;
   }
 

@@ -1,8 +1,9 @@
 // Batches that arrive together committed as one SQLite write, each answered with its own ids.
 import type { IngestResult } from "../../lib/types";
+import { marksOf } from "./histogram";
 import type { IdempotencyKeys } from "./idempotency";
 import type { RingBuffer } from "./ring-buffer";
-import { type Batch, joinTails, splitTails, type Tail, type Tails } from "./stored";
+import { type Batch, joinTails, type PatternIds, splitTails, type Tail } from "./stored";
 
 /** An accepted batch waiting for the next group commit. */
 interface Pending extends Batch {
@@ -30,10 +31,10 @@ export class GroupCommit {
   constructor(
     private readonly ring: RingBuffer,
     private readonly keys: IdempotencyKeys,
-    /** Called once per commit with the first id and every committed tail, in id order. */
-    private readonly committed: (firstId: number, tails: Tail[]) => void,
-    /** Rewrites a commit's tails just before they are stored (the pattern ids are stamped on them here). */
-    private readonly prepare: (tails: Tails, count: number) => Tails = (tails) => tails,
+    /** Called once per commit with the first id, every committed tail and their pattern ids, in id order. */
+    private readonly committed: (firstId: number, tails: Tail[], patterns: PatternIds) => void,
+    /** Each tail's pattern id, stored beside the commit's tails (patterns.ts); absent when patterns are off. */
+    private readonly assign?: (tails: readonly Tail[], times: Float64Array) => string[],
   ) {}
 
   /** What the batch with this key got, or will get once its commit lands. */
@@ -67,11 +68,15 @@ export class GroupCommit {
     this.#pending = [];
     let count = 0;
     for (const batch of batches) count += batch.count;
-    let tails: Tails;
+    const tails = joinTails(batches.map((batch) => batch.tails));
+    const lines = splitTails(tails, count);
+    let patterns: PatternIds = null;
     let firstId: number;
     try {
-      tails = this.prepare(joinTails(batches.map((batch) => batch.tails)), count);
-      firstId = this.ring.append(tails, count);
+      // Each line's time and level read once, for the row, the held lines and the miner.
+      const marks = marksOf(tails, count);
+      patterns = this.assign?.(lines, marks.times) ?? null;
+      firstId = this.ring.append(tails, count, Date.now(), patterns, marks);
     } catch (error) {
       for (const batch of batches) batch.reject(error);
       return;
@@ -86,6 +91,6 @@ export class GroupCommit {
       batch.resolve({ accepted: batch.count, firstId: next, lastId: next + batch.count - 1 });
       next += batch.count;
     }
-    this.committed(firstId, splitTails(tails, count));
+    this.committed(firstId, lines, patterns);
   }
 }

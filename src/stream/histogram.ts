@@ -15,31 +15,49 @@ export interface Marks {
 
 /**
  * Reads the time and level at the head of each tail (`"time":T,"level":"x"|null,…`, as `tailOf` writes it),
- * without parsing the rest. Returns the BLOB stored with the row (count float64 times, then count level bytes)
- * the smallest and largest time (null when no entry has one), and the level code every entry shares (else null).
+ * without parsing the rest: once per commit, for the stored row, the held lines' marks and the pattern miner.
  */
-export function marksOf(
-  tails: string,
-  count: number,
-): { blob: ArrayBuffer; min: number | null; max: number | null; level: number | null } {
+export function marksOf(tails: string, count: number): Marks {
   const blob = new ArrayBuffer(count * 9);
   const times = new Float64Array(blob, 0, count);
   const levels = new Uint8Array(blob, count * 8, count);
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
   let at = 0;
   for (let i = 0; i < count; i++) {
     const comma = tails.indexOf(",", at + 7);
     const time = Number(tails.slice(at + 7, comma));
     times[i] = Number.isFinite(time) ? time : Number.NaN;
-    if (time < min) min = time;
-    if (time > max) max = time;
     // `,"level":` is 9 characters; a name follows in quotes, or null.
     const level = comma + 9;
     if (tails.charCodeAt(level) === 34) levels[i] = CODES[tails.slice(level + 1, tails.indexOf('"', level + 1))] ?? 0;
     const end = tails.indexOf("\n", level);
     at = end + 1;
     if (end < 0) break;
+  }
+  return { times, levels };
+}
+
+/**
+ * What a row stores of the marks of entries [start, end): a BLOB (the times as float64, then a level byte
+ * each), the smallest and largest time (null when no entry has one) and the level every entry shares (else null).
+ */
+export function rowMarks(
+  marks: Marks,
+  start = 0,
+  end = marks.times.length,
+): { blob: ArrayBuffer; min: number | null; max: number | null; level: number | null } {
+  const count = end - start;
+  let blob = marks.times.buffer as ArrayBuffer;
+  if (count !== marks.times.length) {
+    blob = new ArrayBuffer(count * 9);
+    new Float64Array(blob, 0, count).set(marks.times.subarray(start, end));
+    new Uint8Array(blob, count * 8, count).set(marks.levels.subarray(start, end));
+  }
+  const { times, levels } = readMarks(blob, count);
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const time of times) {
+    if (time < min) min = time;
+    if (time > max) max = time;
   }
   let level: number | null = levels[0] ?? null;
   for (let i = 1; i < count && level !== null; i++) if (levels[i] !== level) level = null;

@@ -6,8 +6,8 @@ import type { LogEntry } from "../../lib/types";
 import type { CompiledFilter } from "./filter";
 import { SCAN_LIMIT } from "./history";
 import type { RingBuffer } from "./ring-buffer";
-import { joinTails, splitTails, type Tail, type Tails } from "./stored";
-import { levelRankOf, messageOf, patternOf, stamp, timeOf } from "./tail-fields";
+import type { Tail } from "./stored";
+import { messageOf, patternOf, timeOf } from "./tail-fields";
 
 /** One pattern of `GET /api/streams/{stream}/patterns`. */
 export interface PatternSummary {
@@ -17,7 +17,7 @@ export interface PatternSummary {
   count: number;
   /** The most severe level among those lines. */
   level: Level | null;
-  /** Epoch ms of the commit that created the pattern. */
+  /** The `time` of the first line that created the pattern. */
   firstSeen: number;
   /** The `time` of its newest line counted. */
   lastSeen: number;
@@ -42,9 +42,9 @@ interface Slot {
 }
 
 /**
- * Assigns and counts patterns. Per held line it keeps a slot number and a level rank in two typed arrays
- * indexed by id modulo the ring's capacity, built from the ring on the first request after a restart, so a
- * request without a query counts every held line in one pass over integers.
+ * Assigns and counts patterns. Per held line it keeps a slot number in a typed array indexed by id modulo the
+ * ring's capacity (beside the ring's held marks, which give the level), built from the ring on the first request
+ * after a restart, so a request without a query counts every held line in one pass over integers.
  */
 export class PatternTable {
   #miner: PatternMiner | undefined;
@@ -52,9 +52,9 @@ export class PatternTable {
   readonly #saved = new Map<string, string>();
   readonly #slots: Slot[] = [];
   readonly #slotOf = new Map<string, number>();
-  #held: { slot: Int32Array; level: Int8Array } | undefined;
-  /** Slot and level of each line of the commit being stored, applied once it is durable. */
-  #pending: { slot: number[]; level: number[] } = { slot: [], level: [] };
+  #held: Int32Array | undefined;
+  /** The slot of each line of the commit being stored, applied once it is durable. */
+  #pending: number[] = [];
   /** Positions, in the last commit, of the lines that started a pattern the stream never had. */
   fresh: number[] = [];
 
@@ -69,25 +69,26 @@ export class PatternTable {
     );
   }
 
-  /** The commit's tails, each with its pattern id; widened and new templates are saved in the same turn. */
-  stamp(tails: Tails, count: number, now: number): Tails {
+  /**
+   * Each of the commit's lines' pattern id, stored beside its tails (never written into them: that would copy
+   * the batch); widened and new templates are saved in the same turn.
+   */
+  assign(lines: readonly Tail[], times: Float64Array): string[] {
     const miner = this.#load();
-    const lines = splitTails(tails, count);
     const firstId = this.ring.lastId + 1;
+    const ids: string[] = new Array(lines.length);
     this.fresh = [];
-    this.#pending = { slot: [], level: [] };
+    this.#pending = new Array(lines.length);
     for (let i = 0; i < lines.length; i++) {
-      const tail = lines[i] as Tail;
-      const rank = levelRankOf(tail);
       const known = miner.size;
-      // The miner's own level and counts are not used: both are counted over the held lines on request.
-      const id = miner.assign(messageOf(tail), now, null);
+      // Times are the entries' own (`firstSeen` as `lastSeen`; none: 0); the miner's level and counts are not
+      // used: both are counted over the held lines on request.
+      const id = miner.assign(messageOf(lines[i] as Tail), times[i] || 0, null);
       if (miner.size > known) this.fresh.push(i);
       const slot = this.#slot(id);
       (this.#slots[slot] as Slot).lastId = firstId + i;
-      this.#pending.slot.push(slot);
-      this.#pending.level.push(rank);
-      lines[i] = stamp(tail, id);
+      this.#pending[i] = slot;
+      ids[i] = id;
     }
     for (const row of miner.takeChanged()) {
       if (this.#saved.get(row.id) === row.template) continue;
@@ -100,19 +101,15 @@ export class PatternTable {
       ).rowsWritten;
       this.#saved.set(row.id, row.template);
     }
-    return joinTails(lines);
+    return ids;
   }
 
-  /** Records the stamped commit's lines as held, once the ring stored them from `firstId` on. */
+  /** Records the assigned commit's lines as held, once the ring stored them from `firstId` on. */
   committed(firstId: number): void {
     const held = this.#held;
     if (held === undefined) return;
-    const { slot, level } = this.#pending;
-    const capacity = held.slot.length;
-    for (let i = 0; i < slot.length; i++) {
-      held.slot[(firstId + i) % capacity] = slot[i] as number;
-      held.level[(firstId + i) % capacity] = level[i] as number;
-    }
+    const pending = this.#pending;
+    for (let i = 0; i < pending.length; i++) held[(firstId + i) % held.length] = pending[i] as number;
   }
 
   /**
@@ -144,15 +141,16 @@ export class PatternTable {
 
   #countHeld(): { tallies: Map<string, Tally>; searched: number } {
     const held = this.#buildHeld();
+    // Level codes as the marks keep them: 0 none, else the rank in LEVELS plus one.
+    const codes = this.ring.held().levels;
     const counts = new Int32Array(this.#slots.length);
-    const levels = new Int8Array(this.#slots.length).fill(-1);
-    const capacity = held.slot.length;
-    const oldest = this.ring.oldestId;
-    for (let id = oldest; id <= this.ring.lastId; id++) {
-      const slot = held.slot[id % capacity] as number;
+    const levels = new Uint8Array(this.#slots.length);
+    const capacity = held.length;
+    for (let id = this.ring.oldestId; id <= this.ring.lastId; id++) {
+      const slot = held[id % capacity] as number;
       if (slot < 0) continue;
       counts[slot] = (counts[slot] as number) + 1;
-      const level = held.level[id % capacity] as number;
+      const level = codes[id % capacity] as number;
       if (level > (levels[slot] as number)) levels[slot] = level;
     }
     const tallies = new Map<string, Tally>();
@@ -161,7 +159,8 @@ export class PatternTable {
       if (count === 0) continue;
       const { id, lastId } = this.#slots[slot] as Slot;
       const newest = this.ring.entry(lastId) ?? "";
-      tallies.set(id, { count, level: levels[slot] as number, lastSeen: timeOf(newest), example: messageOf(newest) });
+      const level = (levels[slot] as number) - 1;
+      tallies.set(id, { count, level, lastSeen: timeOf(newest), example: messageOf(newest) });
     }
     return { tallies, searched: this.ring.size };
   }
@@ -192,17 +191,16 @@ export class PatternTable {
     return { tallies, searched };
   }
 
-  /** The per-line arrays, read from the ring once per life of the object (after a restart, on first need). */
-  #buildHeld(): { slot: Int32Array; level: Int8Array } {
+  /** The per-line slots, read from the ring once per life of the object (after a restart, on first need). */
+  #buildHeld(): Int32Array {
     if (this.#held !== undefined) return this.#held;
     const capacity = this.ring.capacity;
-    const held = { slot: new Int32Array(capacity).fill(-1), level: new Int8Array(capacity).fill(-1) };
+    const held = new Int32Array(capacity).fill(-1);
     for (const [id, json] of this.ring.since(this.ring.oldestId - 1)) {
       const pattern = patternOf(json);
       if (pattern === undefined) continue;
       const slot = this.#slot(pattern);
-      held.slot[id % capacity] = slot;
-      held.level[id % capacity] = levelRankOf(json);
+      held[id % capacity] = slot;
       (this.#slots[slot] as Slot).lastId = id;
     }
     this.#held = held;

@@ -1,14 +1,26 @@
 // A stream's ring buffer of entries in SQLite: append, trim, replay and search newest first.
 import type { Gap } from "../../lib/types";
-import { marksOf } from "./histogram";
-import { joinTails, splitTails, type Tail, type Tails, withId } from "./stored";
+import { HeldMarks } from "./held-marks";
+import { type Marks, marksOf, readMarks, rowMarks } from "./histogram";
+import { joinTails, type PatternIds, splitTails, storedIds, type Tail, type Tails, withId } from "./stored";
 
 /** Longest text (in UTF-16 units) stored in one row, so a row stays under SQLite's 2 MB limit in UTF-8. */
 const MAX_ROW_CHARS = 500_000;
 
-/** The ring table: one row per commit, the entries' marks before their tails (see the constructor). */
+/**
+ * The ring table: one row per commit, the entries' marks before their tails (see the constructor), and their
+ * pattern ids joined by "," (null when patterns are off, or in rows whose tails carry them, from before).
+ */
 const RING_COLUMNS =
-  "last_id INTEGER PRIMARY KEY, first_id INTEGER NOT NULL, at INTEGER, t_min REAL, t_max REAL, lv INTEGER, marks BLOB, tails TEXT NOT NULL";
+  "last_id INTEGER PRIMARY KEY, first_id INTEGER NOT NULL, at INTEGER, t_min REAL, t_max REAL, lv INTEGER, marks BLOB, tails TEXT NOT NULL, pats TEXT";
+
+/** A stored row as the read paths select it. */
+type StoredRow = {
+  first_id: number;
+  tails: Tails;
+  pats: string | null;
+  count: number;
+};
 
 /** Where a subscriber's replay starts, and which ids it can no longer get. */
 export interface ReplayPlan {
@@ -51,6 +63,8 @@ export class RingBuffer {
   #newestAt: number;
   /** First and last id, and commit time, of the oldest stored row. */
   #oldestRow: { first: number; last: number; at: number };
+  /** The held lines' marks, once something asked for them (see `held`). */
+  #held: HeldMarks | undefined;
   /** SQLite rows written since the object started: what Cloudflare bills for storage writes. */
   rowsWritten = 0;
 
@@ -74,10 +88,14 @@ export class RingBuffer {
       const old = sql.exec<{ last_id: number; first_id: number; at: number | null; tails: Tails }>(
         `SELECT last_id, first_id, ${at}, tails FROM ring`,
       );
-      for (const row of old)
-        this.#insertRow(row.first_id, row.last_id - row.first_id + 1, row.tails, row.at, "ring_next");
+      for (const row of old) {
+        const count = row.last_id - row.first_id + 1;
+        this.#insertRow(row.first_id, count, row.tails, row.at, null, rowMarks(marksOf(row.tails, count)), "ring_next");
+      }
       sql.exec("DROP TABLE ring");
       sql.exec("ALTER TABLE ring_next RENAME TO ring");
+    } else if (!columns.includes("pats")) {
+      sql.exec("ALTER TABLE ring ADD COLUMN pats TEXT");
     }
     // The newest id outlives its rows (they may all age out): ids are never reused.
     sql.exec("CREATE TABLE IF NOT EXISTS ring_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
@@ -111,14 +129,23 @@ export class RingBuffer {
   }
 
   /**
-   * Stores `count` entries given as tails joined by "\n" and assigns them the next ids; returns the first.
-   * Synchronous, so concurrent appends can never interleave.
+   * Stores `count` entries given as tails joined by "\n", with their pattern ids and marks (read from the
+   * tails when not given), and assigns them the next ids; returns the first. Synchronous, so concurrent appends
+   * can never interleave.
    */
-  append(tails: Tails, count: number, now = Date.now()): number {
+  append(
+    tails: Tails,
+    count: number,
+    now = Date.now(),
+    patterns: PatternIds = null,
+    marks: Marks = marksOf(tails, count),
+  ): number {
     const firstId = this.#lastId + 1;
     if (count === 0) return firstId;
-    if (tails.length <= MAX_ROW_CHARS) this.#insert(firstId, count, tails, now);
-    else this.#insertChunked(firstId, splitTails(tails, count), now);
+    if (tails.length <= MAX_ROW_CHARS) {
+      this.#insertRow(firstId, count, tails, now, patterns?.join(",") ?? null, rowMarks(marks));
+    } else this.#insertChunked(firstId, splitTails(tails, count), now, patterns, marks);
+    this.#held?.record(firstId, marks);
     this.#lastId = firstId + count - 1;
     this.#newestAt = now;
     // The first row of an empty ring is its oldest.
@@ -126,6 +153,23 @@ export class RingBuffer {
     this.#trim();
     this.expire(now);
     return firstId;
+  }
+
+  /** Every held line's time and level: read from the rows' marks on first need, then kept by each append. */
+  held(): HeldMarks {
+    if (this.#held !== undefined) return this.#held;
+    const held = new HeldMarks(this.capacity);
+    const oldest = this.oldestId;
+    const rows = this.sql.exec<{ first_id: number; count: number; marks: ArrayBuffer | null }>(
+      "SELECT first_id, last_id - first_id + 1 AS count, marks FROM ring WHERE last_id >= ? ORDER BY last_id",
+      oldest,
+    );
+    for (const row of rows) {
+      if (row.marks !== null)
+        held.record(row.first_id, readMarks(row.marks, row.count), Math.max(0, oldest - row.first_id));
+    }
+    this.#held = held;
+    return held;
   }
 
   /** Drops rows committed more than `maxAgeMs` before `now`; cheap when none are due. */
@@ -155,16 +199,17 @@ export class RingBuffer {
     const oldest = this.oldestId;
     const until = Math.min(before, this.#lastId + 1);
     if (until <= oldest) return;
-    const rows = this.sql.exec<{ first_id: number; tails: Tails; count: number }>(
-      "SELECT first_id, tails, last_id - first_id + 1 AS count FROM ring WHERE first_id < ? AND last_id >= ? ORDER BY last_id DESC",
+    const rows = this.sql.exec<StoredRow>(
+      "SELECT first_id, tails, pats, last_id - first_id + 1 AS count FROM ring WHERE first_id < ? AND last_id >= ? ORDER BY last_id DESC",
       until,
       oldest,
     );
     for (const row of rows) {
       const tails = splitTails(row.tails, row.count);
+      const ids = storedIds(row.pats);
       const low = Math.max(row.first_id, oldest);
       for (let id = Math.min(until - 1, row.first_id + row.count - 1); id >= low; id--) {
-        yield [id, withId(id, tails[id - row.first_id] as Tail)];
+        yield [id, withId(id, tails[id - row.first_id] as Tail, ids?.[id - row.first_id])];
       }
     }
   }
@@ -173,15 +218,16 @@ export class RingBuffer {
   *since(after: number): Generator<[number, string]> {
     const from = Math.max(after, this.oldestId - 1);
     if (from >= this.#lastId) return;
-    const rows = this.sql.exec<{ first_id: number; tails: Tails; count: number }>(
-      "SELECT first_id, tails, last_id - first_id + 1 AS count FROM ring WHERE last_id > ? ORDER BY last_id",
+    const rows = this.sql.exec<StoredRow>(
+      "SELECT first_id, tails, pats, last_id - first_id + 1 AS count FROM ring WHERE last_id > ? ORDER BY last_id",
       from,
     );
     for (const row of rows) {
       const tails = splitTails(row.tails, row.count);
+      const ids = storedIds(row.pats);
       for (let i = Math.max(0, from + 1 - row.first_id); i < tails.length; i++) {
         const id = row.first_id + i;
-        yield [id, withId(id, tails[i] as Tail)];
+        yield [id, withId(id, tails[i] as Tail, ids?.[i])];
       }
     }
   }
@@ -190,8 +236,8 @@ export class RingBuffer {
   entry(id: number): string | undefined {
     if (id < this.oldestId || id > this.#lastId) return undefined;
     const [row] = this.sql
-      .exec<{ first_id: number; tails: Tails }>(
-        "SELECT first_id, tails FROM ring WHERE last_id >= ? ORDER BY last_id LIMIT 1",
+      .exec<Omit<StoredRow, "count">>(
+        "SELECT first_id, tails, pats FROM ring WHERE last_id >= ? ORDER BY last_id LIMIT 1",
         id,
       )
       .toArray();
@@ -199,33 +245,49 @@ export class RingBuffer {
     let start = 0;
     for (let skip = id - row.first_id; skip > 0; skip--) start = row.tails.indexOf("\n", start) + 1;
     const end = row.tails.indexOf("\n", start);
-    return withId(id, row.tails.slice(start, end < 0 ? undefined : end) as Tail);
+    return withId(
+      id,
+      row.tails.slice(start, end < 0 ? undefined : end) as Tail,
+      storedIds(row.pats)?.[id - row.first_id],
+    );
   }
 
   /** Splits a batch too large for one row into rows below SQLite's limit. */
-  #insertChunked(firstId: number, tails: Tail[], now: number): void {
+  #insertChunked(firstId: number, tails: Tail[], now: number, patterns: PatternIds, marks: Marks): void {
+    const insert = (start: number, end: number) =>
+      this.#insertRow(
+        firstId + start,
+        end - start,
+        joinTails(tails.slice(start, end)),
+        now,
+        patterns?.slice(start, end).join(",") ?? null,
+        rowMarks(marks, start, end),
+      );
     let start = 0;
     let chars = 0;
     for (let i = 0; i < tails.length; i++) {
       const length = (tails[i] as Tail).length + 1;
       if (chars > 0 && chars + length > MAX_ROW_CHARS) {
-        this.#insert(firstId + start, i - start, joinTails(tails.slice(start, i)), now);
+        insert(start, i);
         start = i;
         chars = 0;
       }
       chars += length;
     }
-    this.#insert(firstId + start, tails.length - start, joinTails(tails.slice(start)), now);
+    insert(start, tails.length);
   }
 
-  #insert(firstId: number, count: number, tails: Tails, now: number): void {
-    this.#insertRow(firstId, count, tails, now);
-  }
-
-  #insertRow(firstId: number, count: number, tails: Tails, now: number | null, table = "ring"): void {
-    const marks = marksOf(tails, count);
+  #insertRow(
+    firstId: number,
+    count: number,
+    tails: Tails,
+    now: number | null,
+    pats: string | null,
+    marks: ReturnType<typeof rowMarks>,
+    table = "ring",
+  ): void {
     this.rowsWritten += this.sql.exec(
-      `INSERT INTO ${table} (last_id, first_id, tails, at, marks, t_min, t_max, lv) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO ${table} (last_id, first_id, tails, at, marks, t_min, t_max, lv, pats) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       firstId + count - 1,
       firstId,
       tails,
@@ -234,6 +296,7 @@ export class RingBuffer {
       marks.min,
       marks.max,
       marks.level,
+      pats,
     ).rowsWritten;
   }
 

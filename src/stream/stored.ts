@@ -40,7 +40,18 @@ export function splitTails(tails: Tails, count: number): Tail[] {
   return (count === 1 ? [tails] : tails.split("\n")) as Tail[];
 }
 
-/** An entry's wire JSON (a LogEntry) from its id and its tail. */
-export function withId(id: number, tail: Tail): string {
-  return `{"id":${id},${tail}`;
+/**
+ * An entry's wire JSON (a LogEntry) from its id, its tail and its pattern id, which is stored beside the tails
+ * (not in them) so a commit never copies its batch. Ids are `[a-z0-9]` only, so nothing needs escaping.
+ */
+export function withId(id: number, tail: Tail, pattern?: string): string {
+  return pattern === undefined ? `{"id":${id},${tail}` : `{"id":${id},${tail.slice(0, -1)},"pattern":"${pattern}"}`;
+}
+
+/** A commit's pattern ids as stored beside its tails, in id order; null when patterns are off. */
+export type PatternIds = readonly string[] | null;
+
+/** A stored row's pattern ids (its `pats` column), one per entry; undefined where none were stored. */
+export function storedIds(pats: string | null | undefined): string[] | undefined {
+  return pats == null ? undefined : pats.split(",");
 }

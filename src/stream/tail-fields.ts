@@ -1,10 +1,7 @@
 // Reads the few fields the pattern table needs straight from an entry's stored JSON (a tail `"time":…}` or
-// its wire form `{"id":N,"time":…}`), and stamps the pattern id on it: no parse of the whole entry per line.
-import { LEVELS } from "../../lib/levels.js";
-import type { Tail } from "./stored";
+// its wire form `{"id":N,"time":…}`): no parse of the whole entry per line.
 
 const MESSAGE = ',"message":"';
-const LEVEL = ',"level":';
 const TIME = '"time":';
 const PATTERN = ',"pattern":"';
 
@@ -27,14 +24,6 @@ function escapedAt(json: string, at: number): boolean {
   return slashes % 2 === 1;
 }
 
-/** The rank of the entry's level in LEVELS; -1 without one. */
-export function levelRankOf(json: string): number {
-  const at = json.indexOf(LEVEL);
-  if (at < 0 || json.charCodeAt(at + LEVEL.length) !== 34) return -1;
-  const start = at + LEVEL.length + 1;
-  return (LEVELS as readonly string[]).indexOf(json.slice(start, json.indexOf('"', start)));
-}
-
 /** The entry's time (epoch ms); 0 when it has none. */
 export function timeOf(json: string): number {
   const at = json.indexOf(TIME);
@@ -44,12 +33,7 @@ export function timeOf(json: string): number {
   return Number.isFinite(time) ? time : 0;
 }
 
-/** The tail with `"pattern":"ID"` as its last member. Ids are `[a-z0-9]` only, so nothing needs escaping. */
-export function stamp(tail: Tail, id: string): Tail {
-  return `${tail.slice(0, -1)}${PATTERN}${id}"}` as Tail;
-}
-
-/** The pattern id `stamp` put on the entry; undefined for an entry stored before patterns were mined. */
+/** The pattern id `withId` put on the entry (its last member); undefined for one stored before patterns. */
 export function patternOf(json: string): string | undefined {
   const at = json.lastIndexOf(PATTERN);
   if (at < 0 || !json.endsWith('"}')) return undefined;

@@ -1,12 +1,12 @@
-// Counting a stream's lines over time for the histogram route. Without a query no JSON is parsed: rows whose
-// entries share a level and a bucket are counted by one GROUP BY, the rest from their marks. With one, each line
-// in the window is read and tested, newest first, at most SCAN_LIMIT of them.
+// Counting a stream's lines over time for the histogram route. Without a query no JSON is parsed and no row
+// read: the held lines' times and levels are counted in memory (held-marks.ts). With one, each line in the
+// window is read and tested, newest first, at most SCAN_LIMIT of them.
 import type { LogEntry } from "../../lib/types";
 import type { CompiledFilter } from "./filter";
 import { Counts, type Grid, type Histogram, planGrid } from "./histogram";
 import { SCAN_LIMIT } from "./history";
 import type { RingBuffer } from "./ring-buffer";
-import { groupedCounts, markedRows, timeSpan } from "./ring-marks";
+import { markedRows } from "./ring-marks";
 import { splitTails, type Tail, withId } from "./stored";
 
 /** The window asked for: explicit edges, or a grid already planned (a merged view's, shared by its streams). */
@@ -26,6 +26,11 @@ export function windowGrid(ring: RingBuffer, window: VolumeWindow, now: number):
   return planGrid(from, to, window.buckets);
 }
 
+/** The earliest and latest entry time among held entries; null when none has a time. */
+export function timeSpan(ring: RingBuffer): { min: number; max: number } | null {
+  return ring.held().span(ring.oldestId, ring.lastId);
+}
+
 /** Lines per bucket and level of the grid, under `filter` (null: every line). */
 export function countLines(
   ring: RingBuffer,
@@ -38,20 +43,17 @@ export function countLines(
   let scanned = 0;
   const end = grid.from + grid.count * grid.bucketMs;
   if (filter === null) {
-    for (const group of groupedCounts(ring, grid.from, end, grid.bucketMs))
-      counts.add(group.b, group.lv, group.first, group.n);
+    const { times, levels, capacity } = ring.held();
+    for (let id = oldest; id <= ring.lastId; id++) {
+      const bucket = counts.bucketOf(times[id % capacity] as number);
+      if (bucket >= 0) counts.add(bucket, levels[id % capacity] as number, id);
+    }
+    return counts.toHistogram(true, 0, ring.lastId);
   }
-  for (const row of markedRows(ring, grid.from, end, filter !== null, filter === null ? grid : undefined)) {
+  for (const row of markedRows(ring, grid.from, end)) {
     const { times, levels } = row.marks;
     const low = Math.max(0, oldest - row.first);
-    if (filter === null) {
-      for (let i = low; i < row.count; i++) {
-        const bucket = counts.bucketOf(times[i] as number);
-        if (bucket >= 0) counts.add(bucket, levels[i] as number, row.first + i);
-      }
-      continue;
-    }
-    const tails = splitTails(row.tails ?? ("" as never), row.count);
+    const tails = splitTails(row.tails, row.count);
     for (let i = row.count - 1; i >= low; i--) {
       const bucket = counts.bucketOf(times[i] as number);
       if (bucket < 0) continue;
@@ -59,7 +61,7 @@ export function countLines(
       scanned++;
       let entry: LogEntry;
       try {
-        entry = JSON.parse(withId(row.first + i, tails[i] as Tail)) as LogEntry;
+        entry = JSON.parse(withId(row.first + i, tails[i] as Tail, row.patterns?.[i])) as LogEntry;
       } catch {
         continue;
       }

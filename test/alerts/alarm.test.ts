@@ -4,6 +4,7 @@ import { expect, it } from "vitest";
 import { Alerts, MAX_OUTSTANDING } from "../../src/alerts/alerts";
 import { GIVE_UP_MS } from "../../src/alerts/delivery";
 import type { AlertRule } from "../../src/alerts/rule";
+import { Commit } from "../../src/stream/commit";
 import { RingBuffer } from "../../src/stream/ring-buffer";
 import { joinTails, type Tail, tailOf } from "../../src/stream/stored";
 import { freshStream } from "../helpers";
@@ -37,7 +38,7 @@ function engineIn(state: DurableObjectState) {
     const tails = lines.map((message) =>
       tailOf({ time: now, level: message.startsWith("E") ? "error" : "info", message }),
     );
-    alerts.committed(ring.append(joinTails(tails), tails.length, now), tails as Tail[]);
+    alerts.committed(new Commit(ring.append(joinTails(tails), tails.length, now), tails as Tail[]));
   };
   const row = () =>
     state.storage.sql.exec<Row>("SELECT state, attempts, due_at FROM incidents").toArray()[0] as Row | undefined;

@@ -1,6 +1,6 @@
 // The histogram's pure parts: marks read from stored tails, the grid a window is cut into, counting and summing.
 import { describe, expect, it } from "vitest";
-import { Counts, marksOf, planGrid, readMarks, sumHistograms } from "../../src/stream/histogram";
+import { Counts, marksOf, planGrid, readMarks, rowMarks, sumHistograms } from "../../src/stream/histogram";
 import { joinTails, tailOf } from "../../src/stream/stored";
 
 describe("marksOf", () => {
@@ -11,7 +11,7 @@ describe("marksOf", () => {
       tailOf({ time: 1733500000123.5, level: "fatal", message: "" }),
       tailOf({ time: 5, level: "trace", message: "x", truncated: true }),
     ]);
-    const { blob, min, max } = marksOf(tails, 4);
+    const { blob, min, max } = rowMarks(marksOf(tails, 4));
     const { times, levels } = readMarks(blob, 4);
     expect([...times]).toEqual([1000, Number.NaN, 1733500000123.5, 5]);
     expect([...levels]).toEqual([5, 0, 6, 1]);
@@ -19,7 +19,7 @@ describe("marksOf", () => {
   });
 
   it("a row without any time has no span", () => {
-    expect(marksOf(tailOf({ time: Number.NaN, level: "info", message: "m" }), 1)).toMatchObject({
+    expect(rowMarks(marksOf(tailOf({ time: Number.NaN, level: "info", message: "m" }), 1))).toMatchObject({
       min: null,
       max: null,
     });
@@ -91,7 +91,7 @@ describe("Counts and sumHistograms", () => {
   });
 });
 
-describe("marksOf's shared level", () => {
+describe("rowMarks", () => {
   it("names the level every entry of a row shares, else null", () => {
     const same = joinTails([
       tailOf({ time: 1, level: "warn", message: "a" }),
@@ -101,7 +101,21 @@ describe("marksOf's shared level", () => {
       tailOf({ time: 1, level: "warn", message: "a" }),
       tailOf({ time: 2, level: null, message: "b" }),
     ]);
-    expect(marksOf(same, 2).level).toBe(4);
-    expect(marksOf(mixed, 2).level).toBeNull();
+    expect(rowMarks(marksOf(same, 2)).level).toBe(4);
+    expect(rowMarks(marksOf(mixed, 2)).level).toBeNull();
+  });
+
+  it("packs a part of a batch (a row of a split batch) with its own span and shared level", () => {
+    const marks = marksOf(
+      joinTails([
+        tailOf({ time: 1, level: "warn", message: "a" }),
+        tailOf({ time: 7, level: "error", message: "b" }),
+        tailOf({ time: 3, level: "error", message: "c" }),
+      ]),
+      3,
+    );
+    const part = rowMarks(marks, 1, 3);
+    expect(part).toMatchObject({ min: 3, max: 7, level: 5 });
+    expect([...readMarks(part.blob, 2).times]).toEqual([7, 3]);
   });
 });

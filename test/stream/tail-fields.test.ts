@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { expect, it } from "vitest";
 import { LEVELS } from "../../lib/levels.js";
 import { tailOf, withId } from "../../src/stream/stored";
-import { levelRankOf, messageOf, patternOf, stamp, timeOf } from "../../src/stream/tail-fields";
+import { messageOf, patternOf, timeOf } from "../../src/stream/tail-fields";
 
 const draft = fc.record({
   time: fc.integer({ min: 0, max: 4_102_444_800_000 }),
@@ -12,17 +12,16 @@ const draft = fc.record({
   fields: fc.option(fc.dictionary(fc.constantFrom("pattern", "message", "a"), fc.string()), { nil: undefined }),
 });
 
-it("reads what JSON.parse reads, from a tail and from its wire form, and finds the stamped id", () => {
+it("reads what JSON.parse reads, from a tail and from its wire form, and finds the pattern id withId adds", () => {
   fc.assert(
     fc.property(draft, fc.stringMatching(/^p[0-9a-z]{1,6}$/), (d, id) => {
       const tail = tailOf(d);
-      for (const json of [tail, withId(7, tail), withId(7, stamp(tail, id))]) {
+      for (const json of [tail, withId(7, tail), withId(7, tail, id)]) {
         expect(messageOf(json)).toBe(d.message);
-        expect(levelRankOf(json)).toBe(d.level === null ? -1 : LEVELS.indexOf(d.level));
         expect(timeOf(json)).toBe(d.time);
       }
       expect(patternOf(withId(7, tail))).toBeUndefined();
-      const stamped = withId(7, stamp(tail, id));
+      const stamped = withId(7, tail, id);
       expect(patternOf(stamped)).toBe(id);
       expect(JSON.parse(stamped)).toEqual({ ...JSON.parse(withId(7, tail)), pattern: id });
     }),
