@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
-import { objectMicrosPerLine, patternMicrosPerLine } from "./object-cost.mjs";
+import { objectMicrosPerLine, patternMicrosPerLine, workerdMicrosPerLine } from "./object-cost.mjs";
 import { median } from "./stats.mjs";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -184,6 +184,15 @@ async function main() {
       `Durable Object CPU per line, varied 1,000-line batches, ${label} (workerd profile, ${lines} lines): ${object.toFixed(2)} µs`,
     );
   }
+  /** @type {number[][]} */
+  const cpu = [[], []];
+  for (let round = 0; round < 3; round++) {
+    for (const [i, [, vars]] of runs.entries()) cpu[i]?.push(await workerdMicrosPerLine(vars));
+  }
+  const [off = 0, on = 0] = cpu.map((values) => median(values));
+  console.log(
+    `workerd process CPU per line (Worker, object and runtime; medians of 3 alternating runs of 300,000 lines): PATTERN_LIMIT=0 ${off.toFixed(2)} µs, patterns on ${on.toFixed(2)} µs: patterns add ${(on - off).toFixed(2)} µs`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();
