@@ -16,6 +16,7 @@ import { DEFAULT_CAPACITY, type Incoming, LogState, type PauseReason } from "./s
 import { positive, setUrl } from "./url";
 import { wireAlerts } from "./view/alerts";
 import { checkClamps } from "./view/clamp";
+import { wireColumnPicker } from "./view/column-picker";
 import { Columns, parseColumns } from "./view/columns";
 import { Header } from "./view/header";
 import { showIncident } from "./view/incident";
@@ -73,9 +74,17 @@ function tail(selection: string[]) {
   showSwitcher(selection);
 
   const list = new LogList(log, $("rows"), {
-    build: (item, expanded): HTMLElement =>
+    build: (item, expanded, above): HTMLElement =>
       reading.extras.decorate(
-        buildRow(item, { highlights, queryFields, expanded, columns: columns.paths, utc, streams: selection }),
+        buildRow(item, {
+          highlights,
+          queryFields,
+          expanded,
+          columns: columns.paths,
+          utc,
+          streams: selection,
+          ...(above && { above: above.entry.time }),
+        }),
         item,
       ),
     onMeasured: checkClamps,
@@ -90,6 +99,7 @@ function tail(selection: string[]) {
     () => state.entries(),
     () => list.refresh(),
   );
+  wireColumnPicker(columns, () => state.entries());
 
   const connection = new Connection({
     stream,
