@@ -88,6 +88,47 @@ test("UTC or local time, kept in the URL, the full timestamp with its zone on ho
   await close();
 });
 
+test("a row shows its date where the day changes from the row above, today's included", async () => {
+  const stream = fresh();
+  // Three days ago in Kolkata (UTC+05:30, no daylight saving): its midnight, and the page's clock at its noon.
+  const ago = new Date(Date.now() - 3 * 86_400_000);
+  const midnight = Date.UTC(ago.getUTCFullYear(), ago.getUTCMonth(), ago.getUTCDate()) - 5.5 * 3_600_000;
+  const times = [midnight - 2000, midnight + 1000, midnight + 2000, midnight + 3000];
+  await run.viewer.post(
+    stream,
+    times.map((time, i) => JSON.stringify({ time: new Date(time).toISOString(), msg: `line ${i}` })).join("\n"),
+    "application/x-ndjson",
+  );
+  const { page, errors, close } = await openPage(run.browser, "about:blank", { timezoneId: "Asia/Kolkata" });
+  await page.clock.setFixedTime(midnight + 12 * 3_600_000);
+  await page.goto(`${run.viewer.url}/?stream=${stream}`);
+  await waitFor("4 rows", async () => (await page.locator("#log .row.entry").count()) === 4);
+  const day = (ms) => new Date(ms + 5.5 * 3_600_000).toISOString().slice(0, 10);
+  const shown = () =>
+    page.$$eval("#log .row .time", (nodes) => nodes.map((node) => [node.textContent, node.getAttribute("title")]));
+  const rows = await shown();
+  assert.deepEqual(
+    rows.map(([text]) => text),
+    [`${day(midnight - 2000)} 23:59:58.000`, `${day(midnight)} 00:00:01.000`, "00:00:02.000", "00:00:03.000"],
+    "the date on the day before today's, and where today's starts; not again below",
+  );
+  assert.equal(rows[3]?.[1], `${day(midnight)} 00:00:03.000 UTC+05:30`, "the full timestamp with its zone on hover");
+  // In UTC every line is on the day before the page's today: each shows its date.
+  await page.click("#tz");
+  await waitFor("UTC times", async () => /UTC$/.test((await shown())[0]?.[1] ?? ""));
+  for (const [text] of await shown()) assert.match(text ?? "", /^\d{4}-\d\d-\d\d 18:(29|30):\d\d\.000$/);
+  // Back in local time, with the first line of today's filtered out, the next one is where the day changes.
+  await page.click("#tz");
+  await page.fill("#q", '-"line 1"');
+  await waitFor("3 rows", async () => (await page.locator("#log .row.entry").count()) === 3);
+  assert.deepEqual(
+    (await shown()).map(([text]) => text),
+    [`${day(midnight - 2000)} 23:59:58.000`, `${day(midnight)} 00:00:02.000`, "00:00:03.000"],
+  );
+  assert.deepEqual(errors, []);
+  await close();
+});
+
 test("a hidden tab's title counts new lines and errors, and clears when the tab is seen", async () => {
   const stream = fresh();
   await run.viewer.post(stream, "INFO first");
