@@ -17,7 +17,8 @@ import { positive, setUrl } from "./url";
 import { wireAlerts } from "./view/alerts";
 import { checkClamps } from "./view/clamp";
 import { wireColumnPicker } from "./view/column-picker";
-import { Columns, parseColumns } from "./view/columns";
+import { parseColumns } from "./view/column-spec";
+import { Columns } from "./view/columns";
 import { Header } from "./view/header";
 import { showIncident } from "./view/incident";
 import { LogList } from "./view/list";
@@ -74,19 +75,10 @@ function tail(selection: string[]) {
   showSwitcher(selection);
 
   const list = new LogList(log, $("rows"), {
-    build: (item, expanded, above): HTMLElement =>
-      reading.extras.decorate(
-        buildRow(item, {
-          highlights,
-          queryFields,
-          expanded,
-          columns: columns.paths,
-          utc,
-          streams: selection,
-          ...(above && { above: above.entry.time }),
-        }),
-        item,
-      ),
+    build: (item, expanded, above): HTMLElement => {
+      const options = { highlights, queryFields, expanded, columns: columns.paths, utc, streams: selection };
+      return reading.extras.decorate(buildRow(item, { ...options, above: above?.entry.time }), item);
+    },
     onMeasured: checkClamps,
     // Back at the bottom resumes, unless the reader paused on purpose (Pause, p).
     onUserScroll: (atBottom) => (!atBottom ? pause("scroll") : state.paused !== "button" && resume()),

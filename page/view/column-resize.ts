@@ -2,11 +2,8 @@
 // dragged by pointer events (mouse, pen or touch), or moved by Left and Right (Shift: by 8), Home and End; a
 // double-click or Enter sizes the column to its values again.
 import { element } from "../dom";
+import { MAX_CH, MIN_CH } from "./column-spec";
 
-/** A column is at least this wide, in characters. */
-export const MIN_CH = 4;
-/** A width the reader chooses is at most this, in characters. */
-export const MAX_CH = 120;
 /** Characters an arrow key moves the edge, and with Shift. */
 const STEP = 1;
 const BIG_STEP = 8;

@@ -5,52 +5,16 @@
 import type { LogEntry } from "../../lib/types";
 import { element } from "../dom";
 import { setUrl } from "../url";
-import { MAX_CH, MIN_CH, resizeHandle, showWidth } from "./column-resize";
+import { resizeHandle, showWidth } from "./column-resize";
+import { type ColumnSpec, clampWidth, formatColumns, MAX_CH, MAX_COLUMNS, MIN_CH } from "./column-spec";
 import { flattenFields } from "./fields";
 
 /** A column sized to its values is at most this wide, in characters. */
 const CONTENT_CH = 32;
 /** Columns are sized from this many of the newest entries. */
 const SAMPLE = 300;
-/** At most this many columns. */
-const MAX_COLUMNS = 12;
 /** The URL follows a width changed by the keyboard this long after the last key. */
 const URL_DELAY_MS = 200;
-
-/** A column `cols=` names: its dotted path and, when the reader chose one, its width in characters. */
-export interface ColumnSpec {
-  path: string;
-  width?: number;
-}
-
-const clampWidth = (ch: number) => Math.min(MAX_CH, Math.max(MIN_CH, Math.round(ch)));
-
-/**
- * The columns `cols=` names: `path` or `path:width` (a width in characters), comma-separated. Everything before
- * a part's last colon is its path when digits (or nothing) follow that colon, so `cols=a,b` reads as before.
- */
-export function parseColumns(value: string | null): ColumnSpec[] {
-  const out: ColumnSpec[] = [];
-  for (const raw of (value ?? "").split(",")) {
-    const part = raw.trim();
-    const sized = /^(.*):(\d*)$/.exec(part);
-    const path = sized ? (sized[1] as string).trim() : part;
-    if (path === "" || out.some((column) => column.path === path)) continue;
-    const digits = sized?.[2] ?? "";
-    out.push(digits === "" ? { path } : { path, width: clampWidth(Number(digits)) });
-    if (out.length === MAX_COLUMNS) break;
-  }
-  return out;
-}
-
-/** The `cols=` value of these columns; a path that itself ends in `:digits` gets a colon more, to read back. */
-export function formatColumns(columns: readonly ColumnSpec[]): string {
-  return columns
-    .map(({ path, width }) =>
-      width !== undefined ? `${path}:${width}` : /:\d*$/.test(path) ? `${path}:` : path,
-    )
-    .join(",");
-}
 
 export class Columns {
   paths: string[];

@@ -93,7 +93,16 @@ export class MountedRows extends Map<number, Mounted> {
           if (focused) row.focus({ preventScroll: true });
         } else this.spacer.append(row);
         this.sizes.observe(row);
-        mounted = { row, version: item.version, epoch, expanded, above: above?.seq ?? 0, index: -1, top: -1, active: false };
+        mounted = {
+          row,
+          version: item.version,
+          epoch,
+          expanded,
+          above: above?.seq ?? 0,
+          index: -1,
+          top: -1,
+          active: false,
+        };
         this.set(item.seq, mounted);
         built.push(row);
       }

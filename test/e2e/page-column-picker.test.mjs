@@ -20,7 +20,10 @@ const lines = [
 /** The picker's fields, top to bottom, and whether each is checked. @param {import("playwright-core").Page} page */
 const listed = (page) =>
   page.$$eval("#col-fields li:not([hidden]) input", (boxes) =>
-    boxes.map((box) => `${/** @type {HTMLInputElement} */ (box).value}${/** @type {HTMLInputElement} */ (box).checked ? " ✓" : ""}`),
+    boxes.map(
+      (box) =>
+        `${/** @type {HTMLInputElement} */ (box).value}${/** @type {HTMLInputElement} */ (box).checked ? " ✓" : ""}`,
+    ),
   );
 const isOpen = (/** @type {import("playwright-core").Page} */ page) =>
   page.evaluate(() => document.getElementById("col-picker")?.matches(":popover-open"));
@@ -39,7 +42,10 @@ test("the Columns picker lists the fields held, most common first, and adds and 
   await waitFor("the picker open", () => isOpen(page));
   assert.deepEqual(await listed(page), ["http.status", "http.method", "user.id", "region"]);
   assert.equal(await page.locator("#col-filter-field").isHidden(), true, "no filter box over four fields");
-  assert.equal(await page.evaluate(() => /** @type {HTMLInputElement} */ (document.activeElement).value), "http.status");
+  assert.equal(
+    await page.evaluate(() => /** @type {HTMLInputElement} */ (document.activeElement).value),
+    "http.status",
+  );
 
   // The keyboard: Space checks the focused field, Tab goes to the next.
   await page.keyboard.press("Space");
@@ -80,7 +86,11 @@ test("the Columns picker lists the fields held, most common first, and adds and 
 test("over many fields the picker has a filter box that narrows the list", async () => {
   const stream = fresh();
   const wide = Object.fromEntries(Array.from({ length: 14 }, (_, i) => [`k${i}`, i]));
-  await run.viewer.post(stream, JSON.stringify({ msg: "wide", ...wide, http: { status: 200 } }), "application/x-ndjson");
+  await run.viewer.post(
+    stream,
+    JSON.stringify({ msg: "wide", ...wide, http: { status: 200 } }),
+    "application/x-ndjson",
+  );
   const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`);
   await waitFor("the row", async () => (await page.locator("#log .row.entry").count()) === 1);
   await page.click("#columns-open");
@@ -112,7 +122,10 @@ async function violations(page) {
 test("axe finds no serious or critical violation with the picker open and columns shown, light and dark, 1440 and 375 px", async () => {
   const stream = fresh();
   await run.viewer.post(stream, lines.map((line) => JSON.stringify(line)).join("\n"), "application/x-ndjson");
-  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}&cols=http.status:12`);
+  const { page, errors, close } = await openPage(
+    run.browser,
+    `${run.viewer.url}/?stream=${stream}&cols=http.status:12`,
+  );
   await waitFor("4 rows", async () => (await page.locator("#log .row.entry").count()) === 4);
   const found = [];
   for (const width of [1440, 375]) {

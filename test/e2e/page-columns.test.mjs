@@ -63,25 +63,27 @@ test("UTC or local time, kept in the URL, the full timestamp with its zone on ho
   const yesterday = Date.now() - 86_400_000 * 2;
   await run.viewer.post(
     stream,
-    [JSON.stringify({ time: new Date(yesterday).toISOString(), msg: "old" }), JSON.stringify({ msg: "now" })].join(
-      "\n",
-    ),
+    [{ time: new Date(yesterday).toISOString(), msg: "old" }, { msg: "first" }, { msg: "now" }]
+      .map((line) => JSON.stringify(line))
+      .join("\n"),
     "application/x-ndjson",
   );
   const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`, {
     timezoneId: "Asia/Kolkata",
   });
-  await waitFor("2 rows", async () => (await page.locator("#log .row.entry").count()) === 2);
+  await waitFor("3 rows", async () => (await page.locator("#log .row.entry").count()) === 3);
   const times = () =>
     page.$$eval("#log .row .time", (nodes) => nodes.map((node) => [node.textContent, node.getAttribute("title")]));
-  let [old, now] = await times();
-  assert.match(old?.[0] ?? "", /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/, "another day shows its date");
-  assert.match(now?.[0] ?? "", /^\d\d:\d\d:\d\d\.\d{3}$/, "today's lines show the time only");
+  let [old, first, now] = await times();
+  const dated = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/;
+  assert.match(old?.[0] ?? "", dated, "another day shows its date");
+  assert.match(first?.[0] ?? "", dated, "today's first line under another day's shows its date");
+  assert.match(now?.[0] ?? "", /^\d\d:\d\d:\d\d\.\d{3}$/, "today's lines under today's show the time only");
   assert.match(now?.[1] ?? "", /UTC\+05:30$/);
   await page.click("#tz");
-  await waitFor("UTC times", async () => /UTC$/.test((await times())[1]?.[1] ?? ""));
+  await waitFor("UTC times", async () => /UTC$/.test((await times())[2]?.[1] ?? ""));
   assert.match(page.url(), /[?&]tz=utc/);
-  [old, now] = await times();
+  [old, first, now] = await times();
   const utcNow = new Date().toISOString().slice(11, 13);
   assert.equal(now?.[0]?.slice(0, 2), utcNow);
   assert.deepEqual(errors, []);
@@ -103,7 +105,7 @@ test("a row shows its date where the day changes from the row above, today's inc
   await page.clock.setFixedTime(midnight + 12 * 3_600_000);
   await page.goto(`${run.viewer.url}/?stream=${stream}`);
   await waitFor("4 rows", async () => (await page.locator("#log .row.entry").count()) === 4);
-  const day = (ms) => new Date(ms + 5.5 * 3_600_000).toISOString().slice(0, 10);
+  const day = (/** @type {number} */ ms) => new Date(ms + 5.5 * 3_600_000).toISOString().slice(0, 10);
   const shown = () =>
     page.$$eval("#log .row .time", (nodes) => nodes.map((node) => [node.textContent, node.getAttribute("title")]));
   const rows = await shown();
