@@ -113,6 +113,8 @@ export class Columns {
     row.append(header("Time"), header("Level"));
     for (const path of this.paths) {
       const cell = header("", "colname");
+      // Named for its field alone, not also for its buttons.
+      cell.setAttribute("aria-label", path);
       const remove = element("button", "remove", "×");
       remove.type = "button";
       remove.setAttribute("aria-label", `Remove the column ${path}`);

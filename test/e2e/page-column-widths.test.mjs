@@ -55,6 +55,7 @@ test("dragging a column's handle widens its header and cells together, kept in t
   assertAligned(before, "before");
   const userBefore = await boxes(page, "user.id");
 
+  assert.equal(await page.getByRole("columnheader", { name: "http.status", exact: true }).count(), 1);
   const grip = handle(page, "http.status");
   assert.equal(await grip.getAttribute("aria-orientation"), "vertical");
   const start = Number(await grip.getAttribute("aria-valuenow"));
