@@ -1,6 +1,7 @@
 // Column widths in real Chromium: a header's handle dragged by the pointer or moved by the keyboard widens the
 // header and every row's cells together, the width is kept in the URL (`cols=path:width`) through new lines and a
-// reload, a double-click or Enter sizes the column to its values again, and an old `cols=a,b` URL still works.
+// reload, a touch drag resizes too, a double-click or Enter sizes the column to its values again, and an old
+// `cols=a,b` URL still works.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { openPage, viewerAndBrowser, waitFor } from "./harness.mjs";
@@ -172,4 +173,36 @@ test("an old cols=a,b URL still shows its columns sized to their values; a width
   assert.equal(cols(sized.page), "user.id:30,http.status");
   assert.deepEqual(sized.errors, []);
   await sized.close();
+});
+
+test("a touch drag on a handle resizes its column (the drag does not scroll the page)", async () => {
+  const stream = fresh();
+  await run.viewer.post(stream, ndjson(0, 2), "application/x-ndjson");
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}&cols=user.id`, {
+    hasTouch: true,
+    isMobile: true,
+    viewport: { width: 375, height: 667 },
+  });
+  await waitFor("2 rows", async () => (await page.locator("#log .row.entry").count()) === 2);
+  const grip = handle(page, "user.id");
+  const start = Number(await grip.getAttribute("aria-valuenow"));
+  const box = await grip.boundingBox();
+  assert.ok(box, "the handle is shown");
+  const x = Math.round(box.x + box.width / 2);
+  const y = Math.round(box.y + box.height / 2);
+  const cdp = await page.context().newCDPSession(page);
+  const touch = (/** @type {"touchStart" | "touchMove" | "touchEnd"} */ type, /** @type {number} */ dx) =>
+    cdp.send("Input.dispatchTouchEvent", {
+      type,
+      touchPoints: type === "touchEnd" ? [] : [{ x: x + dx, y, id: 1 }],
+    });
+  await touch("touchStart", 0);
+  for (let dx = 10; dx <= 60; dx += 10) await touch("touchMove", dx);
+  await touch("touchEnd", 60);
+  const width = Number(await grip.getAttribute("aria-valuenow"));
+  assert.ok(width > start + 4, `wider by touch: ${start} → ${width}`);
+  assertAligned(await boxes(page, "user.id"), "after a touch drag");
+  await waitFor("the width in the URL", async () => cols(page) === `user.id:${width}`);
+  assert.deepEqual(errors, []);
+  await close();
 });
