@@ -131,6 +131,33 @@ test("a row shows its date where the day changes from the row above, today's inc
   await close();
 });
 
+test("older lines loaded above a row of today's put its date on it, where the day changes", async () => {
+  const stream = fresh();
+  const ago = new Date(Date.now() - 3 * 86_400_000);
+  const midnight = Date.UTC(ago.getUTCFullYear(), ago.getUTCMonth(), ago.getUTCDate());
+  const times = [midnight - 2000, midnight + 1000, midnight + 2000];
+  await run.viewer.post(
+    stream,
+    times.map((time, i) => JSON.stringify({ time: new Date(time).toISOString(), msg: `line ${i}` })).join("\n"),
+    "application/x-ndjson",
+  );
+  const { page, errors, close } = await openPage(run.browser, "about:blank", { timezoneId: "UTC" });
+  await page.clock.setFixedTime(midnight + 12 * 3_600_000);
+  await page.goto(`${run.viewer.url}/?stream=${stream}&tail=2`);
+  await waitFor("2 rows", async () => (await page.locator("#log .row.entry").count()) === 2);
+  const shown = () => page.$$eval("#log .row .time", (nodes) => nodes.map((node) => node.textContent));
+  assert.deepEqual(await shown(), ["00:00:01.000", "00:00:02.000"], "today's first row held shows no date");
+  await page.click("#pause");
+  await page.$eval("#log", (log) => log.dispatchEvent(new Event("scroll")));
+  await waitFor("the older line", async () => (await page.locator("#log .row.entry").count()) === 3);
+  const day = new Date(midnight).toISOString().slice(0, 10);
+  const before = new Date(midnight - 2000).toISOString().slice(0, 10);
+  await waitFor("the date where the day changes", async () => (await shown())[1] === `${day} 00:00:01.000`);
+  assert.deepEqual(await shown(), [`${before} 23:59:58.000`, `${day} 00:00:01.000`, "00:00:02.000"]);
+  assert.deepEqual(errors, []);
+  await close();
+});
+
 test("a hidden tab's title counts new lines and errors, and clears when the tab is seen", async () => {
   const stream = fresh();
   await run.viewer.post(stream, "INFO first");
