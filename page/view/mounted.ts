@@ -1,5 +1,6 @@
-// The rows of the virtual list that are in the DOM, by item seq: built (or rebuilt when their item, the search or
-// their expansion changed) within a frame's time, kept in the list's order, and watched for their heights.
+// The rows of the virtual list that are in the DOM, by item seq: built (or rebuilt when their item, the search,
+// their expansion or the entry above them changed) within a frame's time, kept in the list's order, and watched
+// for their heights.
 import type { EntryItem, Item } from "../state";
 
 /** A row's date compares with the entry above it, past at most this many marks (gaps, outages) between them. */
