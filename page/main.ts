@@ -16,7 +16,9 @@ import { DEFAULT_CAPACITY, type Incoming, LogState, type PauseReason } from "./s
 import { positive, setUrl } from "./url";
 import { wireAlerts } from "./view/alerts";
 import { checkClamps } from "./view/clamp";
-import { Columns, parseColumns } from "./view/columns";
+import { wireColumnPicker } from "./view/column-picker";
+import { parseColumns } from "./view/column-spec";
+import { Columns } from "./view/columns";
 import { Header } from "./view/header";
 import { showIncident } from "./view/incident";
 import { LogList } from "./view/list";
@@ -73,11 +75,10 @@ function tail(selection: string[]) {
   showSwitcher(selection);
 
   const list = new LogList(log, $("rows"), {
-    build: (item, expanded): HTMLElement =>
-      reading.extras.decorate(
-        buildRow(item, { highlights, queryFields, expanded, columns: columns.paths, utc, streams: selection }),
-        item,
-      ),
+    build: (item, expanded, above): HTMLElement => {
+      const options = { highlights, queryFields, expanded, columns: columns.paths, utc, streams: selection };
+      return reading.extras.decorate(buildRow(item, { ...options, above: above?.entry.time }), item);
+    },
     onMeasured: checkClamps,
     // Back at the bottom resumes, unless the reader paused on purpose (Pause, p).
     onUserScroll: (atBottom) => (!atBottom ? pause("scroll") : state.paused !== "button" && resume()),
@@ -90,6 +91,7 @@ function tail(selection: string[]) {
     () => state.entries(),
     () => list.refresh(),
   );
+  wireColumnPicker(columns, () => state.entries());
 
   const connection = new Connection({
     stream,

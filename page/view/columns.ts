@@ -1,71 +1,107 @@
-// Fields shown as columns: chosen from an expanded row ("Column") and kept in the URL (`cols=http.status,user.id`),
-// each sized to its values, under a header row that names it and can remove it. The rows' grid and this header
-// share one template (the log's `--grid`), so cells line up.
+// Fields shown as columns: chosen from an expanded row ("Column") or the Columns picker, kept in the URL
+// (`cols=http.status:14,user.id`: a width in characters after a colon, else sized to its values), under a header
+// row that names each, removes it and resizes it. The rows' grid and this header share one template (the log's
+// `--grid`), so cells line up.
 import type { LogEntry } from "../../lib/types";
 import { element } from "../dom";
 import { setUrl } from "../url";
+import { resizeHandle, showWidth } from "./column-resize";
+import { type ColumnSpec, clampWidth, formatColumns, MAX_CH, MAX_COLUMNS, MIN_CH } from "./column-spec";
 import { flattenFields } from "./fields";
 
-/** A column is at least this wide and at most this wide, in characters. */
-const MIN_CH = 4;
-const MAX_CH = 32;
+/** A column sized to its values is at most this wide, in characters. */
+const CONTENT_CH = 32;
 /** Columns are sized from this many of the newest entries. */
 const SAMPLE = 300;
-
-/** The dotted paths `cols=` names (each a field path; empty parts dropped). */
-export function parseColumns(value: string | null): string[] {
-  return [...new Set((value ?? "").split(",").map((part) => part.trim()))].filter((part) => part !== "").slice(0, 12);
-}
+/** The URL follows a width changed by the keyboard this long after the last key. */
+const URL_DELAY_MS = 200;
 
 export class Columns {
   paths: string[];
-  private widths = new Map<string, number>();
+  /** Widths sized to the values held, in characters. */
+  private content = new Map<string, number>();
+  /** Widths the reader chose (dragged, keyed or from the URL), in characters. */
+  private chosen = new Map<string, number>();
+  private urlTimer = 0;
 
   constructor(
     private readonly head: HTMLElement,
     private readonly log: HTMLElement,
-    initial: string[],
+    initial: ColumnSpec[],
     /** The entries held, newest last: what a new column is sized to. */
     private readonly sample: () => LogEntry[],
     /** Columns changed: every row is built again. */
     private readonly onChange: () => void,
   ) {
-    this.paths = initial;
+    this.paths = initial.map((column) => column.path);
+    for (const { path, width } of initial) if (width !== undefined) this.chosen.set(path, width);
     this.apply(false);
   }
 
   add(path: string) {
-    if (this.paths.includes(path)) return;
+    if (this.paths.includes(path) || this.paths.length >= MAX_COLUMNS) return;
     this.paths = [...this.paths, path];
     this.apply(true);
   }
 
   remove(path: string) {
     this.paths = this.paths.filter((column) => column !== path);
+    this.chosen.delete(path);
     this.apply(true);
+  }
+
+  /** A column's width in characters: the reader's, else its values'. */
+  width(path: string): number {
+    return this.chosen.get(path) ?? this.content.get(path) ?? Math.min(MAX_CH, Math.max(MIN_CH, path.length + 4));
+  }
+
+  /** Whether the reader chose this column's width (else it is sized to its values). */
+  isChosen(path: string): boolean {
+    return this.chosen.has(path);
+  }
+
+  /**
+   * Sets a column's width in characters (null: sized to its values again); the URL follows once `keep` is set
+   * (a drag keeps only where it ends). Returns the width now shown.
+   */
+  setWidth(path: string, ch: number | null, keep: boolean): number {
+    if (ch === null) this.chosen.delete(path);
+    else this.chosen.set(path, clampWidth(ch));
+    this.template();
+    if (keep) {
+      clearTimeout(this.urlTimer);
+      this.urlTimer = window.setTimeout(() => this.keepInUrl(), URL_DELAY_MS);
+    }
+    return this.width(path);
+  }
+
+  /** One character of the log's font, in CSS pixels (a drag moves by whole characters). */
+  charWidth(): number {
+    const probe = element("span", "");
+    probe.style.cssText = "position:absolute;visibility:hidden;width:10ch";
+    this.head.append(probe);
+    const px = probe.getBoundingClientRect().width / 10;
+    probe.remove();
+    return px > 0 ? px : 8;
   }
 
   /** Sizes columns not sized yet from the entries held (called when lines first arrive too). */
   size() {
-    const unsized = this.paths.filter((path) => !this.widths.has(path));
+    const unsized = this.paths.filter((path) => !this.content.has(path));
     if (unsized.length === 0) return;
     const entries = this.sample().slice(-SAMPLE);
     if (entries.length === 0) return;
-    for (const path of unsized) {
-      // The header's name and its remove button fit.
-      let width = Math.max(MIN_CH, path.length + 3);
-      for (const entry of entries) {
-        if (!entry.fields || typeof entry.fields !== "object") continue;
-        const field = flattenFields(entry.fields).find((view) => view.path.join(".") === path);
-        if (field) width = Math.max(width, Math.min(MAX_CH, field.text.length));
-      }
-      this.widths.set(path, width);
-    }
+    for (const path of unsized) this.content.set(path, contentWidth(path, entries));
     this.template();
   }
 
+  private keepInUrl() {
+    clearTimeout(this.urlTimer);
+    setUrl("cols", formatColumns(this.paths.map((path) => ({ path, width: this.chosen.get(path) }))));
+  }
+
   private apply(changed: boolean) {
-    setUrl("cols", this.paths.join(","));
+    this.keepInUrl();
     this.head.hidden = this.paths.length === 0;
     const row = element("div", "colrow");
     row.setAttribute("role", "row");
@@ -76,12 +112,14 @@ export class Columns {
     };
     row.append(header("Time"), header("Level"));
     for (const path of this.paths) {
-      const cell = header(path, "colname");
+      const cell = header("", "colname");
+      // Named for its field alone, not also for its buttons.
+      cell.setAttribute("aria-label", path);
       const remove = element("button", "remove", "×");
       remove.type = "button";
       remove.setAttribute("aria-label", `Remove the column ${path}`);
       remove.addEventListener("click", () => this.remove(path));
-      cell.append(remove);
+      cell.append(element("span", "colname-text", path), remove, resizeHandle(path, this));
       row.append(cell);
     }
     row.append(header("Message"));
@@ -92,11 +130,27 @@ export class Columns {
   }
 
   private template() {
-    const cols = this.paths.map((path) => `${this.widths.get(path) ?? Math.max(MIN_CH, path.length + 3)}ch`);
+    const cols = this.paths.map((path) => `${this.width(path)}ch`);
+    this.log.classList.toggle("columns", cols.length > 0);
     if (cols.length === 0) this.log.style.removeProperty("--grid");
     else this.log.style.setProperty("--grid", `12ch 5ch ${cols.join(" ")} minmax(0, 1fr)`);
     this.head.style.setProperty("--grid", this.log.style.getPropertyValue("--grid"));
+    for (const handle of this.head.querySelectorAll<HTMLElement>(".resize")) {
+      const path = handle.dataset.path ?? "";
+      showWidth(handle, this.width(path), this.isChosen(path));
+    }
   }
+}
+
+/** The width that fits a column's header (its name, remove button and handle) and its longest value held. */
+function contentWidth(path: string, entries: LogEntry[]): number {
+  let width = Math.min(MAX_CH, Math.max(MIN_CH, path.length + 4));
+  for (const entry of entries) {
+    if (!entry.fields || typeof entry.fields !== "object") continue;
+    const field = flattenFields(entry.fields).find((view) => view.path.join(".") === path);
+    if (field) width = Math.max(width, Math.min(CONTENT_CH, field.text.length));
+  }
+  return width;
 }
 
 /** Held entries as CSV: time, level, message, then one column per path. */

@@ -3,14 +3,14 @@
 // by a ResizeObserver after the frame's layout and placed before its paint, so no row is ever drawn over another.
 // Following stops only through the user's own acts (wheel, touch, keys, the scrollbar, selecting text),
 // never because layout or a measurement moved the scroll position.
-import type { Item } from "../state";
+import type { EntryItem, Item } from "../state";
 import { Heights } from "./heights";
 import { MountedRows } from "./mounted";
 import { watchUserActs } from "./user-acts";
 
 export interface ListHooks {
-  /** Builds the row of an item (any error is caught by the builder). */
-  build: (item: Item, expanded: boolean) => HTMLElement;
+  /** Builds the row of an item below the entry `above` (any error is caught by the builder). */
+  build: (item: Item, expanded: boolean, above: EntryItem | undefined) => HTMLElement;
   /** The user moved the view: away from the newest line, or back to it. */
   onUserScroll: (atBottom: boolean) => void;
   /** Rows just laid out at a new size, before the frame is painted (to read what they show). */

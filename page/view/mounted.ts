@@ -1,12 +1,27 @@
-// The rows of the virtual list that are in the DOM, by item seq: built (or rebuilt when their item, the search or
-// their expansion changed) within a frame's time, kept in the list's order, and watched for their heights.
-import type { Item } from "../state";
+// The rows of the virtual list that are in the DOM, by item seq: built (or rebuilt when their item, the search,
+// their expansion or the entry above them changed) within a frame's time, kept in the list's order, and watched
+// for their heights.
+import type { EntryItem, Item } from "../state";
+
+/** A row's date compares with the entry above it, past at most this many marks (gaps, outages) between them. */
+const MARKS_ABOVE = 20;
+
+/** The entry shown above the item at `index`, if any. */
+function entryAbove(items: readonly Item[], index: number): EntryItem | undefined {
+  for (let at = index - 1; at >= 0 && at >= index - 1 - MARKS_ABOVE; at--) {
+    const item = items[at];
+    if (item?.kind === "entry") return item;
+  }
+  return undefined;
+}
 
 export interface Mounted {
   row: HTMLElement;
   version: number;
   epoch: number;
   expanded: boolean;
+  /** The seq of the entry above it when built (its date shows when that entry's day differs), 0 for none. */
+  above: number;
   /**
    * The row's position in the shown list (and in the heights), -1 while unknown (after a refilter, until the next
    * render); with `top` and `active`, also what its attributes and style say, so a frame writes only what changed.
@@ -32,7 +47,7 @@ export class MountedRows extends Map<number, Mounted> {
     private readonly spacer: HTMLElement,
     private readonly scroller: HTMLElement,
     private readonly sizes: ResizeObserver,
-    private readonly build: (item: Item, expanded: boolean) => HTMLElement,
+    private readonly build: (item: Item, expanded: boolean, above: EntryItem | undefined) => HTMLElement,
   ) {
     super();
   }
@@ -53,11 +68,14 @@ export class MountedRows extends Map<number, Mounted> {
       if (item === undefined) continue;
       const expanded = context.expanded.has(item.seq);
       let mounted = this.get(item.seq);
+      // A row whose neighbour above changed (older lines loaded, a refilter, an eviction) may show its date or not.
+      const above = item.kind === "entry" ? entryAbove(items, index) : undefined;
       const stale =
         mounted === undefined ||
         mounted.version !== item.version ||
         mounted.epoch !== epoch ||
-        mounted.expanded !== expanded;
+        mounted.expanded !== expanded ||
+        mounted.above !== (above?.seq ?? 0);
       // What the reader just acted on (the active row, one expanded or collapsed) is built whatever the time.
       const asked = item.seq === context.active || (mounted !== undefined && mounted.expanded !== expanded);
       const defer = stale && !asked && built.length > 0 && performance.now() > context.deadline;
@@ -66,7 +84,7 @@ export class MountedRows extends Map<number, Mounted> {
       if (defer && mounted === undefined) continue;
       keep.add(item.seq);
       if (mounted === undefined || (stale && !defer)) {
-        const row = this.build(item, expanded);
+        const row = this.build(item, expanded, above);
         row.dataset.seq = String(item.seq);
         row.tabIndex = -1;
         if (mounted) {
@@ -76,7 +94,16 @@ export class MountedRows extends Map<number, Mounted> {
           if (focused) row.focus({ preventScroll: true });
         } else this.spacer.append(row);
         this.sizes.observe(row);
-        mounted = { row, version: item.version, epoch, expanded, index: -1, top: -1, active: false };
+        mounted = {
+          row,
+          version: item.version,
+          epoch,
+          expanded,
+          above: above?.seq ?? 0,
+          index: -1,
+          top: -1,
+          active: false,
+        };
         this.set(item.seq, mounted);
         built.push(row);
       }

@@ -26,6 +26,8 @@ export interface RowOptions {
   columns?: readonly string[];
   /** Times in UTC instead of local time. */
   utc?: boolean;
+  /** The time of the entry in the row above: a row on another day shows its date. */
+  above?: number;
   /** A merged view's streams, in order: each gets its own tag colour. */
   streams?: readonly string[];
 }
@@ -156,7 +158,7 @@ function entryRow(item: EntryItem, options: RowOptions): HTMLElement {
   let hides = false;
 
   const time = element("time", "time");
-  const label = timeLabel(entry.time, options.utc === true);
+  const label = timeLabel(entry.time, options.utc === true, options.above);
   time.textContent = label.text;
   if (label.iso !== null) time.dateTime = label.iso;
   time.title = label.title;

@@ -1,10 +1,11 @@
-// A row's time as a reader wants it: local or UTC (the page's `tz=utc`), the date only when it is not today's,
-// and the full timestamp with its zone on hover.
+// A row's time as a reader wants it: local or UTC (the page's `tz=utc`), the date only when it is not today's or
+// not the row above's (so a log spanning midnight shows where the day changes), the full timestamp with its zone on
+// hover.
 
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
 
 export interface TimeLabel {
-  /** `20:53:44.134`, or `2026-12-05 20:53:44.134` for another day. */
+  /** `20:53:44.134`, or `2026-12-05 20:53:44.134` for another day than today's or the row above's. */
   text: string;
   /** `2026-12-06 20:53:44.134 UTC+01:00`. */
   title: string;
@@ -35,14 +36,21 @@ function zone(d: Date, utc: boolean): string {
   return `UTC${sign}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
 }
 
-export function timeLabel(ms: number, utc: boolean): TimeLabel {
+/** Whether `ms` falls on `day` (an unshowable time counts as the same: it has no day to mark). */
+function sameDay(ms: number, day: string, utc: boolean): boolean {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) || dayOf(parts(d, utc)) === day;
+}
+
+/** How a row shows the time `ms`; `above` is the time of the entry in the row above it, if any. */
+export function timeLabel(ms: number, utc: boolean, above?: number): TimeLabel {
   const d = new Date(ms);
   if (Number.isNaN(d.getTime())) return { text: "??:??:??.???", title: `time out of range: ${String(ms)}`, iso: null };
   const p = parts(d, utc);
   const clock = `${pad(p[3] as number)}:${pad(p[4] as number)}:${pad(p[5] as number)}.${pad(d.getUTCMilliseconds(), 3)}`;
   const day = dayOf(p);
   return {
-    text: day === todayIn(utc) ? clock : `${day} ${clock}`,
+    text: day === todayIn(utc) && (above === undefined || sameDay(above, day, utc)) ? clock : `${day} ${clock}`,
     title: `${day} ${clock} ${zone(d, utc)}`,
     iso: d.toISOString(),
   };

@@ -63,27 +63,97 @@ test("UTC or local time, kept in the URL, the full timestamp with its zone on ho
   const yesterday = Date.now() - 86_400_000 * 2;
   await run.viewer.post(
     stream,
-    [JSON.stringify({ time: new Date(yesterday).toISOString(), msg: "old" }), JSON.stringify({ msg: "now" })].join(
-      "\n",
-    ),
+    [{ time: new Date(yesterday).toISOString(), msg: "old" }, { msg: "first" }, { msg: "now" }]
+      .map((line) => JSON.stringify(line))
+      .join("\n"),
     "application/x-ndjson",
   );
   const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`, {
     timezoneId: "Asia/Kolkata",
   });
-  await waitFor("2 rows", async () => (await page.locator("#log .row.entry").count()) === 2);
+  await waitFor("3 rows", async () => (await page.locator("#log .row.entry").count()) === 3);
   const times = () =>
     page.$$eval("#log .row .time", (nodes) => nodes.map((node) => [node.textContent, node.getAttribute("title")]));
-  let [old, now] = await times();
-  assert.match(old?.[0] ?? "", /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/, "another day shows its date");
-  assert.match(now?.[0] ?? "", /^\d\d:\d\d:\d\d\.\d{3}$/, "today's lines show the time only");
+  let [old, first, now] = await times();
+  const dated = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/;
+  assert.match(old?.[0] ?? "", dated, "another day shows its date");
+  assert.match(first?.[0] ?? "", dated, "today's first line under another day's shows its date");
+  assert.match(now?.[0] ?? "", /^\d\d:\d\d:\d\d\.\d{3}$/, "today's lines under today's show the time only");
   assert.match(now?.[1] ?? "", /UTC\+05:30$/);
   await page.click("#tz");
-  await waitFor("UTC times", async () => /UTC$/.test((await times())[1]?.[1] ?? ""));
+  await waitFor("UTC times", async () => /UTC$/.test((await times())[2]?.[1] ?? ""));
   assert.match(page.url(), /[?&]tz=utc/);
-  [old, now] = await times();
+  [old, first, now] = await times();
   const utcNow = new Date().toISOString().slice(11, 13);
   assert.equal(now?.[0]?.slice(0, 2), utcNow);
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test("a row shows its date where the day changes from the row above, today's included", async () => {
+  const stream = fresh();
+  // Three days ago in Kolkata (UTC+05:30, no daylight saving): its midnight, and the page's clock at its noon.
+  const ago = new Date(Date.now() - 3 * 86_400_000);
+  const midnight = Date.UTC(ago.getUTCFullYear(), ago.getUTCMonth(), ago.getUTCDate()) - 5.5 * 3_600_000;
+  const times = [midnight - 2000, midnight + 1000, midnight + 2000, midnight + 3000];
+  await run.viewer.post(
+    stream,
+    times.map((time, i) => JSON.stringify({ time: new Date(time).toISOString(), msg: `line ${i}` })).join("\n"),
+    "application/x-ndjson",
+  );
+  const { page, errors, close } = await openPage(run.browser, "about:blank", { timezoneId: "Asia/Kolkata" });
+  await page.clock.setFixedTime(midnight + 12 * 3_600_000);
+  await page.goto(`${run.viewer.url}/?stream=${stream}`);
+  await waitFor("4 rows", async () => (await page.locator("#log .row.entry").count()) === 4);
+  const day = (/** @type {number} */ ms) => new Date(ms + 5.5 * 3_600_000).toISOString().slice(0, 10);
+  const shown = () =>
+    page.$$eval("#log .row .time", (nodes) => nodes.map((node) => [node.textContent, node.getAttribute("title")]));
+  const rows = await shown();
+  assert.deepEqual(
+    rows.map(([text]) => text),
+    [`${day(midnight - 2000)} 23:59:58.000`, `${day(midnight)} 00:00:01.000`, "00:00:02.000", "00:00:03.000"],
+    "the date on the day before today's, and where today's starts; not again below",
+  );
+  assert.equal(rows[3]?.[1], `${day(midnight)} 00:00:03.000 UTC+05:30`, "the full timestamp with its zone on hover");
+  // In UTC every line is on the day before the page's today: each shows its date.
+  await page.click("#tz");
+  await waitFor("UTC times", async () => /UTC$/.test((await shown())[0]?.[1] ?? ""));
+  for (const [text] of await shown()) assert.match(text ?? "", /^\d{4}-\d\d-\d\d 18:(29|30):\d\d\.000$/);
+  // Back in local time, with the first line of today's filtered out, the next one is where the day changes.
+  await page.click("#tz");
+  await page.fill("#q", '-"line 1"');
+  await waitFor("3 rows", async () => (await page.locator("#log .row.entry").count()) === 3);
+  assert.deepEqual(
+    (await shown()).map(([text]) => text),
+    [`${day(midnight - 2000)} 23:59:58.000`, `${day(midnight)} 00:00:02.000`, "00:00:03.000"],
+  );
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test("older lines loaded above a row of today's put its date on it, where the day changes", async () => {
+  const stream = fresh();
+  const ago = new Date(Date.now() - 3 * 86_400_000);
+  const midnight = Date.UTC(ago.getUTCFullYear(), ago.getUTCMonth(), ago.getUTCDate());
+  const times = [midnight - 2000, midnight + 1000, midnight + 2000];
+  await run.viewer.post(
+    stream,
+    times.map((time, i) => JSON.stringify({ time: new Date(time).toISOString(), msg: `line ${i}` })).join("\n"),
+    "application/x-ndjson",
+  );
+  const { page, errors, close } = await openPage(run.browser, "about:blank", { timezoneId: "UTC" });
+  await page.clock.setFixedTime(midnight + 12 * 3_600_000);
+  await page.goto(`${run.viewer.url}/?stream=${stream}&tail=2`);
+  await waitFor("2 rows", async () => (await page.locator("#log .row.entry").count()) === 2);
+  const shown = () => page.$$eval("#log .row .time", (nodes) => nodes.map((node) => node.textContent));
+  assert.deepEqual(await shown(), ["00:00:01.000", "00:00:02.000"], "today's first row held shows no date");
+  await page.click("#pause");
+  await page.$eval("#log", (log) => log.dispatchEvent(new Event("scroll")));
+  await waitFor("the older line", async () => (await page.locator("#log .row.entry").count()) === 3);
+  const day = new Date(midnight).toISOString().slice(0, 10);
+  const before = new Date(midnight - 2000).toISOString().slice(0, 10);
+  await waitFor("the date where the day changes", async () => (await shown())[1] === `${day} 00:00:01.000`);
+  assert.deepEqual(await shown(), [`${before} 23:59:58.000`, `${day} 00:00:01.000`, "00:00:02.000"]);
   assert.deepEqual(errors, []);
   await close();
 });
