@@ -26,6 +26,9 @@ test("the log is one tab stop; arrows move a visibly marked row, Enter expands i
   await waitFor("3 rows", async () => (await page.locator("#log .row").count()) === 3);
   await page.focus("#patterns-open"); // the header's last control
   await page.keyboard.press("Tab");
+  // The volume strip's one stop (a slider over its buckets), then the log.
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("role")), "slider");
+  await page.keyboard.press("Tab");
   assert.equal(await page.evaluate(() => document.activeElement?.id), "log");
   await page.keyboard.press("ArrowDown");
   assert.equal(await activeText(page), "third", "the first arrow lands on the newest row in view");
