@@ -95,6 +95,12 @@ export interface RuleView extends AlertRuleSpec {
   skipped: number;
 }
 
+/** `GET /api/alerts/settings`: the hosts a webhook may call; empty, no rule can be saved until that setting lists one. */
+export interface AlertSettings {
+  webhookHosts: string[];
+  webhookHostsSetting: "ALERT_WEBHOOK_HOSTS";
+}
+
 /** An incident in `GET …/incidents`: what the page needs to link to it. */
 export interface IncidentSummary {
   id: string;

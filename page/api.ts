@@ -1,6 +1,7 @@
 // The page's one way to the server: every URL carries the read token the page's own URL gave
 // (`?access_token=`, else the sign-in cookie does the work), and an answer other than 2xx becomes an ApiError
 // carrying the server's own message, which says what to fix.
+import type { AlertSettings } from "../lib/types";
 
 /** A read token given in the page's URL, or null. */
 export const accessToken = new URLSearchParams(location.search).get("access_token");
@@ -44,6 +45,9 @@ export async function getJson<T>(
 ): Promise<T> {
   return (await (await request(path, init, params)).json()) as T;
 }
+
+/** What the Alerts dialog needs before a rule is typed: the webhook hosts this server allows. */
+export const alertSettings = (stream: string) => getJson<AlertSettings>("/api/alerts/settings", { stream });
 
 /** A request's failure in words: the server's message, an ApiError's, or a network error's. */
 export function failure(error: unknown): string {

@@ -5,6 +5,7 @@
 import { SseClient, SseRefusedError } from "../lib/sse-client.js";
 import type { Gap, LogEntry } from "../lib/types";
 import { apiUrl, streamPath } from "./api";
+import { joinPositions } from "./positions";
 
 export type ConnectionState = "connecting" | "live" | "reconnecting" | "deleted";
 
@@ -35,6 +36,7 @@ const SLICE_MS = 8;
 
 export class Connection {
   private controller: AbortController | null = null;
+  private client: SseClient | null = null;
   private filter: ServerFilter = { q: "", level: "" };
   /** When the live connection was lost; null while connected. */
   private lostAt: number | null = null;
@@ -70,12 +72,15 @@ export class Connection {
     const params = new URLSearchParams({ tail: String(tail) });
     if (this.filter.level) params.set("level", this.filter.level);
     if (this.filter.q) params.set("q", this.filter.q);
-    const from = this.options.resumeFrom();
+    // A merged view resumes every stream the server named, also those with no line held (none matched so far).
+    const from = this.options.merged
+      ? joinPositions(this.options.resumeFrom(), this.client?.lastEventId)
+      : this.options.resumeFrom();
     // A deliberate reconnect with a new filter is no outage: the badge keeps its state.
     if ((resume && !deliberate) || !this.wasLive) this.options.onState(this.wasLive ? "reconnecting" : "connecting");
     if (this.options.merged) params.set("streams", stream);
     const path = this.options.merged ? "/api/events" : streamPath(stream, "/events");
-    const client = new SseClient(apiUrl(path, params), {
+    const client: SseClient = new SseClient(apiUrl(path, params), {
       signal: controller.signal,
       onDeleted: (name) => this.deleted(controller, name),
       ...(resume && from !== "" && from !== "0" ? { lastEventId: from } : {}),
@@ -97,6 +102,7 @@ export class Connection {
         }
       },
     });
+    this.client = client;
     client.run().catch((error: unknown) => {
       if (controller.signal.aborted) return;
       if (error instanceof SseRefusedError && error.status === 401) {
@@ -106,6 +112,11 @@ export class Connection {
       }
       this.options.onState("reconnecting", error instanceof Error ? error.message : String(error));
     });
+  }
+
+  /** A merged view's position in every stream it reads (`a:12,b:40`), as the server last said it and the page holds it. */
+  positions(): string {
+    return joinPositions(this.options.resumeFrom(), this.client?.lastEventId);
   }
 
   /** A stream of the view was deleted: a single stream's view stops following, a merged view goes on. */

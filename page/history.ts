@@ -1,7 +1,9 @@
 // Lines older than the ones the page holds, read from `/api/streams/{s}/entries` under the current filter:
-// loaded above the first line when the reader scrolls up to it, or searched for when no held line matches.
+// loaded above the first line when the reader scrolls up to it, or searched for when no held line matches; and
+// after a filter loosens, the lines the narrower one left out (in a merged view per stream, merged by time).
 import type { LogEntry } from "../lib/types";
 import { getJson, streamPath } from "./api";
+import { parsePositions } from "./positions";
 import type { Incoming, LogState } from "./state";
 import type { LogList } from "./view/list";
 
@@ -10,6 +12,8 @@ export interface HistoryOptions {
   merged: boolean;
   state: LogState;
   list: LogList;
+  /** A merged view's position in each of its streams (`a:12,b:40`), the server's word included. */
+  positions: () => string;
   /** Lines were added to the view: the header's counts are shown again. */
   onShown: () => void;
 }
@@ -27,6 +31,11 @@ export class StreamHistory {
   /** No line older than the oldest held one matches (the history said so); reset by a new filter. */
   private olderExhausted = false;
   private loadingOlder = false;
+  /**
+   * Each stream's last id when the server began filtering ("start": from before the first line held), null while
+   * it sends everything: a looser filter later may want lines received since then that this one left out.
+   */
+  private narrowedSince: Map<string, number> | "start" | null = null;
 
   constructor(private readonly options: HistoryOptions) {}
 
@@ -78,11 +87,50 @@ export class StreamHistory {
     }
   }
 
+  /** The server's filter changed (call before the connection resumes with it); `narrows`: it filters now. */
+  refiltered(narrows: boolean, started: boolean) {
+    const { state, stream, merged } = this.options;
+    const since = this.narrowedSince;
+    const now = merged ? parsePositions(this.options.positions()) : new Map([[stream, state.lastId]]);
+    if (started && since !== null && merged) void this.fillStreams(since, now);
+    if (started && since !== null && !merged) {
+      const after = since === "start" ? (state.oldestId ?? state.lastId + 1) - 1 : (since.get(stream) ?? 0);
+      void this.fillHole(after, state.lastId);
+    }
+    this.narrowedSince = !narrows ? null : (since ?? (started ? now : "start"));
+  }
+
+  /**
+   * A merged view's `fillHole`: per stream, what the current filter matches among the ids in (since, now] (from
+   * the oldest line held, in time, when narrowed from the start), merged by time; anything unloaded is marked.
+   */
+  private async fillStreams(since: Map<string, number> | "start", now: ReadonlyMap<string, number>) {
+    const { state, list } = this.options;
+    const oldest = since === "start" ? state.entries()[0] : undefined;
+    if (since === "start" && oldest === undefined) return;
+    const notBefore = oldest?.time ?? Number.NEGATIVE_INFINITY;
+    const fills = [...now].map(async ([stream, through]): Promise<Incoming[]> => {
+      const after = since === "start" ? 0 : (since.get(stream) ?? 0);
+      if (through <= after) return [];
+      try {
+        const { found, next } = await this.fetch(through + 1, FILL_MAX, undefined, after, stream, notBefore);
+        const missed = next !== null && next - 1 > after && notBefore === Number.NEGATIVE_INFINITY;
+        const marks: Incoming[] = missed ? [{ kind: "skipped", from: after + 1, to: next - 1, stream }] : [];
+        return [...marks, ...found.map((item) => ({ ...item, stream }))];
+      } catch {
+        return [{ kind: "skipped", from: after + 1, to: through, stream }];
+      }
+    });
+    const change = state.insertByTime((await Promise.all(fills)).flat());
+    list.setItems(state.shown, change.removedFromTop);
+    this.options.onShown();
+  }
+
   /**
    * The ids in (`after`, `through`] the page received under a narrower filter: what the current filter matches
    * among them is loaded in place (up to FILL_MAX lines), and any part left unloaded is marked with its ids.
    */
-  async fillHole(after: number, through: number) {
+  private async fillHole(after: number, through: number) {
     const { state, list } = this.options;
     if (through <= after) return;
     try {
@@ -109,8 +157,10 @@ export class StreamHistory {
     wanted: number,
     search?: SearchAll,
     after = 0,
+    stream = this.options.stream,
+    notBefore = Number.NEGATIVE_INFINITY,
   ): Promise<{ found: Incoming[]; next: number | null }> {
-    const { stream, state } = this.options;
+    const { state } = this.options;
     const q = state.filter.query?.text ?? "";
     const level = state.filter.level;
     const found: Incoming[] = [];
@@ -126,9 +176,12 @@ export class StreamHistory {
         query,
         search ? { signal: search.signal } : {},
       );
-      for (const entry of page.entries) if (entry.id > after) found.push({ kind: "entry", entry });
+      for (const entry of page.entries)
+        if (entry.id > after && entry.time >= notBefore) found.push({ kind: "entry", entry });
       search?.progress(page.next);
       next = page.next !== null && page.next > after + 1 ? page.next : null;
+      // Pages go back in time: one reaching before `notBefore` is the last wanted.
+      if ((page.entries.at(-1)?.time ?? Number.POSITIVE_INFINITY) < notBefore) next = null;
       if (next === null || (search && found.length > 0)) break;
       before = next;
     }

@@ -23,7 +23,7 @@ import { Header } from "./view/header";
 import { showIncident } from "./view/incident";
 import { LogList } from "./view/list";
 import { wirePatterns } from "./view/patterns";
-import { buildRow } from "./view/rows";
+import { buildRow, streamTag } from "./view/rows";
 import { SearchBox } from "./view/search";
 import { isMerged, parseSelection, showLanding, showSwitcher } from "./view/streams";
 import { TabBadge } from "./view/tab";
@@ -61,11 +61,6 @@ function tail(selection: string[]) {
   let frame = 0;
   /** Whether the connection was started: a filter applied before that is just the URL's. */
   let started = false;
-  /**
-   * The last id held before the server began filtering (-1: from before the first line held), null while it
-   * sends everything: a new filter may want lines received since then that the old one left out.
-   */
-  let narrowedSince: number | null = null;
 
   $("controls").hidden = false;
   log.hidden = false;
@@ -77,7 +72,10 @@ function tail(selection: string[]) {
   const list = new LogList(log, $("rows"), {
     build: (item, expanded, above): HTMLElement => {
       const options = { highlights, queryFields, expanded, columns: columns.paths, utc, streams: selection };
-      return reading.extras.decorate(buildRow(item, { ...options, above: above?.entry.time }), item);
+      const row = buildRow(item, { ...options, above: above?.entry.time });
+      // A merged view's unloaded ids are one stream's: its tag says whose.
+      if (item.kind === "skipped" && item.stream !== undefined) row.prepend(streamTag(item.stream, selection), " ");
+      return reading.extras.decorate(row, item);
     },
     onMeasured: checkClamps,
     // Back at the bottom resumes, unless the reader paused on purpose (Pause, p).
@@ -126,6 +124,7 @@ function tail(selection: string[]) {
     merged,
     state,
     list,
+    positions: () => connection.positions(),
     onShown: () => header.showCounts(),
   });
   const header = new Header({
@@ -198,15 +197,12 @@ function tail(selection: string[]) {
     header.showCounts();
     const filter = serverFilter();
     const narrows = filter.q !== "" || filter.level !== "";
+    // What a narrower filter left out is loaded before the connection resumes under this one.
+    streamHistory.refiltered(narrows, started);
     if (started) {
-      if (narrowedSince !== null && !merged) {
-        const since = narrowedSince >= 0 ? narrowedSince : (state.oldestId ?? state.lastId + 1) - 1;
-        void streamHistory.fillHole(since, state.lastId);
-      }
       connection.refilter(filter);
       void reading.load();
     }
-    narrowedSince = !narrows ? null : (narrowedSince ?? (started ? state.lastId : -1));
   }
 
   function serverFilter() {

@@ -133,12 +133,43 @@ export class Reading {
       void this.goTo(this.options.selection, bucket.firstId, true);
       return;
     }
-    // A merged view keeps arrival order with one position per stream: it reopens at the line instead.
-    const [stream, id] = Object.entries(bucket.firstIds ?? {})[0] ?? [];
-    if (stream === undefined || id === undefined) return;
-    const url = new URL(location.href);
-    url.searchParams.set("line", `${stream}:${id}`);
-    location.assign(url);
+    void this.goToMoment(bucket);
+  }
+
+  /**
+   * A merged view's jump: each stream's lines around the moment (from its first line there, or the nearest bucket
+   * that has one), merged by time among the lines held, the bucket's earliest line marked and named in the URL.
+   */
+  private async goToMoment(bucket: VolumeBucket) {
+    const { state, filter } = this.options;
+    const buckets = this.volume?.buckets ?? [bucket];
+    const at = Math.max(0, buckets.indexOf(bucket));
+    const streams = new Set(buckets.flatMap((each) => Object.keys(each.firstIds ?? {})));
+    const anchors: [string, number][] = [];
+    for (const stream of streams) {
+      const near = (list: VolumeBucket[]) => list.find((each) => each.firstIds?.[stream] !== undefined);
+      const found = near(buckets.slice(at)) ?? near(buckets.slice(0, at).reverse());
+      if (found?.firstIds?.[stream] !== undefined) anchors.push([stream, found.firstIds[stream]]);
+    }
+    this.options.pause();
+    try {
+      const loaded = await Promise.all(
+        anchors.map(async ([stream, id]) => ({ stream, entries: await fetchAround(stream, id, JUMP_LINES, filter()) })),
+      );
+      let mark: { stream: string; id: number; time: number } | null = null;
+      for (const { stream, entries } of loaded) {
+        const first = entries.find((entry) => entry.id === bucket.firstIds?.[stream]);
+        if (first && (mark === null || first.time < mark.time)) mark = { stream, id: first.id, time: first.time };
+      }
+      state.insertByTime(
+        loaded.flatMap(({ stream, entries }) => entries.map((entry) => ({ kind: "entry" as const, entry, stream }))),
+      );
+      if (mark === null) return;
+      setUrl("line", `${mark.stream}:${mark.id}`);
+      this.reveal(mark.stream, mark.id);
+    } catch (error) {
+      this.strip.note(`The lines of that time could not be loaded: ${failure(error)}`);
+    }
   }
 
   /** A drag across the strip: that window, frozen, and its first line. */
@@ -175,7 +206,7 @@ export class Reading {
   }
 
   private async goTo(stream: string, id: number, filtered: boolean) {
-    const { state, list, merged } = this.options;
+    const { state, merged } = this.options;
     this.options.pause();
     try {
       const entries = await fetchAround(stream, id, JUMP_LINES, filtered ? this.options.filter() : {});
@@ -183,25 +214,31 @@ export class Reading {
         merged ? { kind: "entry", entry, stream } : { kind: "entry", entry },
       );
       state.add(incoming);
-      // Shown now, not held back like lines that arrive while paused; then paused there.
-      state.resume();
-      this.options.pause();
-      list.setItems(state.shown);
-      const index = state.shown.findIndex(
-        (item) => item.kind === "entry" && item.entry.id === id && (!merged || item.stream === stream),
-      );
-      const item = state.shown[index];
-      if (item === undefined) return;
-      this.extras.current = item.seq;
-      list.active = item.seq;
-      list.refresh();
-      list.render();
-      list.reveal(index);
-      this.options.onShown();
-      this.strip.live.hidden = false;
+      this.reveal(stream, id);
     } catch (error) {
       this.strip.note(`Line ${id} could not be opened: ${(error as Error).message}`);
     }
+  }
+
+  /** Shows what was loaded, paused, with the line marked and in view. */
+  private reveal(stream: string, id: number) {
+    const { state, list, merged } = this.options;
+    // Shown now, not held back like lines that arrive while paused; then paused there.
+    state.resume();
+    this.options.pause();
+    list.setItems(state.shown);
+    const index = state.shown.findIndex(
+      (item) => item.kind === "entry" && item.entry.id === id && (!merged || item.stream === stream),
+    );
+    const item = state.shown[index];
+    if (item === undefined) return;
+    this.extras.current = item.seq;
+    list.active = item.seq;
+    list.refresh();
+    list.render();
+    list.reveal(index);
+    this.options.onShown();
+    this.strip.live.hidden = false;
   }
 
   /** An open context's close button, and x on the marked row, before the log's own handlers. */

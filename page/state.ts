@@ -1,52 +1,15 @@
 // The page's state, pure: what it holds (a bounded ring of items ordered by entry id), what it shows (the
 // items that pass the filter), and whether it follows. No DOM, no network: unit-tested with plain values.
-import { levelRank } from "../lib/levels.js";
-import type { Query } from "../lib/query.js";
-import type { Gap, Level, LogEntry } from "../lib/types";
+import type { LogEntry } from "../lib/types";
+import { type Filter, passes } from "./filter";
+import type { EntryItem, Incoming, Item } from "./items";
+import { mergeByTime, type Placed, timeBefore } from "./merge-by-time";
 
 /** Why the view stopped following; null while it follows the newest line. */
 export type PauseReason = "button" | "scroll" | "selection";
 
-interface Held {
-  /** Unique per item, never reused: the virtual list's key. */
-  seq: number;
-  /** Set when the item left the ring. */
-  evicted?: true;
-  /** Bumped when the item's content changes after it was shown (an outage learning of its gap). */
-  version: number;
-}
-
-/** `stream` is set when the page shows several streams: the entry's id is its own stream's. */
-export type EntryItem = Held & { kind: "entry"; entry: LogEntry; stream?: string };
-/** Ids the server said this view will never receive (of `stream`, in a merged view); shown after the entry `after`. */
-export type GapItem = Held & { kind: "gap"; after: number; gap: Gap; stream?: string };
-/**
- * The connection was lost from `from` to `to` (epoch ms); `gap` is what it cost, null for nothing. In a merged
- * view (`merged`) each stream announces its own gap, as a gap item.
- */
-export type OutageItem = Held & {
-  kind: "outage";
-  after: number;
-  from: number;
-  to: number;
-  gap: Gap | null;
-  merged?: true;
-};
-/** Ids `from`–`to` the page did not load after a filter changed (too many at once); shown before entry `from`. */
-export type SkippedItem = Held & { kind: "skipped"; after: number; from: number; to: number };
-export type Item = EntryItem | GapItem | OutageItem | SkippedItem;
-
-export type Incoming =
-  | { kind: "entry"; entry: LogEntry; stream?: string }
-  | { kind: "gap"; gap: Gap; stream?: string }
-  | { kind: "outage"; from: number; to: number }
-  | { kind: "skipped"; from: number; to: number };
-
-/** What the view shows of the held items: a query (null for none) and a minimum level (null for all). */
-export interface Filter {
-  query: Query | null;
-  level: Level | null;
-}
+export { type Filter, isFiltering, passes } from "./filter";
+export type { EntryItem, GapItem, Incoming, Item, OutageItem, SkippedItem } from "./items";
 
 /** What a batch did to the shown items, so the view can keep its place. */
 export interface Change {
@@ -62,16 +25,6 @@ export interface Change {
 export const DEFAULT_CAPACITY = 100_000;
 
 const orderKey = (item: Item) => (item.kind === "entry" ? item.entry.id : item.after + 0.5);
-
-export function passes(filter: Filter, item: Item): boolean {
-  if (item.kind !== "entry") return true;
-  if (filter.level !== null && levelRank(item.entry.level) < levelRank(filter.level)) return false;
-  return filter.query === null || filter.query.match(item.entry, item.stream);
-}
-
-export function isFiltering(filter: Filter): boolean {
-  return filter.level !== null || (filter.query !== null && !filter.query.isEmpty);
-}
 
 export class LogState {
   readonly capacity: number;
@@ -95,6 +48,8 @@ export class LogState {
   /** Merged view: each stream's highest entry id received, and the ids cleared by the reader. */
   private lastIds = new Map<string, number>();
   private floors = new Map<string, number>();
+  /** Merged view: entries from history above their stream's last id (`a:12`), dropped when they then come live. */
+  private ahead = new Set<string>();
 
   constructor(capacity = DEFAULT_CAPACITY, options: { merged?: boolean } = {}) {
     this.capacity = Math.max(1, Math.floor(capacity));
@@ -142,7 +97,7 @@ export class LogState {
     return this.entryItems().map((item) => item.entry);
   }
 
-  /** Every held entry with its stream (in a merged view), oldest first. */
+  /** Every held entry with its stream (in a merged view). */
   entryItems(): EntryItem[] {
     return this.held.filter((item): item is EntryItem => item.kind === "entry");
   }
@@ -222,6 +177,7 @@ export class LogState {
       const id = incoming.entry.id;
       if (id <= (this.lastIds.get(stream) ?? 0) || id <= (this.floors.get(stream) ?? 0)) return null;
       this.lastIds.set(stream, id);
+      if (this.ahead.size > 0 && this.ahead.delete(`${stream}:${id}`)) return null;
       item = { kind: "entry", seq, version: 0, entry: incoming.entry, stream };
     } else if (incoming.kind === "gap") {
       const stream = incoming.stream ?? "";
@@ -233,6 +189,36 @@ export class LogState {
     } else return null;
     this.held.push(item);
     return item;
+  }
+
+  /**
+   * Merged view: entries from a stream's history (a jump, a filter's back-fill) placed among the held ones by
+   * time, `skipped` marks before their stream's next entry; held or cleared entries dropped (each once a batch).
+   */
+  insertByTime(batch: readonly Incoming[]): Change {
+    const keys = new Set<string>();
+    for (const item of this.held) if (item.kind === "entry") keys.add(`${item.stream}:${item.entry.id}`);
+    const added: Placed[] = [];
+    for (const incoming of batch) {
+      if (incoming.kind !== "entry") continue;
+      const stream = incoming.stream ?? "";
+      const key = `${stream}:${incoming.entry.id}`;
+      if (keys.has(key) || incoming.entry.id <= (this.floors.get(stream) ?? 0)) continue;
+      // Past what the connection gave of this stream: it may come live too, and is dropped then.
+      if (incoming.entry.id > (this.lastIds.get(stream) ?? 0)) this.ahead.add(key);
+      const item: Item = { kind: "entry", seq: this.nextSeq++, version: 0, entry: incoming.entry, stream };
+      added.push({ item, time: incoming.entry.time });
+    }
+    for (const mark of batch) {
+      if (mark.kind !== "skipped") continue;
+      const item: Item = { ...mark, seq: this.nextSeq++, version: 0, after: mark.from - 1 };
+      added.push({ item, time: timeBefore(added, mark.stream, mark.to) });
+    }
+    if (added.length === 0) return { removedFromTop: 0, appended: 0, reset: false };
+    this.held = mergeByTime(this.held, added);
+    this.evict();
+    this.refilter();
+    return { removedFromTop: 0, appended: 0, reset: true };
   }
 
   private track(item: Item) {

@@ -4,7 +4,7 @@
 // (ALERT_WEBHOOK_HOSTS empty, as on a plain `npm start`) is said so when the dialog opens, before any typing.
 import { formatTime } from "../../lib/time.js";
 import type { AlertRuleSpec, RuleView, WebhookFormat } from "../../lib/types";
-import { ApiError, failure, getJson, request, streamPath } from "../api";
+import { ApiError, alertSettings, failure, getJson, request, streamPath } from "../api";
 import { $ } from "../dom";
 import { streamUrl } from "./streams";
 
@@ -12,12 +12,6 @@ import { streamUrl } from "./streams";
 let adminToken = "";
 
 const headers = (): Record<string, string> => (adminToken ? { Authorization: `Bearer ${adminToken}` } : {});
-
-/**
- * A webhook no server lists (port 0 of an `.invalid` host): a rule with it is refused with a 400, and the
- * refusal says whether any host is allowed at all. Nothing is stored.
- */
-const PROBE_URL = "http://edge-tail-probe.invalid:0/";
 
 /** A write's failure: a 401 asks for a write token, anything else is said. */
 const needsToken = (caught: unknown) => caught instanceof ApiError && caught.status === 401;
@@ -55,22 +49,12 @@ export function wireAlerts(stream: string, currentQuery: () => string) {
   async function checkHosts() {
     if (hostsChecked) return;
     hostsChecked = true;
-    try {
-      const rule = { query: "level:error", webhook: { url: PROBE_URL } };
-      const init = { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify(rule) };
-      await request(`${base}/webhook-hosts-probe`, init);
-      // Only a server that lists the probe's host itself saves it: taken away again.
-      await request(`${base}/webhook-hosts-probe`, { method: "DELETE" });
-    } catch (caught) {
-      // Anything else (a listed host's refusal, a 401 where an admin token is needed) says nothing about it.
-      if (!(caught instanceof ApiError && caught.status === 400 && /no webhook host is allowed/.test(caught.message))) {
-        return;
-      }
-      const note = $("alert-hosts");
-      note.textContent =
-        "No rule can be saved yet: this server allows no webhook host. Set ALERT_WEBHOOK_HOSTS (wrangler.toml [vars], or .dev.vars locally) to the hosts alerts may call, e.g. hooks.slack.com, and restart the server.";
-      note.hidden = false;
-    }
+    // A failed read says nothing about the hosts: the form's own answer will.
+    const settings = await alertSettings(stream).catch(() => null);
+    if (settings === null || settings.webhookHosts.length > 0) return;
+    const note = $("alert-hosts");
+    note.textContent = `No rule can be saved yet: this server allows no webhook host. Set ${settings.webhookHostsSetting} (wrangler.toml [vars], or .dev.vars locally) to the hosts alerts may call, e.g. hooks.slack.com, and restart the server.`;
+    note.hidden = false;
   }
 
   async function refresh() {

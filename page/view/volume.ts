@@ -1,6 +1,7 @@
 // The volume strip above the log: lines per time bucket stacked by level. Hover shows a bucket's counts, a click
-// jumps to its first line, a drag freezes a window. Screen readers get the region's name and its counts as a
-// visually hidden table. It redraws at most once a second however fast lines arrive.
+// jumps to its first line, a drag freezes a window. The bars are one slider for the keyboard: Left/Right (Home,
+// End) move between buckets and say their time and counts, Enter jumps, Shift+Left/Right selects a window that
+// Enter freezes. The counts are also a visually hidden table. It redraws at most once a second.
 import { formatTime } from "../../lib/time.js";
 import { describeBucket, type LevelKey, type Volume, type VolumeBucket } from "../volume";
 
@@ -23,6 +24,7 @@ export class VolumeStrip {
   readonly root = document.createElement("section");
   private readonly bars = document.createElement("div");
   private readonly selection = document.createElement("div");
+  private readonly cursorMark = document.createElement("div");
   private readonly tip = document.createElement("div");
   private readonly range = document.createElement("span");
   private readonly status = document.createElement("span");
@@ -31,14 +33,34 @@ export class VolumeStrip {
   private volume: Volume | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private dragFrom: number | null = null;
+  /** The keyboard's bucket, by its start time (kept across merges of buckets); null: the newest. */
+  private cursor: number | null = null;
+  /** Where a Shift-selection began (a bucket's start time), null when none. */
+  private anchor: number | null = null;
 
   constructor(private readonly hooks: StripHooks) {
     this.root.className = "volume";
     this.root.setAttribute("aria-label", "Lines over time");
     this.bars.className = "volume-bars";
-    this.bars.setAttribute("aria-hidden", "true");
+    // One control, not a widget per bar: a slider over the buckets, its value the bucket's time and counts.
+    this.bars.tabIndex = 0;
+    this.bars.setAttribute("role", "slider");
+    this.bars.setAttribute("aria-label", "Time");
+    this.bars.setAttribute("aria-orientation", "horizontal");
+    this.bars.setAttribute("aria-describedby", "volume-keys");
+    this.bars.setAttribute("aria-valuemin", "0");
+    this.bars.setAttribute("aria-valuemax", "0");
+    this.bars.setAttribute("aria-valuenow", "0");
+    this.bars.setAttribute("aria-valuetext", "no lines counted yet");
+    const hint = document.createElement("span");
+    hint.id = "volume-keys";
+    hint.className = "visually-hidden";
+    hint.textContent =
+      "Left and Right arrows move between times, Home and End to the first and last; Enter shows the lines of that time. Shift with the arrows selects a window; Enter then keeps to that window.";
     this.selection.className = "volume-selection";
     this.selection.hidden = true;
+    this.cursorMark.className = "volume-cursor";
+    this.cursorMark.hidden = true;
     this.tip.className = "volume-tip";
     this.tip.setAttribute("aria-hidden", "true");
     this.tip.hidden = true;
@@ -54,7 +76,7 @@ export class VolumeStrip {
     this.live.addEventListener("click", () => hooks.goLive());
     axis.append(this.range, this.status, this.live);
     this.table.className = "visually-hidden";
-    this.root.append(this.bars, this.tip, axis, this.table);
+    this.root.append(this.bars, this.tip, axis, hint, this.table);
     this.listen();
   }
 
@@ -96,7 +118,8 @@ export class VolumeStrip {
       }
       bars.push(bar);
     }
-    this.bars.replaceChildren(...bars, this.selection);
+    this.bars.replaceChildren(...bars, this.selection, this.cursorMark);
+    this.mark(volume, document.activeElement !== this.bars);
     this.range.textContent = `${stamp(volume.from)} – ${stamp(volume.to)}, ${width(volume.bucketMs)} per bar`;
     this.drawTable(volume);
   }
@@ -128,6 +151,81 @@ export class VolumeStrip {
     this.table.replaceChildren(caption, thead, body);
   }
 
+  /** The slider's keys; handled here, so End and Escape do not reach the page's shortcuts. */
+  private key(event: KeyboardEvent) {
+    const volume = this.volume;
+    if (volume === null || volume.buckets.length === 0 || event.ctrlKey || event.metaKey || event.altKey) return;
+    const at = this.cursorIndex(volume);
+    const move = MOVES[event.key];
+    if (event.key === "Enter") this.enter(volume);
+    else if (event.key === "Escape" && this.anchor !== null) this.anchor = null;
+    else if (move !== undefined) {
+      if (!event.shiftKey) this.anchor = null;
+      else this.anchor ??= (volume.buckets[at] as VolumeBucket).t;
+      const next = Math.max(0, Math.min(volume.buckets.length - 1, at + move));
+      this.cursor = (volume.buckets[next] as VolumeBucket).t;
+    } else return;
+    event.preventDefault();
+    event.stopPropagation();
+    this.mark(volume, true);
+  }
+
+  /** Enter: the selected window frozen, or the lines of the bucket under the cursor. */
+  private enter(volume: Volume) {
+    const [first, last] = this.selected(volume);
+    this.anchor = null;
+    if (first !== last) this.hooks.freeze(first.t, last.t + volume.bucketMs);
+    else this.hooks.jump(first);
+  }
+
+  private cursorIndex(volume: Volume): number {
+    const last = volume.buckets.length - 1;
+    return this.cursor === null
+      ? last
+      : Math.max(0, Math.min(last, Math.floor((this.cursor - volume.from) / volume.bucketMs)));
+  }
+
+  /** The selection's first and last bucket (both the cursor's without a selection). */
+  private selected(volume: Volume): [VolumeBucket, VolumeBucket] {
+    const at = this.cursorIndex(volume);
+    const index = (t: number) => Math.floor((t - volume.from) / volume.bucketMs);
+    const from = this.anchor === null ? at : Math.max(0, Math.min(volume.buckets.length - 1, index(this.anchor)));
+    const lo = Math.min(at, from);
+    const hi = Math.max(at, from);
+    return [volume.buckets[lo] as VolumeBucket, volume.buckets[hi] as VolumeBucket];
+  }
+
+  /** The cursor and selection, shown and said; `say`: the value text too (not on a live redraw while focused). */
+  private mark(volume: Volume, say: boolean) {
+    const n = volume.buckets.length;
+    if (n === 0) return;
+    const at = this.cursorIndex(volume);
+    const bucket = volume.buckets[at] as VolumeBucket;
+    const [first, last] = this.selected(volume);
+    this.bars.setAttribute("aria-valuemax", String(n - 1));
+    this.bars.setAttribute("aria-valuenow", String(at));
+    const text = `${stamp(bucket.t)}–${stamp(bucket.t + volume.bucketMs)}: ${describeBucket(bucket)}`;
+    let windowText = "";
+    if (first !== last) {
+      let lines = 0;
+      for (const b of volume.buckets) if (b.t >= first.t && b.t <= last.t) lines += b.count;
+      windowText = `window ${stamp(first.t)}–${stamp(last.t + volume.bucketMs)} selected, ${lines.toLocaleString("en-US")} lines`;
+    }
+    if (say) this.bars.setAttribute("aria-valuetext", windowText ? `${text}; ${windowText}` : text);
+    if (document.activeElement !== this.bars) return;
+    const percent = (bucketAt: VolumeBucket) => `${((bucketAt.t - volume.from) / volume.bucketMs) * (100 / n)}%`;
+    this.cursorMark.hidden = false;
+    this.cursorMark.style.left = percent(bucket);
+    this.cursorMark.style.width = `${100 / n}%`;
+    this.selection.hidden = first === last;
+    this.selection.style.left = percent(first);
+    this.selection.style.width = `${((last.t - first.t) / volume.bucketMs + 1) * (100 / n)}%`;
+    this.tip.hidden = false;
+    this.tip.textContent = windowText ? `${text} (${windowText})` : text;
+    const bar = this.bars.children[at] as HTMLElement | undefined;
+    if (bar) this.tip.style.left = `${this.bars.offsetLeft + bar.offsetLeft + bar.offsetWidth / 2}px`;
+  }
+
   private fraction(event: PointerEvent): number {
     const rect = this.bars.getBoundingClientRect();
     return rect.width === 0 ? 0 : (event.clientX - rect.left) / rect.width;
@@ -151,7 +249,14 @@ export class VolumeStrip {
       }
     });
     this.bars.addEventListener("pointerleave", () => {
+      this.tip.hidden = document.activeElement !== this.bars;
+    });
+    this.bars.addEventListener("keydown", (event) => this.key(event));
+    this.bars.addEventListener("focus", () => this.volume && this.mark(this.volume, true));
+    this.bars.addEventListener("blur", () => {
       this.tip.hidden = true;
+      this.selection.hidden = true;
+      this.cursorMark.hidden = true;
     });
     this.bars.addEventListener("pointerdown", (event) => {
       this.dragFrom = event.clientX;
@@ -165,7 +270,11 @@ export class VolumeStrip {
       if (volume === null || start === null || volume.buckets.length === 0) return;
       const rect = this.bars.getBoundingClientRect();
       if (Math.abs(event.clientX - start) <= DRAG_PX) {
-        this.hooks.jump(volume.buckets[volume.indexAt(this.fraction(event))] as VolumeBucket);
+        const bucket = volume.buckets[volume.indexAt(this.fraction(event))] as VolumeBucket;
+        this.cursor = bucket.t;
+        this.anchor = null;
+        this.mark(volume, true);
+        this.hooks.jump(bucket);
         return;
       }
       const edge = (x: number) => volume.indexAt((x - rect.left) / rect.width);
@@ -175,6 +284,18 @@ export class VolumeStrip {
     });
   }
 }
+
+/** Keys that move the slider's bucket, and by how much (Infinity: to the end). */
+const MOVES: Record<string, number> = {
+  ArrowLeft: -1,
+  ArrowDown: -1,
+  ArrowRight: 1,
+  ArrowUp: 1,
+  PageDown: -10,
+  PageUp: 10,
+  Home: -Infinity,
+  End: Infinity,
+};
 
 function stamp(time: number): string {
   return formatTime(time).slice(0, 8);

@@ -1,6 +1,6 @@
 // The alert routes: rules (written with the stream's write right) and their incidents (read with its read right).
 import { Hono } from "hono";
-import type { RuleView } from "../../lib/types";
+import type { AlertSettings, RuleView } from "../../lib/types";
 import { ClientError } from "../errors";
 import { grantingTokens, matchesAny, presentedToken } from "../http/auth";
 import { readBody } from "../http/body";
@@ -34,6 +34,18 @@ alertRoutes.delete("/api/streams/:stream/alerts/:name", streamRoute("admin"), as
   const name = checkRuleName(c.req.param("name"));
   if (!(await streamStub(c, stream).deleteAlert(name))) throw noRule(stream, name);
   return c.body(null, 204);
+});
+
+// What a form needs before a rule is typed: the hosts a webhook may call (empty: no rule can be saved yet).
+// Read like the rules: an admin or read token, for `?stream=` when given, else for any stream.
+alertRoutes.get("/api/alerts/settings", async (c) => {
+  const stream = c.req.query("stream");
+  await adminOrReader(c, stream === undefined ? undefined : checkStreamName(stream));
+  const settings: AlertSettings = {
+    webhookHosts: c.var.config.alertWebhookHosts,
+    webhookHostsSetting: "ALERT_WEBHOOK_HOSTS",
+  };
+  return c.json(settings);
 });
 
 // Readers without the admin right see rules with the webhook URL cut to its origin: it may hold a secret.
@@ -96,8 +108,11 @@ async function jsonBody(c: AppContext): Promise<unknown> {
   }
 }
 
-/** True when the request may manage the stream's rules; false when it may only read it; else the read refusal (401). */
-async function adminOrReader(c: AppContext, stream: string): Promise<boolean> {
+/**
+ * True when the request may manage the stream's rules (any stream's when omitted); false when it may only read
+ * it; else the read refusal (401).
+ */
+async function adminOrReader(c: AppContext, stream: string | undefined): Promise<boolean> {
   const tokens = grantingTokens(c.var.config.auth, "admin", stream);
   if (tokens === null || (await matchesAny(presentedToken(c.req.raw, "admin"), tokens))) return true;
   await authorize(c, "read", stream);

@@ -26,6 +26,9 @@ test("the log is one tab stop; arrows move a visibly marked row, Enter expands i
   await waitFor("3 rows", async () => (await page.locator("#log .row").count()) === 3);
   await page.focus("#patterns-open"); // the header's last control
   await page.keyboard.press("Tab");
+  // The volume strip's one stop (a slider over its buckets), then the log.
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("role")), "slider");
+  await page.keyboard.press("Tab");
   assert.equal(await page.evaluate(() => document.activeElement?.id), "log");
   await page.keyboard.press("ArrowDown");
   assert.equal(await activeText(page), "third", "the first arrow lands on the newest row in view");
@@ -109,6 +112,11 @@ test("on a server with no webhook host the Alerts dialog says so first; Escape c
   const stream = fresh();
   await run.viewer.post(stream, "ERROR one");
   const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}&q=one`);
+  /** @type {string[]} */
+  const asked = [];
+  page.on("request", (request) => {
+    if (request.url().includes("/alerts")) asked.push(`${request.method()} ${new URL(request.url()).pathname}`);
+  });
   await page.waitForSelector("#alerts-open:not([hidden])");
   await page.click("#alerts-open");
   // Said as the dialog opens, before any field is filled in, naming the setting to change.
@@ -116,6 +124,8 @@ test("on a server with no webhook host the Alerts dialog says so first; Escape c
   assert.match((await page.textContent("#alert-hosts")) ?? "", /allows no webhook host.*ALERT_WEBHOOK_HOSTS/);
   const rules = await fetch(`${run.viewer.url}/api/streams/${stream}/alerts`).then((response) => response.json());
   assert.deepEqual(rules, { alerts: [] }, "finding out stored nothing");
+  // Learnt from a read, not from a write the server refuses.
+  assert.deepEqual(asked.sort(), ["GET /api/alerts/settings", `GET /api/streams/${stream}/alerts`]);
   await page.keyboard.press("Escape");
   await waitFor("the dialog closed", async () => !(await page.isVisible("#alerts")));
   assert.equal(await page.inputValue("#q"), "one", "Escape was the dialog's, not the search's");

@@ -68,3 +68,21 @@ it("shows incidents to the stream's readers only", async () => {
   expect((await request(path, { headers: bearer("read-b") })).status).toBe(401);
   expect((await request(path)).status).toBe(401);
 });
+
+it("shows the webhook settings to whoever may read alert rules, and to nobody else", async () => {
+  const stream = `team-b.${crypto.randomUUID()}`;
+  for (const token of ["read-b", "admin-b", "read-secret", "admin-secret"]) {
+    const response = await request(`/api/alerts/settings?stream=${stream}`, { headers: bearer(token) });
+    expect(response.status, token).toBe(200);
+    expect(await response.json()).toEqual({
+      webhookHosts: ["127.0.0.1:9", "hooks.example.com"],
+      webhookHostsSetting: "ALERT_WEBHOOK_HOSTS",
+    });
+  }
+  for (const headers of [{}, bearer("token-a"), bearer("nonsense")]) {
+    const response = await request(`/api/alerts/settings?stream=${stream}`, { headers });
+    expect(response.status, JSON.stringify(headers)).toBe(401);
+  }
+  expect((await request("/api/alerts/settings")).status).toBe(401);
+  expect((await request("/api/alerts/settings", { headers: bearer("token-a") })).status).toBe(200);
+});
