@@ -4,8 +4,8 @@
 // template only ever widens, so an id, once given, names the same pattern for the life of the stream.
 
 import { LEVELS } from "../levels.js";
-import { onlyDifference, similarity } from "./compare.js";
-import { MAX_CHARS, shapeHash, tokenize, WILDCARD } from "./tokens.js";
+import { fits, onlyDifference, similarity } from "./compare.js";
+import { MAX_CHARS, MAX_TOKENS, shapeHash, tokenize, WILDCARD } from "./tokens.js";
 
 export { matchesTemplate, WILDCARD } from "./tokens.js";
 
@@ -41,8 +41,9 @@ export const EXAMPLE_CHARS = 512;
 /** At most this many patterns of one token count and first token are compared with a new line, the newest. */
 const SCAN_LIMIT = 64;
 /**
- * Message shapes remembered for the fast path. Cleared whole when full and whenever a change to the patterns
- * could change an answer, so a cached answer is always the one matching would give now (a restored miner agrees).
+ * Message shapes remembered for the fast path. Cleared whole when full; an answer is dropped whenever a change to
+ * the patterns of its token count could change it, so a cached answer is always the one matching would give now
+ * (a restored miner agrees).
  */
 const CACHE_SIZE = 16384;
 
@@ -60,8 +61,13 @@ export class PatternMiner {
   #byId = new Map();
   /** Patterns by token count and first token. @type {Map<string, Template[]>} */
   #buckets = new Map();
-  /** The pattern of each message shape seen lately, by shapeHash. @type {Map<number, Template>} */
+  /**
+   * The pattern of each message shape seen lately, by shapeHash, with the epoch of its token count then.
+   * @type {Map<number, { template: Template, length: number, epoch: number }>}
+   */
   #byShape = new Map();
+  /** Per token count, bumped whenever a change to those patterns could change an answer. @type {number[]} */
+  #epochs = new Array(MAX_TOKENS + 1).fill(0);
   /** @type {Set<Template>} */
   #changed = new Set();
   /** @type {string[]} */
@@ -95,12 +101,14 @@ export class PatternMiner {
   assign(message, time, level = null) {
     // A longer message is cut, which its hash does not tell: it takes the slow path, bounded by the cut.
     const shape = message.length <= MAX_CHARS ? shapeHash(message) : undefined;
-    let template = shape === undefined ? undefined : this.#byShape.get(shape);
+    const cached = shape === undefined ? undefined : this.#byShape.get(shape);
+    let template = cached === undefined || cached.epoch !== this.#epochs[cached.length] ? undefined : cached.template;
     if (template === undefined) {
       const tokens = tokenize(message);
       template = this.#match(tokens) ?? this.#create(tokens, message, time);
       if (this.#byShape.size >= CACHE_SIZE) this.#byShape.clear();
-      if (shape !== undefined) this.#byShape.set(shape, template);
+      const length = tokens.length;
+      if (shape !== undefined) this.#byShape.set(shape, { template, length, epoch: this.#epochs[length] ?? 0 });
     }
     template.count++;
     if (time > template.lastSeen) template.lastSeen = time;
@@ -160,8 +168,8 @@ export class PatternMiner {
         const template = /** @type {Template} */ (bucket[i]);
         const score = similarity(template.tokens, tokens, allowed);
         if (score >= 0 && score < 1) near = true;
-        // Ties go to the older pattern, so the choice depends on the patterns held, not on their order.
-        if (score > bestScore || (score === bestScore && best !== undefined && template.seq < best.seq)) {
+        // Ties go by `preferred`, so the choice depends on the patterns held, not on their order.
+        if (score > bestScore || (score === bestScore && best !== undefined && preferred(template, best))) {
           best = template;
           bestScore = score;
         }
@@ -171,7 +179,7 @@ export class PatternMiner {
     if (best === undefined) return undefined;
     const before = bucketKey(best.tokens);
     if (widen(best, tokens)) {
-      this.#byShape.clear();
+      this.#changedAnswers(tokens.length);
       if (bucketKey(best.tokens) !== before) {
         // Its first token turned out to vary: it now belongs with the patterns whose first token is variable.
         const from = this.#buckets.get(before) ?? [];
@@ -212,6 +220,11 @@ export class PatternMiner {
     return chosen;
   }
 
+  /** Drops the cached answers of the lines of a token count. @param {number} length */
+  #changedAnswers(length) {
+    this.#epochs[length] = (this.#epochs[length] ?? 0) + 1;
+  }
+
   /** @param {Template} template */
   #index(template) {
     const key = bucketKey(template.tokens);
@@ -231,10 +244,15 @@ export class PatternMiner {
     }
     const template = this.#add(`p${(this.#next++).toString(36)}`, tokens, message, time, true);
     this.#created.push(template.id);
-    // A cached shape fits its pattern fully and ties go to the older, so a new pattern changes no answer,
-    // unless it pushes one out of the scan or the answer was the overflow (a miner restored with a larger cap).
-    const bucket = this.#buckets.get(bucketKey(tokens));
-    if ((bucket?.length ?? 0) > SCAN_LIMIT || this.#byId.has(OVERFLOW_ID)) this.#byShape.clear();
+    // A cached shape may fit the new pattern as well as its own pattern, and the wider wins a tie: answers may
+    // change when the new pattern has a `<*>` and shares a scan with older patterns. They change too when it
+    // pushes one out of the scan, or when the answer was the overflow (a miner restored with a larger cap).
+    const key = bucketKey(tokens);
+    const held = this.#buckets.get(key)?.length ?? 0;
+    const shared = held > 1 || key.endsWith(" *") || (this.#buckets.get(`${tokens.length} *`)?.length ?? 0) > 0;
+    const crowded = held > SCAN_LIMIT;
+    if ((shared && wildcards(tokens) > 0) || crowded || this.#byId.has(OVERFLOW_ID))
+      this.#changedAnswers(tokens.length);
     return template;
   }
 
@@ -293,13 +311,30 @@ function bucketKey(tokens) {
 function widen(template, tokens) {
   let changed = false;
   for (let i = 0; i < tokens.length; i++) {
-    if (template.tokens[i] !== tokens[i] && template.tokens[i] !== WILDCARD) {
+    if (template.tokens[i] !== WILDCARD && !fits(template.tokens[i] ?? "", tokens[i] ?? "")) {
       template.tokens[i] = WILDCARD;
       changed = true;
     }
   }
   if (changed) template.template = template.tokens.join(" ");
   return changed;
+}
+
+/**
+ * Of two patterns a line fits equally well, the one with more `<*>` (Drain3's tie-break), so a pattern left
+ * behind by a wider one stops taking lines; then the older, so the choice does not depend on the scan order.
+ * @param {Template} a @param {Template} b
+ */
+function preferred(a, b) {
+  const wider = wildcards(a.tokens) - wildcards(b.tokens);
+  return wider !== 0 ? wider > 0 : a.seq < b.seq;
+}
+
+/** @param {string[]} tokens */
+function wildcards(tokens) {
+  let n = 0;
+  for (const token of tokens) if (token === WILDCARD) n++;
+  return n;
 }
 
 /** @param {Template} t @returns {PatternRow} */
