@@ -1,5 +1,6 @@
 // How a line's tokens compare with a pattern's, for lib/patterns/miner.js: the share of the pattern's constant
-// tokens it fits, and the one position where it differs, if only one.
+// tokens it fits, the one position where it differs, if only one, which of two equal fits is preferred, and how
+// a pattern widens to take a line.
 
 import { WILDCARD } from "./tokens.js";
 
@@ -68,4 +69,37 @@ export function onlyDifference(template, tokens) {
     else return -1;
   }
   return equal >= VARIETY_CONTEXT ? position : -1;
+}
+
+/**
+ * A template's token that the line's does not fit becomes `<*>`; its id stays.
+ * @param {{ tokens: string[], template: string }} template @param {string[]} tokens
+ */
+export function widen(template, tokens) {
+  let changed = false;
+  for (let i = 0; i < tokens.length; i++) {
+    if (template.tokens[i] !== WILDCARD && !fits(template.tokens[i] ?? "", tokens[i] ?? "")) {
+      template.tokens[i] = WILDCARD;
+      changed = true;
+    }
+  }
+  if (changed) template.template = template.tokens.join(" ");
+  return changed;
+}
+
+/**
+ * Of two patterns a line fits equally well, the one with more `<*>` (Drain3's tie-break), so a pattern left
+ * behind by a wider one stops taking lines; then the older, so the choice does not depend on the scan order.
+ * @param {{ tokens: string[], seq: number }} a @param {{ tokens: string[], seq: number }} b
+ */
+export function preferred(a, b) {
+  const wider = wildcards(a.tokens) - wildcards(b.tokens);
+  return wider !== 0 ? wider > 0 : a.seq < b.seq;
+}
+
+/** @param {string[]} tokens */
+export function wildcards(tokens) {
+  let n = 0;
+  for (const token of tokens) if (token === WILDCARD) n++;
+  return n;
 }

@@ -4,7 +4,7 @@
 // template only ever widens, so an id, once given, names the same pattern for the life of the stream.
 
 import { LEVELS } from "../levels.js";
-import { fits, onlyDifference, similarity } from "./compare.js";
+import { onlyDifference, preferred, similarity, widen, wildcards } from "./compare.js";
 import { MAX_CHARS, MAX_TOKENS, shapeHash, tokenize, WILDCARD } from "./tokens.js";
 
 export { matchesTemplate, WILDCARD } from "./tokens.js";
@@ -24,6 +24,10 @@ export { matchesTemplate, WILDCARD } from "./tokens.js";
  */
 
 /** @typedef {PatternRow & { tokens: string[], seq: number }} Template */
+/**
+ * A cached answer, with the epoch of the line's token count when it was given.
+ * @typedef {{ template: Template, length: number, epoch: number }} Cached
+ */
 
 /** Default cap on patterns per stream (`PATTERN_LIMIT`). */
 export const DEFAULT_PATTERN_LIMIT = 1000;
@@ -40,11 +44,8 @@ export const DEFAULT_VARIETY = 3;
 export const EXAMPLE_CHARS = 512;
 /** At most this many patterns of one token count and first token are compared with a new line, the newest. */
 const SCAN_LIMIT = 64;
-/**
- * Message shapes remembered for the fast path. Cleared whole when full; an answer is dropped whenever a change to
- * the patterns of its token count could change it, so a cached answer is always the one matching would give now
- * (a restored miner agrees).
- */
+/** Message shapes remembered for the fast path, all dropped when full; an answer is dropped whenever a change to
+ * its token count's patterns could change it: a cached answer is the one matching gives now (a restored miner's). */
 const CACHE_SIZE = 16384;
 
 /**
@@ -61,10 +62,7 @@ export class PatternMiner {
   #byId = new Map();
   /** Patterns by token count and first token. @type {Map<string, Template[]>} */
   #buckets = new Map();
-  /**
-   * The pattern of each message shape seen lately, by shapeHash, with the epoch of its token count then.
-   * @type {Map<number, { template: Template, length: number, epoch: number }>}
-   */
+  /** The pattern of each message shape seen lately, by shapeHash. @type {Map<number, Cached>} */
   #byShape = new Map();
   /** Per token count, bumped whenever a change to those patterns could change an answer. @type {number[]} */
   #epochs = new Array(MAX_TOKENS + 1).fill(0);
@@ -179,7 +177,7 @@ export class PatternMiner {
     if (best === undefined) return undefined;
     const before = bucketKey(best.tokens);
     if (widen(best, tokens)) {
-      this.#changedAnswers(tokens.length);
+      this.#stale(tokens.length);
       if (bucketKey(best.tokens) !== before) {
         // Its first token turned out to vary: it now belongs with the patterns whose first token is variable.
         const from = this.#buckets.get(before) ?? [];
@@ -221,7 +219,7 @@ export class PatternMiner {
   }
 
   /** Drops the cached answers of the lines of a token count. @param {number} length */
-  #changedAnswers(length) {
+  #stale(length) {
     this.#epochs[length] = (this.#epochs[length] ?? 0) + 1;
   }
 
@@ -244,15 +242,13 @@ export class PatternMiner {
     }
     const template = this.#add(`p${(this.#next++).toString(36)}`, tokens, message, time, true);
     this.#created.push(template.id);
-    // A cached shape may fit the new pattern as well as its own pattern, and the wider wins a tie: answers may
-    // change when the new pattern has a `<*>` and shares a scan with older patterns. They change too when it
-    // pushes one out of the scan, or when the answer was the overflow (a miner restored with a larger cap).
+    // A cached shape may fit the new pattern as well as its own and the wider wins a tie, or the new one pushes
+    // one out of the scan, or the cached answer is the overflow (a miner restored with a larger cap).
     const key = bucketKey(tokens);
     const held = this.#buckets.get(key)?.length ?? 0;
     const shared = held > 1 || key.endsWith(" *") || (this.#buckets.get(`${tokens.length} *`)?.length ?? 0) > 0;
-    const crowded = held > SCAN_LIMIT;
-    if ((shared && wildcards(tokens) > 0) || crowded || this.#byId.has(OVERFLOW_ID))
-      this.#changedAnswers(tokens.length);
+    const overflow = this.#byId.has(OVERFLOW_ID);
+    if ((shared && wildcards(tokens) > 0) || held > SCAN_LIMIT || overflow) this.#stale(tokens.length);
     return template;
   }
 
@@ -302,39 +298,6 @@ function sequence(id) {
 function bucketKey(tokens) {
   const first = tokens[0] ?? "";
   return `${tokens.length} ${first.includes(WILDCARD) ? "*" : first}`;
-}
-
-/**
- * A template's token that differs from the line's becomes `<*>`; its id stays.
- * @param {Template} template @param {string[]} tokens
- */
-function widen(template, tokens) {
-  let changed = false;
-  for (let i = 0; i < tokens.length; i++) {
-    if (template.tokens[i] !== WILDCARD && !fits(template.tokens[i] ?? "", tokens[i] ?? "")) {
-      template.tokens[i] = WILDCARD;
-      changed = true;
-    }
-  }
-  if (changed) template.template = template.tokens.join(" ");
-  return changed;
-}
-
-/**
- * Of two patterns a line fits equally well, the one with more `<*>` (Drain3's tie-break), so a pattern left
- * behind by a wider one stops taking lines; then the older, so the choice does not depend on the scan order.
- * @param {Template} a @param {Template} b
- */
-function preferred(a, b) {
-  const wider = wildcards(a.tokens) - wildcards(b.tokens);
-  return wider !== 0 ? wider > 0 : a.seq < b.seq;
-}
-
-/** @param {string[]} tokens */
-function wildcards(tokens) {
-  let n = 0;
-  for (const token of tokens) if (token === WILDCARD) n++;
-  return n;
 }
 
 /** @param {Template} t @returns {PatternRow} */
