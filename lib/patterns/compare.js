@@ -35,18 +35,20 @@ export function fits(t, u) {
  * line (`<*>`) where the template holds a plain word fits too, beside VALUE_CONTEXT equal tokens: the word was
  * a value that happened to have no digit (user `webmaster`, then user `test9`), and joining widens it to `<*>`.
  * @param {string[]} template @param {string[]} tokens @param {number} allowed
+ * @param {boolean} partial whether a template token holds `<*>` beside other characters (else only equal fits)
  */
-export function similarity(template, tokens, allowed) {
+export function similarity(template, tokens, allowed, partial) {
   let differ = 0;
   let constants = 0;
   let value = false;
   for (let i = 0; i < tokens.length; i++) {
-    const t = template[i] ?? "";
-    const u = tokens[i] ?? "";
+    // Casts, not `?? ""`: the arrays are as long as each other, and this loop is the miner's hottest.
+    const t = /** @type {string} */ (template[i]);
     if (t === WILDCARD) continue;
     constants++;
-    if (fits(t, u)) continue;
-    if (!value && u === WILDCARD && !t.includes(WILDCARD)) value = true;
+    const u = /** @type {string} */ (tokens[i]);
+    if (t === u || (partial && fits(t, u))) continue;
+    if (u === WILDCARD && !value && !(partial && t.includes(WILDCARD))) value = true;
     else if (++differ > allowed) return -1;
   }
   if (value && constants - differ - 1 < VALUE_CONTEXT && ++differ > allowed) return -1;
@@ -56,15 +58,16 @@ export function similarity(template, tokens, allowed) {
 /**
  * The one position where the line differs from the template's constant tokens, when there is exactly one and
  * at least VARIETY_CONTEXT other constant tokens fit; else -1.
- * @param {string[]} template @param {string[]} tokens
+ * @param {string[]} template @param {string[]} tokens @param {boolean} partial as for similarity
  */
-export function onlyDifference(template, tokens) {
+export function onlyDifference(template, tokens, partial) {
   let position = -1;
   let equal = 0;
   for (let i = 0; i < tokens.length; i++) {
-    const t = template[i] ?? "";
+    const t = /** @type {string} */ (template[i]);
     if (t === WILDCARD) continue;
-    if (fits(t, tokens[i] ?? "")) equal++;
+    const u = /** @type {string} */ (tokens[i]);
+    if (t === u || (partial && fits(t, u))) equal++;
     else if (position === -1) position = i;
     else return -1;
   }

@@ -23,7 +23,11 @@ export { matchesTemplate, WILDCARD } from "./tokens.js";
  * @property {string} example Its first line, cut to EXAMPLE_CHARS.
  */
 
-/** @typedef {PatternRow & { tokens: string[], seq: number }} Template */
+/**
+ * A pattern as the miner holds it; `partial` when a token holds `<*>` beside other characters (`<*>.`), which
+ * a plain word may fit: without one, only equal tokens fit.
+ * @typedef {PatternRow & { tokens: string[], seq: number, partial: boolean }} Template
+ */
 /**
  * A cached answer, with the epoch of the line's token count when it was given.
  * @typedef {{ template: Template, length: number, epoch: number }} Cached
@@ -164,10 +168,12 @@ export class PatternMiner {
       if (bucket === undefined) continue;
       for (let i = bucket.length - 1, seen = 0; i >= 0 && seen < SCAN_LIMIT; i--, seen++) {
         const template = /** @type {Template} */ (bucket[i]);
-        const score = similarity(template.tokens, tokens, allowed);
+        const score = similarity(template.tokens, tokens, allowed, template.partial);
         if (score >= 0 && score < 1) near = true;
-        // Ties go by `preferred`, so the choice depends on the patterns held, not on their order.
-        if (score > bestScore || (score === bestScore && best !== undefined && preferred(template, best))) {
+        // Ties go by `preferred`, so the choice depends on the patterns held, not on their order (below the
+        // threshold the choice is dropped: no need to break ties there).
+        const tie = score === bestScore && score >= this.#similarity && best !== undefined;
+        if (score > bestScore || (tie && preferred(template, /** @type {Template} */ (best)))) {
           best = template;
           bestScore = score;
         }
@@ -199,7 +205,7 @@ export class PatternMiner {
     for (const bucket of buckets) {
       for (let i = (bucket?.length ?? 0) - 1, seen = 0; i >= 0 && seen < SCAN_LIMIT; i--, seen++) {
         const template = /** @type {Template} */ (bucket?.[i]);
-        const position = onlyDifference(template.tokens, tokens);
+        const position = onlyDifference(template.tokens, tokens, template.partial);
         const same = at.get(position);
         if (same) same.push(template);
         else if (position !== -1) at.set(position, [template]);
@@ -268,6 +274,7 @@ export class PatternMiner {
       lastSeen: time,
       example: message.slice(0, EXAMPLE_CHARS),
       seq: sequence(id),
+      partial: tokens.some((token) => token !== WILDCARD && token.includes(WILDCARD)),
     };
     this.#byId.set(id, template);
     if (indexed) this.#index(template);
