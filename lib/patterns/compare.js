@@ -17,7 +17,11 @@ const VALUE_CONTEXT = 2;
 export function fits(t, u) {
   if (t === u) return true;
   let star = t.indexOf(WILDCARD);
-  if (star === -1 || u.includes(WILDCARD) || !u.startsWith(t.slice(0, star))) return false;
+  if (star === -1) return false;
+  // First and last characters before anything that allocates: most tokens fail there.
+  if (star > 0 && t.charCodeAt(0) !== u.charCodeAt(0)) return false;
+  if (!t.endsWith(WILDCARD) && t.charCodeAt(t.length - 1) !== u.charCodeAt(u.length - 1)) return false;
+  if (u.includes(WILDCARD) || !u.startsWith(t.slice(0, star))) return false;
   // Each part between `<*>`s at its leftmost place after the previous one, the last part at the end.
   let at = star;
   for (;;) {
