@@ -28,10 +28,6 @@ export { matchesTemplate, WILDCARD } from "./tokens.js";
  * a plain word may fit: without one, only equal tokens fit.
  * @typedef {PatternRow & { tokens: string[], seq: number, partial: boolean }} Template
  */
-/**
- * A cached answer, with the epoch of the line's token count when it was given.
- * @typedef {{ template: Template, length: number, epoch: number }} Cached
- */
 
 /** Default cap on patterns per stream (`PATTERN_LIMIT`). */
 export const DEFAULT_PATTERN_LIMIT = 1000;
@@ -66,10 +62,10 @@ export class PatternMiner {
   #byId = new Map();
   /** Patterns by token count and first token. @type {Map<string, Template[]>} */
   #buckets = new Map();
-  /** The pattern of each message shape seen lately, by shapeHash. @type {Map<number, Cached>} */
+  /** The pattern of each message shape seen lately, by shapeHash. @type {Map<number, Template>} */
   #byShape = new Map();
-  /** Per token count, bumped whenever a change to those patterns could change an answer. @type {number[]} */
-  #epochs = new Array(MAX_TOKENS + 1).fill(0);
+  /** The shapes cached, by their lines' token count: what a change to those patterns drops. @type {number[][]} */
+  #shapesOf = Array.from({ length: MAX_TOKENS + 1 }, () => /** @type {number[]} */ ([]));
   /** @type {Set<Template>} */
   #changed = new Set();
   /** @type {string[]} */
@@ -103,14 +99,18 @@ export class PatternMiner {
   assign(message, time, level = null) {
     // A longer message is cut, which its hash does not tell: it takes the slow path, bounded by the cut.
     const shape = message.length <= MAX_CHARS ? shapeHash(message) : undefined;
-    const cached = shape === undefined ? undefined : this.#byShape.get(shape);
-    let template = cached === undefined || cached.epoch !== this.#epochs[cached.length] ? undefined : cached.template;
+    let template = shape === undefined ? undefined : this.#byShape.get(shape);
     if (template === undefined) {
       const tokens = tokenize(message);
       template = this.#match(tokens) ?? this.#create(tokens, message, time);
-      if (this.#byShape.size >= CACHE_SIZE) this.#byShape.clear();
-      const length = tokens.length;
-      if (shape !== undefined) this.#byShape.set(shape, { template, length, epoch: this.#epochs[length] ?? 0 });
+      if (this.#byShape.size >= CACHE_SIZE) {
+        this.#byShape.clear();
+        for (const shapes of this.#shapesOf) shapes.length = 0;
+      }
+      if (shape !== undefined) {
+        this.#byShape.set(shape, template);
+        this.#shapesOf[tokens.length]?.push(shape);
+      }
     }
     template.count++;
     if (time > template.lastSeen) template.lastSeen = time;
@@ -226,7 +226,9 @@ export class PatternMiner {
 
   /** Drops the cached answers of the lines of a token count. @param {number} length */
   #stale(length) {
-    this.#epochs[length] = (this.#epochs[length] ?? 0) + 1;
+    const shapes = this.#shapesOf[length] ?? [];
+    for (const shape of shapes) this.#byShape.delete(shape);
+    shapes.length = 0;
   }
 
   /** @param {Template} template */
