@@ -44,8 +44,10 @@ export const DEFAULT_VARIETY = 3;
 export const EXAMPLE_CHARS = 512;
 /** At most this many patterns of one token count and first token are compared with a new line, the newest. */
 const SCAN_LIMIT = 64;
-/** Message shapes remembered for the fast path, all dropped when full; an answer is dropped whenever a change to
- * its token count's patterns could change it: a cached answer is the one matching gives now (a restored miner's). */
+/**
+ * Message shapes remembered for the fast path, all dropped when full; an answer is dropped whenever a change to
+ * its token count's patterns could change it: a cached answer is the one matching gives now (a restored miner's).
+ */
 const CACHE_SIZE = 16384;
 
 /**

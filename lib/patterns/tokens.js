@@ -261,8 +261,11 @@ function restIfAny(tokens, message, from, n) {
   return tokens;
 }
 
-/** The `<*>` for the part of a message not read, unless a value ends the tokens: its `<*>` covers the rest too
- * (`delete blk_1 blk_2 …` cut anywhere reads `delete blk_<*>`). @param {string[]} tokens */
+/**
+ * The `<*>` for the part of a message not read, unless a value ends the tokens: its `<*>` covers the rest too
+ * (`delete blk_1 blk_2 …` cut anywhere reads `delete blk_<*>`).
+ * @param {string[]} tokens
+ */
 function pushRest(tokens) {
   if (!tokens[tokens.length - 1]?.endsWith(WILDCARD)) tokens.push(WILDCARD);
 }
