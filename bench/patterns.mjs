@@ -1,11 +1,12 @@
 // `npm run bench:patterns`: grouping accuracy (GA) of the pattern miner on the Loghub-2k samples beside
 // Drain's and a replace-every-digit-token baseline's, and what assignment costs per line.
-// The miner's one setting, the similarity threshold, is also chosen leave-one-out (on seven samples, scored on
-// the eighth) to estimate GA on systems it was not tuned on. `--quick` times briefly.
+// Its settings are also chosen leave-one-out (on seven samples, scored on the eighth) to estimate GA on systems
+// it was not tuned on, and it is scored on synthetic families (bench/patterns-loo.mjs). `--quick` times briefly.
 
-import { DEFAULT_SIMILARITY, DEFAULT_VARIETY, PatternMiner } from "../lib/patterns/miner.js";
+import { PatternMiner } from "../lib/patterns/miner.js";
 import { drain } from "./drain.mjs";
 import { CORPUS_DIR, groupingAccuracy, loadCorpora } from "./loghub.mjs";
+import { leaveOneOut, syntheticReport } from "./patterns-loo.mjs";
 
 const QUICK = process.argv.includes("--quick");
 const systems = loadCorpora();
@@ -60,56 +61,10 @@ table.push({
 });
 console.table(table);
 
-// Leave-one-out, for every setting tuned on these samples (the similarity threshold and the variety): for each
-// system, the pair that does best on the other seven, scored on the one left out, beside the defaults' score.
-const GRID = [0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9].flatMap((similarity) =>
-  [2, 3, 4, 6, Number.POSITIVE_INFINITY].map((variety) => ({ similarity, variety })),
-);
-const names = [...systems.keys()];
-const scores = GRID.map((options) =>
-  names.map((name) => {
-    const lines = systems.get(name) ?? [];
-    const miner = new PatternMiner(options);
-    return groupingAccuracy(
-      lines,
-      lines.map((line, i) => miner.assign(line.message, i)),
-    );
-  }),
-);
-/** @param {number[]} values */
-const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
-/** @param {{ similarity: number, variety: number }} o */
-const setting = (o) => `${o.similarity}/${o.variety === Number.POSITIVE_INFINITY ? "off" : o.variety}`;
-const ranked = GRID.map((o, g) => ({ o, ga: mean(scores[g] ?? []) })).sort((a, b) => b.ga - a.ga);
-console.log(
-  `mean GA by similarity/variety, best ten: ${ranked
-    .slice(0, 10)
-    .map((r) => `${setting(r.o)} → ${r.ga.toFixed(3)}`)
-    .join(", ")}`,
-);
-/**
- * Each system scored with the setting, among `choices` (indices into GRID), that does best on the other seven.
- * @param {string} what @param {number[]} choices
- */
-const leaveOneOut = (what, choices) => {
-  const held = names.map((name, k) => {
-    const others = (/** @type {number} */ g) => mean((scores[g] ?? []).filter((_, j) => j !== k));
-    const best = choices.reduce((a, g) => (others(g) > others(a) ? g : a));
-    return { name, ga: scores[best]?.[k] ?? 0, options: GRID[best] ?? { similarity: 0, variety: 0 } };
-  });
-  const each = held.map((h) => `${h.name} ${h.ga.toFixed(3)} (${setting(h.options)})`).join(", ");
-  console.log(`leave-one-out, ${what}: ${each}; mean ${mean(held.map((h) => h.ga)).toFixed(3)}`);
-};
-const everyIndex = GRID.map((_, g) => g);
-leaveOneOut("similarity and variety chosen on the other seven", everyIndex);
-leaveOneOut(
-  `similarity alone (variety ${DEFAULT_VARIETY})`,
-  everyIndex.filter((g) => GRID[g]?.variety === DEFAULT_VARIETY),
-);
-leaveOneOut(
-  `variety alone (similarity ${DEFAULT_SIMILARITY})`,
-  everyIndex.filter((g) => GRID[g]?.similarity === DEFAULT_SIMILARITY),
-);
+// Leave-one-out, for every setting tuned on these samples (bench/patterns-loo.mjs, which prints more alone),
+// and the synthetic families no rule was fitted to.
+for (const line of leaveOneOut(systems).report) console.log(line);
+console.log(syntheticReport());
 
 // Cost: every sample's lines through one fresh miner per round, timed together, beside the cost of only
 // splitting them on spaces, a yardstick for how loaded the machine is. Flat strings, as JSON.parse gives.

@@ -4,8 +4,8 @@
 // template only ever widens, so an id, once given, names the same pattern for the life of the stream.
 
 import { LEVELS } from "../levels.js";
-import { onlyDifference, similarity } from "./compare.js";
-import { MAX_CHARS, shapeHash, tokenize, WILDCARD } from "./tokens.js";
+import { onlyDifference, preferred, similarity, widen, wildcards } from "./compare.js";
+import { MAX_CHARS, MAX_TOKENS, shapeHash, tokenize, WILDCARD } from "./tokens.js";
 
 export { matchesTemplate, WILDCARD } from "./tokens.js";
 
@@ -23,7 +23,11 @@ export { matchesTemplate, WILDCARD } from "./tokens.js";
  * @property {string} example Its first line, cut to EXAMPLE_CHARS.
  */
 
-/** @typedef {PatternRow & { tokens: string[], seq: number }} Template */
+/**
+ * A pattern as the miner holds it; `partial` when a token holds `<*>` beside other characters (`<*>.`), which
+ * a plain word may fit: without one, only equal tokens fit.
+ * @typedef {PatternRow & { tokens: string[], seq: number, partial: boolean }} Template
+ */
 
 /** Default cap on patterns per stream (`PATTERN_LIMIT`). */
 export const DEFAULT_PATTERN_LIMIT = 1000;
@@ -41,8 +45,8 @@ export const EXAMPLE_CHARS = 512;
 /** At most this many patterns of one token count and first token are compared with a new line, the newest. */
 const SCAN_LIMIT = 64;
 /**
- * Message shapes remembered for the fast path. Cleared whole when full and whenever a change to the patterns
- * could change an answer, so a cached answer is always the one matching would give now (a restored miner agrees).
+ * Message shapes remembered for the fast path, all dropped when full; an answer is dropped whenever a change to
+ * its token count's patterns could change it: a cached answer is the one matching gives now (a restored miner's).
  */
 const CACHE_SIZE = 16384;
 
@@ -62,6 +66,8 @@ export class PatternMiner {
   #buckets = new Map();
   /** The pattern of each message shape seen lately, by shapeHash. @type {Map<number, Template>} */
   #byShape = new Map();
+  /** The shapes cached, by their lines' token count: what a change to those patterns drops. @type {number[][]} */
+  #shapesOf = Array.from({ length: MAX_TOKENS + 1 }, () => /** @type {number[]} */ ([]));
   /** @type {Set<Template>} */
   #changed = new Set();
   /** @type {string[]} */
@@ -99,8 +105,14 @@ export class PatternMiner {
     if (template === undefined) {
       const tokens = tokenize(message);
       template = this.#match(tokens) ?? this.#create(tokens, message, time);
-      if (this.#byShape.size >= CACHE_SIZE) this.#byShape.clear();
-      if (shape !== undefined) this.#byShape.set(shape, template);
+      if (this.#byShape.size >= CACHE_SIZE) {
+        this.#byShape.clear();
+        for (const shapes of this.#shapesOf) shapes.length = 0;
+      }
+      if (shape !== undefined) {
+        this.#byShape.set(shape, template);
+        this.#shapesOf[tokens.length]?.push(shape);
+      }
     }
     template.count++;
     if (time > template.lastSeen) template.lastSeen = time;
@@ -158,10 +170,12 @@ export class PatternMiner {
       if (bucket === undefined) continue;
       for (let i = bucket.length - 1, seen = 0; i >= 0 && seen < SCAN_LIMIT; i--, seen++) {
         const template = /** @type {Template} */ (bucket[i]);
-        const score = similarity(template.tokens, tokens, allowed);
+        const score = similarity(template.tokens, tokens, allowed, template.partial);
         if (score >= 0 && score < 1) near = true;
-        // Ties go to the older pattern, so the choice depends on the patterns held, not on their order.
-        if (score > bestScore || (score === bestScore && best !== undefined && template.seq < best.seq)) {
+        // Ties go by `preferred`, so the choice depends on the patterns held, not on their order (below the
+        // threshold the choice is dropped: no need to break ties there).
+        const tie = score === bestScore && score >= this.#similarity && best !== undefined;
+        if (score > bestScore || (tie && preferred(template, /** @type {Template} */ (best)))) {
           best = template;
           bestScore = score;
         }
@@ -171,7 +185,7 @@ export class PatternMiner {
     if (best === undefined) return undefined;
     const before = bucketKey(best.tokens);
     if (widen(best, tokens)) {
-      this.#byShape.clear();
+      this.#stale(tokens.length);
       if (bucketKey(best.tokens) !== before) {
         // Its first token turned out to vary: it now belongs with the patterns whose first token is variable.
         const from = this.#buckets.get(before) ?? [];
@@ -193,7 +207,7 @@ export class PatternMiner {
     for (const bucket of buckets) {
       for (let i = (bucket?.length ?? 0) - 1, seen = 0; i >= 0 && seen < SCAN_LIMIT; i--, seen++) {
         const template = /** @type {Template} */ (bucket?.[i]);
-        const position = onlyDifference(template.tokens, tokens);
+        const position = onlyDifference(template.tokens, tokens, template.partial);
         const same = at.get(position);
         if (same) same.push(template);
         else if (position !== -1) at.set(position, [template]);
@@ -210,6 +224,13 @@ export class PatternMiner {
       chosen = templates.reduce((a, b) => (b.seq < a.seq ? b : a));
     }
     return chosen;
+  }
+
+  /** Drops the cached answers of the lines of a token count. @param {number} length */
+  #stale(length) {
+    const shapes = this.#shapesOf[length] ?? [];
+    for (const shape of shapes) this.#byShape.delete(shape);
+    shapes.length = 0;
   }
 
   /** @param {Template} template */
@@ -231,10 +252,13 @@ export class PatternMiner {
     }
     const template = this.#add(`p${(this.#next++).toString(36)}`, tokens, message, time, true);
     this.#created.push(template.id);
-    // A cached shape fits its pattern fully and ties go to the older, so a new pattern changes no answer,
-    // unless it pushes one out of the scan or the answer was the overflow (a miner restored with a larger cap).
-    const bucket = this.#buckets.get(bucketKey(tokens));
-    if ((bucket?.length ?? 0) > SCAN_LIMIT || this.#byId.has(OVERFLOW_ID)) this.#byShape.clear();
+    // A cached shape may fit the new pattern as well as its own and the wider wins a tie, or the new one pushes
+    // one out of the scan, or the cached answer is the overflow (a miner restored with a larger cap).
+    const key = bucketKey(tokens);
+    const held = this.#buckets.get(key)?.length ?? 0;
+    const shared = held > 1 || key.endsWith(" *") || (this.#buckets.get(`${tokens.length} *`)?.length ?? 0) > 0;
+    const overflow = this.#byId.has(OVERFLOW_ID);
+    if ((shared && wildcards(tokens) > 0) || held > SCAN_LIMIT || overflow) this.#stale(tokens.length);
     return template;
   }
 
@@ -254,6 +278,7 @@ export class PatternMiner {
       lastSeen: time,
       example: message.slice(0, EXAMPLE_CHARS),
       seq: sequence(id),
+      partial: tokens.some((token) => token !== WILDCARD && token.includes(WILDCARD)),
     };
     this.#byId.set(id, template);
     if (indexed) this.#index(template);
@@ -284,22 +309,6 @@ function sequence(id) {
 function bucketKey(tokens) {
   const first = tokens[0] ?? "";
   return `${tokens.length} ${first.includes(WILDCARD) ? "*" : first}`;
-}
-
-/**
- * A template's token that differs from the line's becomes `<*>`; its id stays.
- * @param {Template} template @param {string[]} tokens
- */
-function widen(template, tokens) {
-  let changed = false;
-  for (let i = 0; i < tokens.length; i++) {
-    if (template.tokens[i] !== tokens[i] && template.tokens[i] !== WILDCARD) {
-      template.tokens[i] = WILDCARD;
-      changed = true;
-    }
-  }
-  if (changed) template.template = template.tokens.join(" ");
-  return changed;
 }
 
 /** @param {Template} t @returns {PatternRow} */

@@ -134,10 +134,8 @@ export function tokenize(message) {
       if (c >= 48 && c <= 57) digit = true;
     }
   }
-  if (start !== -1) {
-    if (n < message.length) pushToken(tokens, WILDCARD);
-    else pushToken(tokens, word(message, start, n, digit));
-  } else if (n < message.length) pushToken(tokens, WILDCARD);
+  if (start !== -1 && n === message.length) pushToken(tokens, word(message, start, n, digit));
+  else if (n < message.length) pushRest(tokens);
   return tokens;
 }
 
@@ -259,8 +257,17 @@ const isClosing = (c) => c === 41 || c === 93 || c === 44 || c === 59 || c === 4
 function restIfAny(tokens, message, from, n) {
   let more = n < message.length;
   for (let i = from; i < n && !more; i++) more = message.charCodeAt(i) > 32;
-  if (more) pushToken(tokens, WILDCARD);
+  if (more) pushRest(tokens);
   return tokens;
+}
+
+/**
+ * The `<*>` for the part of a message not read, unless a value ends the tokens: its `<*>` covers the rest too
+ * (`delete blk_1 blk_2 …` cut anywhere reads `delete blk_<*>`).
+ * @param {string[]} tokens
+ */
+function pushRest(tokens) {
+  if (!tokens[tokens.length - 1]?.endsWith(WILDCARD)) tokens.push(WILDCARD);
 }
 
 /**

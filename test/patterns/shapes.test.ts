@@ -133,3 +133,44 @@ describe("PatternMiner: a word position that keeps varying", () => {
     expect(ids(users.slice(3), restored)).toEqual(ids(users.slice(3), live));
   });
 });
+
+describe("PatternMiner: evidence that a word is a value", () => {
+  it("takes a value where a pattern holds a word as that word's variable, beside two equal words", () => {
+    const miner = new PatternMiner();
+    const [a, b, c] = ids(
+      ["Invalid user webmaster from 10.0.0.1", "Invalid user test9 from 10.0.0.2", "Invalid user admin from 10.0.0.3"],
+      miner,
+    );
+    expect([b, c]).toEqual([a, a]);
+    expect(miner.get(a ?? "")?.template).toBe("Invalid user <*> from <*>");
+    // With one equal word only, a value does not make the word beside it a variable.
+    const [d, e] = ids(["Started nginx", "Started 42"]);
+    expect(e).not.toBe(d);
+  });
+
+  it("lets a plain word fit a pattern token's <*> part without widening it", () => {
+    const miner = new PatternMiner();
+    const [a, b] = ids(["Started udisks2.service.", "Started nginx.service."], miner);
+    expect(b).toBe(a);
+    expect(miner.get(a ?? "")?.template).toBe("Started <*>.");
+  });
+
+  it("gives a line fitting two patterns equally to the wider one, so a pattern left behind stops growing", () => {
+    const miner = new PatternMiner();
+    const lines = [
+      "task alpha done on node one",
+      "task beta done on node two",
+      "task beta done on node three",
+      "task gamma done on node four",
+    ];
+    const [alpha, beta] = ids(lines, miner);
+    expect(miner.get(beta ?? "")?.template).toBe("task <*> done on node <*>");
+    expect(miner.assign("task alpha done on node one", 9)).toBe(beta);
+    expect(miner.get(alpha ?? "")?.count).toBe(1);
+  });
+
+  it("reads a cut list as the list: the last value covers what was not read", () => {
+    const list = Array.from({ length: 300 }, (_, i) => `blk_${i * 7919}`).join(" ");
+    expect(tokenize(`delete ${list}`)).toEqual(["delete", "blk_<*>"]);
+  });
+});
