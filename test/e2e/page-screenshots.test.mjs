@@ -173,7 +173,7 @@ test("screenshots: the Patterns dialog over the service log", async () => {
     await toolbar(page, "#patterns-open");
     const templates = await waitFor("the templates, named", async () => {
       const named = await page.locator("#pattern-list .pattern-template").allTextContents();
-      return named.length >= 5 && named.every((t) => !t.includes("loading")) && named;
+      return named.length >= 5 && named.every((t) => !t.includes("loading")) ? named : null;
     });
     assert.ok(
       templates.some((t) => t.includes("<*>")),
