@@ -99,7 +99,7 @@ export class LogStream extends DurableObject<Env> {
       this.#ring,
       this.#keys,
       (firstId, tails, ids) => this.#committed(firstId, tails, ids),
-      patterns === null ? undefined : (tails, times) => patterns.assign(tails, times),
+      patterns === null ? undefined : (tails, times, shapes) => patterns.assign(tails, times, shapes),
     );
     this.#report = new IndexReporter(ctx, env, this.#config, this.#ring, () => this.#alerts.count());
     const { rateLimitPerSecond: rate, rateLimitBurst: burst } = this.#config;

@@ -5,8 +5,10 @@
 
 import { LEVELS } from "../levels.js";
 import { onlyDifference, preferred, similarity, widen, wildcards } from "./compare.js";
-import { MAX_CHARS, MAX_TOKENS, shapeHash, tokenize, WILDCARD } from "./tokens.js";
+import { bucketKey, patternShape, sequence, toRow } from "./keys.js";
+import { MAX_TOKENS, tokenize, WILDCARD } from "./tokens.js";
 
+export { patternShape } from "./keys.js";
 export { matchesTemplate, WILDCARD } from "./tokens.js";
 
 /** @typedef {import("../levels.js").Level} Level */
@@ -96,12 +98,11 @@ export class PatternMiner {
    * @param {string} message
    * @param {number} time epoch ms of the line
    * @param {Level | null} [level]
+   * @param {number} [shape] the message's `patternShape`, when the caller has it already
    * @returns {string}
    */
-  assign(message, time, level = null) {
-    // A longer message is cut, which its hash does not tell: it takes the slow path, bounded by the cut.
-    const shape = message.length <= MAX_CHARS ? shapeHash(message) : undefined;
-    let template = shape === undefined ? undefined : this.#byShape.get(shape);
+  assign(message, time, level = null, shape = patternShape(message)) {
+    let template = Number.isNaN(shape) ? undefined : this.#byShape.get(shape);
     if (template === undefined) {
       const tokens = tokenize(message);
       template = this.#match(tokens) ?? this.#create(tokens, message, time);
@@ -109,11 +110,28 @@ export class PatternMiner {
         this.#byShape.clear();
         for (const shapes of this.#shapesOf) shapes.length = 0;
       }
-      if (shape !== undefined) {
+      if (!Number.isNaN(shape)) {
         this.#byShape.set(shape, template);
         this.#shapesOf[tokens.length]?.push(shape);
       }
     }
+    return this.#seen(template, time, level);
+  }
+
+  /**
+   * The id `assign` would give a message of this `patternShape`, counted as `assign` counts, when its pattern
+   * is cached; else undefined (then call `assign`). The Durable Object's fast path: no message read at all.
+   * @param {number} shape
+   * @param {number} time
+   * @returns {string | undefined}
+   */
+  assignCached(shape, time) {
+    const template = this.#byShape.get(shape);
+    return template === undefined ? undefined : this.#seen(template, time, null);
+  }
+
+  /** @param {Template} template @param {number} time @param {Level | null} level */
+  #seen(template, time, level) {
     template.count++;
     if (time > template.lastSeen) template.lastSeen = time;
     if (time < template.firstSeen) template.firstSeen = time;
@@ -294,25 +312,4 @@ export class PatternMiner {
     if (template.seq >= this.#next) this.#next = template.seq + 1;
     this.#changed.delete(template);
   }
-}
-
-/** The counter in an id; ids this miner did not make sort last. @param {string} id */
-function sequence(id) {
-  const n = Number.parseInt(id.slice(1), 36);
-  return Number.isSafeInteger(n) ? n : Number.MAX_SAFE_INTEGER;
-}
-
-/**
- * Token count and first token, `*` when that token holds a variable part (Drain's first tree levels).
- * @param {string[]} tokens
- */
-function bucketKey(tokens) {
-  const first = tokens[0] ?? "";
-  return `${tokens.length} ${first.includes(WILDCARD) ? "*" : first}`;
-}
-
-/** @param {Template} t @returns {PatternRow} */
-function toRow(t) {
-  const { id, template, count, level, firstSeen, lastSeen, example } = t;
-  return { id, template, count, level, firstSeen, lastSeen, example };
 }

@@ -1,4 +1,5 @@
 // Drafts serialised into the batch a stream stores, long messages and fields cut and marked.
+import { patternShape } from "../../lib/patterns/miner.js";
 import { type Batch, type EntryDraft, joinTails, type Tail, tailOf } from "../stream/stored";
 
 /** Bounds on one request's entries. */
@@ -12,8 +13,14 @@ export interface IngestLimits {
 /** Serialises drafts into the batch a stream stores, cut to `limits.maxLength` (toBatches counts the entries). */
 export function toBatch(entries: EntryDraft[], limits: IngestLimits): Batch {
   const tails: Tail[] = new Array(entries.length);
-  for (let i = 0; i < entries.length; i++) tails[i] = serialize(entries[i] as EntryDraft, limits);
-  return { tails: joinTails(tails), count: entries.length };
+  const shapes = new Float64Array(entries.length);
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i] as EntryDraft;
+    tails[i] = serialize(entry, limits);
+    // After serialize: the message as stored, cut if it was too long.
+    shapes[i] = patternShape(entry.message);
+  }
+  return { tails: joinTails(tails), count: entries.length, shapes };
 }
 
 /** One entry's tail, its message and fields cut to `maxLength`. */

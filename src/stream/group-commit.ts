@@ -34,7 +34,7 @@ export class GroupCommit {
     /** Called once per commit with the first id, every committed tail and their pattern ids, in id order. */
     private readonly committed: (firstId: number, tails: Tail[], patterns: PatternIds) => void,
     /** Each tail's pattern id, stored beside the commit's tails (patterns.ts); absent when patterns are off. */
-    private readonly assign?: (tails: readonly Tail[], times: Float64Array) => string[],
+    private readonly assign?: (tails: readonly Tail[], times: Float64Array, shapes: Float64Array | null) => string[],
   ) {}
 
   /** What the batch with this key got, or will get once its commit lands. */
@@ -75,7 +75,7 @@ export class GroupCommit {
     try {
       // Each line's time and level read once, for the row, the held lines and the miner.
       const marks = marksOf(tails, count);
-      patterns = this.assign?.(lines, marks.times) ?? null;
+      patterns = this.assign?.(lines, marks.times, shapesOf(batches, count)) ?? null;
       firstId = this.ring.append(tails, count, Date.now(), patterns, marks);
     } catch (error) {
       for (const batch of batches) batch.reject(error);
@@ -93,4 +93,17 @@ export class GroupCommit {
     }
     this.committed(firstId, lines, patterns);
   }
+}
+
+/** The batches' message shapes in commit order; null when a batch came without them (then messages are read). */
+function shapesOf(batches: readonly Batch[], count: number): Float64Array | null {
+  if (batches.length === 1) return batches[0]?.shapes?.length === count ? batches[0].shapes : null;
+  const shapes = new Float64Array(count);
+  let at = 0;
+  for (const { shapes: part, count: n } of batches) {
+    if (part?.length !== n) return null;
+    shapes.set(part, at);
+    at += n;
+  }
+  return shapes;
 }

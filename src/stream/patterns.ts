@@ -73,7 +73,7 @@ export class PatternTable {
    * Each of the commit's lines' pattern id, stored beside its tails (never written into them: that would copy
    * the batch); widened and new templates are saved in the same turn.
    */
-  assign(lines: readonly Tail[], times: Float64Array): string[] {
+  assign(lines: readonly Tail[], times: Float64Array, shapes: Float64Array | null): string[] {
     const miner = this.#load();
     const firstId = this.ring.lastId + 1;
     const ids: string[] = new Array(lines.length);
@@ -83,7 +83,12 @@ export class PatternTable {
       const known = miner.size;
       // Times are the entries' own (`firstSeen` as `lastSeen`; none: 0); the miner's level and counts are not
       // used: both are counted over the held lines on request.
-      const id = miner.assign(messageOf(lines[i] as Tail), times[i] || 0, null);
+      const time = times[i] || 0;
+      const shape = shapes?.[i];
+      // A known shape needs no message: it is read out of the stored JSON only for a line the cache misses.
+      const id =
+        (shape === undefined ? undefined : miner.assignCached(shape, time)) ??
+        miner.assign(messageOf(lines[i] as Tail), time, null, shape);
       if (miner.size > known) this.fresh.push(i);
       const slot = this.#slot(id);
       (this.#slots[slot] as Slot).lastId = firstId + i;

@@ -17,6 +17,9 @@ export type Tails = string & { readonly __tails: true };
 export interface Batch {
   tails: Tails;
   count: number;
+  /** Each entry's message's `patternShape` (lib/patterns), worked out where the message is at hand, so the
+   * stream's object finds a known pattern without reading the message back out of the JSON. */
+  shapes?: Float64Array;
   /** The client's Idempotency-Key: a resent batch with the same key is answered, not stored again. */
   key?: string;
 }

@@ -2,7 +2,7 @@
 // cap holds, and a miner restored from its rows assigns as the original does.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { matchesTemplate, PatternMiner } from "../../lib/patterns/miner.js";
+import { matchesTemplate, PatternMiner, patternShape } from "../../lib/patterns/miner.js";
 import { shapeHash, tokenize } from "../../lib/patterns/tokens.js";
 
 const RUNS = { numRuns: 150 };
@@ -51,6 +51,25 @@ describe("shapeHash", () => {
 });
 
 describe("PatternMiner properties", () => {
+  it("gives the same ids from a shape worked out elsewhere (the Worker's) as from the message alone", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(logish, logish, anyLine, fc.constant("x".repeat(1100))), { maxLength: 60 }),
+        (lines) => {
+          const plain = new PatternMiner();
+          const shaped = new PatternMiner();
+          for (const line of lines) {
+            const shape = patternShape(line);
+            const id = shaped.assignCached(shape, 0) ?? shaped.assign(line, 0, null, shape);
+            expect(id).toBe(plain.assign(line, 0));
+          }
+          expect(shaped.rows()).toEqual(plain.rows());
+        },
+      ),
+      RUNS,
+    );
+  });
+
   it("gives any line a pattern whose final template fits every line it was given", () => {
     fc.assert(
       fc.property(fc.array(anyLine, { maxLength: 60 }), fc.integer({ min: 1, max: 30 }), (lines, limit) => {
