@@ -29,7 +29,7 @@ const FOLLOW_OVERSCAN_PX = 400;
  */
 const FRAME_BUILD_BUDGET = 50;
 /** Time a following frame spends building rows before it leaves the oldest in view for the next frame, in ms. */
-const FRAME_BUILD_MS = 8;
+const FRAME_BUILD_MS = 4;
 
 export class LogList {
   private items: Item[] = [];
