@@ -47,19 +47,22 @@ export function contextLine(entry: LogEntry, self: boolean, utc: boolean, above?
   return line;
 }
 
-/** Fields as ` key=value` on one line; a multi-line value by its first line and "…". */
+/** A space between fields, none before the first (the line's own gap is before it). */
+const gap = (inline: HTMLElement) => (inline.firstChild === null ? "" : " ");
+
+/** Fields as `key=value` on one line; a multi-line value by its first line and "…". */
 function oneLine(fields: FieldView[]): HTMLElement {
   const inline = element("span", "ctx-fields");
   for (const field of fields.slice(0, LINE_FIELDS)) {
     let value = stripAnsi(field.text.slice(0, LINE_TEXT));
     if (field.multiline) value = `${value.split(/\r\n?|\n/, 1)[0] ?? ""} …`;
-    inline.append(` ${field.path.join(".")}=`, element("span", "ctx-value", value));
+    inline.append(`${gap(inline)}${field.path.join(".")}=`, element("span", "ctx-value", value));
   }
   if (fields.length > LINE_FIELDS) inline.append(` …${fields.length - LINE_FIELDS} more`);
   return inline;
 }
 
-/** Every field: the short ones as ` key=value` wrapping freely, a multi-line value (a stack) as its own lines. */
+/** Every field: the short ones as `key=value` wrapping freely, a multi-line value (a stack) as its own lines. */
 function wholeFields(fields: FieldView[]): HTMLElement[] {
   const inline = element("span", "ctx-fields");
   const blocks: HTMLElement[] = [];
@@ -67,7 +70,7 @@ function wholeFields(fields: FieldView[]): HTMLElement[] {
     const name = field.path.join(".");
     const value = stripAnsi(field.text);
     if (!field.multiline) {
-      inline.append(` ${name}=`, element("span", "ctx-value", value));
+      inline.append(`${gap(inline)}${name}=`, element("span", "ctx-value", value));
       continue;
     }
     const block = element("div", "ctx-block");
