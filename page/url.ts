@@ -13,3 +13,8 @@ export function setUrl(name: string, value: string) {
   else url.searchParams.delete(name);
   history.replaceState(null, "", url);
 }
+
+/** Whether the page shows times in UTC (`tz=utc`, which the UTC button keeps in the URL) rather than local time. */
+export function utcWanted(): boolean {
+  return new URLSearchParams(location.search).get("tz") === "utc";
+}

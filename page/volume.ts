@@ -1,7 +1,9 @@
 // The volume strip's data, pure: the server's histogram (lines per time bucket, by level), kept live by adding
 // each arriving line to its bucket; past the last bucket new ones are appended, and past `max` buckets every
-// two are merged into one twice as wide, so the strip always covers everything from its start. No DOM.
+// two are merged into one twice as wide, so the strip always covers everything from its start. Also how the strip
+// draws it: bar heights on a square-root scale that cuts a burst, and round times to label the axis with. No DOM.
 import type { Level } from "../lib/types";
+import { clockText, dayText } from "./view/time-label";
 
 export type LevelKey = Level | "none";
 
@@ -124,4 +126,75 @@ export function parseUrlTime(value: string | null): number | null {
   if (value === null || value.trim() === "") return null;
   const n = /^\d+$/.test(value.trim()) ? Number(value) : Date.parse(value);
   return Number.isFinite(n) ? n : null;
+}
+
+/** A bucket above this many times the 90th percentile of the non-empty ones is drawn cut, so it dwarfs none. */
+const CUT_RATIO = 4;
+/** The lowest bar that holds lines, in percent of the strip: one line still shows. */
+const MIN_BAR = 4;
+
+/** The count a full-height bar stands for: the peak, or CUT_RATIO × the 90th percentile when a burst stands out. */
+export function barTop(buckets: readonly VolumeBucket[]): number {
+  const counts: number[] = [];
+  for (const bucket of buckets) if (bucket.count > 0) counts.push(bucket.count);
+  if (counts.length === 0) return 1;
+  counts.sort((a, b) => a - b);
+  const peak = counts[counts.length - 1] as number;
+  return Math.min(peak, (counts[Math.floor(0.9 * (counts.length - 1))] as number) * CUT_RATIO);
+}
+
+/** A bar's height in percent: the square root of its share of `top` (small buckets stay visible), 100 when cut. */
+export function barHeight(count: number, top: number): number {
+  if (count <= 0) return 0;
+  return Math.max(MIN_BAR, Math.sqrt(Math.min(1, count / top)) * 100);
+}
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/**
+ * Round steps between axis labels. Each is at most 5/3 of the one before, or twice it and its multiple: where one
+ * step gives over 5 labels, the next gives at least 3.
+ */
+const STEPS = [
+  ...[100, 200, 250, 500],
+  ...[1, 2, 3, 5, 10, 15, 20, 30].map((n) => n * SECOND),
+  ...[1, 2, 3, 5, 10, 15, 20, 30].map((n) => n * MINUTE),
+  ...[1, 2, 3, 4, 6, 8, 12].map((n) => n * HOUR),
+  ...[1, 2, 3, 5, 7, 14, 28, 56, 112, 224, 448].map((n) => n * DAY),
+];
+/** At most this many labels under the strip. */
+const MAX_TICKS = 5;
+
+export interface Tick {
+  t: number;
+  /** Where it is along the strip, 0–1. */
+  fraction: number;
+  /** `12:05`, `12:05:30`, `12:05:30.500`, or `12-07` for a day (a step of days, or midnight). */
+  text: string;
+}
+
+/** Round times in [from, to] to label the strip with (local or UTC): the most that are at most MAX_TICKS. */
+export function timeTicks(from: number, to: number, utc: boolean): Tick[] {
+  if (!(to > from) || !Number.isFinite(from) || !Number.isFinite(to)) return [];
+  // Local steps are round in local time: the zone's offset at the start (a DST change inside is left alone).
+  const offset = utc ? 0 : -new Date(from).getTimezoneOffset() * MINUTE;
+  const first = (step: number) => Math.ceil((from + offset) / step) * step - offset;
+  const step =
+    STEPS.find((s) => Math.floor((to - first(s)) / s) + 1 <= MAX_TICKS) ??
+    Math.ceil((to - from) / MAX_TICKS / DAY) * DAY;
+  const ticks: Tick[] = [];
+  for (let t = first(step); t <= to; t += step) {
+    const clock = clockText(t, utc);
+    const midnight = step >= MINUTE && clock.startsWith("00:00:00");
+    const text =
+      step >= DAY || midnight
+        ? dayText(t, utc).slice(5)
+        : step < SECOND
+          ? clock
+          : clock.slice(0, step < MINUTE ? 8 : 5);
+    ticks.push({ t, fraction: (t - from) / (to - from), text });
+  }
+  return ticks;
 }

@@ -1,13 +1,13 @@
 // What the reading features add to a log row: "Link" (copies a URL that opens the page at this line) and
 // "Context" (the lines before and after it in the whole stream, shown inline under the row, marked, until closed;
 // the key x does the same on the marked row), and aria-current on the line a link or a jump opened.
-import { stripAnsi } from "../../lib/ansi.js";
-import { lineText } from "../../lib/format.js";
 import type { LogEntry } from "../../lib/types";
 import { failure, getJson, streamPath } from "../api";
 import type { EntryItem, Item } from "../state";
+import { utcWanted } from "../url";
 import { addRowAction } from "./actions";
 import { copyText, flash } from "./clipboard";
+import { contextLine } from "./context-line";
 import type { LogList } from "./list";
 
 /** Lines shown before and after a line whose context is open. */
@@ -134,13 +134,14 @@ export class RowExtras {
     const list = document.createElement("ol");
     list.className = "context-lines";
     list.setAttribute("aria-label", `The lines around line ${item.entry.id}`);
+    // Built at each render: the UTC button rebuilds the rows, and the context with them.
+    const utc = utcWanted();
+    let above: number | undefined;
     for (const entry of context.entries) {
-      const line = document.createElement("li");
-      line.className = entry.id === item.entry.id ? "context-line self" : "context-line";
+      const line = contextLine(entry, entry.id === item.entry.id, utc, above);
       if (entry.id === item.entry.id) line.setAttribute("aria-current", "true");
-      if (entry.level) line.dataset.level = entry.level;
-      line.textContent = lineText({ ...entry, message: stripAnsi(String(entry.message)) });
       list.append(line);
+      above = entry.time;
     }
     block.append(list);
     return block;

@@ -1,22 +1,30 @@
 // `/?stream=NAME&incident=ID`: what an alert captured, the lines before and after the matching one, built by
-// the log's own row renderer; the match is marked, focused and announced.
-import { formatTime } from "../../lib/time.js";
+// the log's own row renderer; the match is marked, focused and announced. The heading names the rule, the stream
+// and when it fired ("declines on orders, 12:03:04"), the incident's id small after it.
 import type { Incident, LogEntry } from "../../lib/types";
 import { ApiError, failure, getJson, streamPath } from "../api";
-import { $ } from "../dom";
+import { $, element } from "../dom";
 import type { EntryItem } from "../state";
+import { utcWanted } from "../url";
 import { checkClamps } from "./clamp";
 import { buildRow } from "./rows";
 import { streamUrl } from "./streams";
+import { clockText, timeLabel } from "./time-label";
+
+/** The heading: what it says, then the id, small and muted (an id is for copying, not for reading). */
+function heading(title: HTMLElement, text: string, id: string) {
+  title.replaceChildren(text, " ", element("span", "incident-id", id));
+}
 
 export async function showIncident(stream: string, id: string) {
   const section = $("incident");
   section.hidden = false;
-  document.title = `Incident ${id} · ${stream} · edge-tail`;
+  document.title = `Incident on ${stream} · edge-tail`;
   ($("incident-live") as HTMLAnchorElement).href = streamUrl(stream);
   const title = $("incident-title");
   const detail = $("incident-detail");
-  title.textContent = `Incident ${id} on ${stream}`;
+  heading(title, `Incident on ${stream}`, id);
+  const utc = utcWanted();
   let incident: Incident;
   try {
     incident = await getJson<Incident>(streamPath(stream, `/incidents/${encodeURIComponent(id)}`));
@@ -28,11 +36,15 @@ export async function showIncident(stream: string, id: string) {
     else detail.textContent = `The incident could not be read: ${failure(error)}`;
     return;
   }
-  detail.textContent = `The rule ${incident.alert} fired at ${formatTime(incident.firedAt).slice(0, 12)} on line ${incident.entry.id} (${incident.state}): ${incident.before.length} line${incident.before.length === 1 ? "" : "s"} before it, ${incident.after.length} after.`;
+  // To the second, with the date when it is not today's (incidents are kept a week).
+  const when = timeLabel(incident.firedAt, utc).text.slice(0, -4);
+  heading(title, `${incident.alert} on ${stream}, ${when}`, `incident ${id}`);
+  document.title = `${incident.alert} on ${stream}, ${when} · edge-tail`;
+  detail.textContent = `The rule ${incident.alert} fired at ${clockText(incident.firedAt, utc)}${utc ? " UTC" : ""} on line ${incident.entry.id} (${incident.state}): ${incident.before.length} line${incident.before.length === 1 ? "" : "s"} before it, ${incident.after.length} after.`;
   let seq = 0;
   const row = (entry: LogEntry, expanded = false): HTMLElement => {
     const item: EntryItem = { kind: "entry", seq: ++seq, version: 0, entry };
-    const built = buildRow(item, { highlights: null, expanded });
+    const built = buildRow(item, { highlights: null, expanded, utc });
     // "show more" opens the row in place (and "show less" closes it), as in the live log.
     built.querySelector(".more")?.addEventListener("click", () => {
       const again = row(entry, !expanded);

@@ -42,13 +42,26 @@ function sameDay(ms: number, day: string, utc: boolean): boolean {
   return Number.isNaN(d.getTime()) || dayOf(parts(d, utc)) === day;
 }
 
+/** `20:53:44.134` in the chosen zone, `??:??:??.???` for a time Date cannot show. */
+export function clockText(ms: number, utc: boolean): string {
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return "??:??:??.???";
+  const p = parts(d, utc);
+  return `${pad(p[3] as number)}:${pad(p[4] as number)}:${pad(p[5] as number)}.${pad(d.getUTCMilliseconds(), 3)}`;
+}
+
+/** `2026-12-06` in the chosen zone (a time Date cannot show has none: `????-??-??`). */
+export function dayText(ms: number, utc: boolean): string {
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? "????-??-??" : dayOf(parts(d, utc));
+}
+
 /** How a row shows the time `ms`; `above` is the time of the entry in the row above it, if any. */
 export function timeLabel(ms: number, utc: boolean, above?: number): TimeLabel {
   const d = new Date(ms);
   if (Number.isNaN(d.getTime())) return { text: "??:??:??.???", title: `time out of range: ${String(ms)}`, iso: null };
-  const p = parts(d, utc);
-  const clock = `${pad(p[3] as number)}:${pad(p[4] as number)}:${pad(p[5] as number)}.${pad(d.getUTCMilliseconds(), 3)}`;
-  const day = dayOf(p);
+  const clock = clockText(ms, utc);
+  const day = dayOf(parts(d, utc));
   return {
     text: day === todayIn(utc) && (above === undefined || sameDay(above, day, utc)) ? clock : `${day} ${clock}`,
     title: `${day} ${clock} ${zone(d, utc)}`,

@@ -1,9 +1,12 @@
 // The volume strip above the log: lines per time bucket stacked by level. Hover shows a bucket's counts, a click
 // jumps to its first line, a drag freezes a window. The bars are one slider for the keyboard: Left/Right (Home,
 // End) move between buckets and say their time and counts, Enter jumps, Shift+Left/Right selects a window that
-// Enter freezes. The counts are also a visually hidden table. It redraws at most once a second.
-import { formatTime } from "../../lib/time.js";
-import { describeBucket, type LevelKey, type Volume, type VolumeBucket } from "../volume";
+// Enter freezes. The counts are also a visually hidden table. It redraws at most once a second. Times are local
+// or UTC as the page's `tz=utc` says; bar heights are only visual (volume-bars.ts), every count said is exact.
+import { utcWanted } from "../url";
+import { barTop, describeBucket, type Volume, type VolumeBucket } from "../volume";
+import { clockText } from "./time-label";
+import { drawBars, drawTicks } from "./volume-bars";
 
 export interface StripHooks {
   /** A click on a bucket. */
@@ -14,8 +17,6 @@ export interface StripHooks {
   goLive: () => void;
 }
 
-/** Bottom to top: the most severe levels nearest the axis, where the eye looks first. */
-const STACK: LevelKey[] = ["fatal", "error", "warn", "info", "debug", "trace", "none"];
 const REDRAW_MS = 1000;
 /** A pointer that moves less than this between down and up clicked; more dragged. */
 const DRAG_PX = 4;
@@ -23,6 +24,7 @@ const DRAG_PX = 4;
 export class VolumeStrip {
   readonly root = document.createElement("section");
   private readonly bars = document.createElement("div");
+  private readonly ticks = document.createElement("div");
   private readonly selection = document.createElement("div");
   private readonly cursorMark = document.createElement("div");
   private readonly tip = document.createElement("div");
@@ -37,6 +39,8 @@ export class VolumeStrip {
   private cursor: number | null = null;
   /** Where a Shift-selection began (a bucket's start time), null when none. */
   private anchor: number | null = null;
+  /** Times in UTC, as the URL said at the last redraw. */
+  private utc = utcWanted();
 
   constructor(private readonly hooks: StripHooks) {
     this.root.className = "volume";
@@ -61,6 +65,8 @@ export class VolumeStrip {
     this.selection.hidden = true;
     this.cursorMark.className = "volume-cursor";
     this.cursorMark.hidden = true;
+    this.ticks.className = "volume-ticks";
+    this.ticks.setAttribute("aria-hidden", "true");
     this.tip.className = "volume-tip";
     this.tip.setAttribute("aria-hidden", "true");
     this.tip.hidden = true;
@@ -76,8 +82,10 @@ export class VolumeStrip {
     this.live.addEventListener("click", () => hooks.goLive());
     axis.append(this.range, this.status, this.live);
     this.table.className = "visually-hidden";
-    this.root.append(this.bars, this.tip, axis, hint, this.table);
+    this.root.append(this.bars, this.ticks, this.tip, axis, hint, this.table);
     this.listen();
+    // The UTC button (main.ts) sets the URL's tz in its own handler: redraw once that has run.
+    document.getElementById("tz")?.addEventListener("click", () => setTimeout(() => this.draw()));
   }
 
   /** Shows a new histogram at once. */
@@ -102,25 +110,13 @@ export class VolumeStrip {
     this.timer = undefined;
     const volume = this.volume;
     if (volume === null) return;
-    const peak = volume.peak;
-    const bars: HTMLElement[] = [];
-    for (const bucket of volume.buckets) {
-      const bar = document.createElement("div");
-      bar.className = "vbar";
-      bar.style.height = `${bucket.count === 0 ? 0 : Math.max(4, (bucket.count / peak) * 100)}%`;
-      for (const key of STACK) {
-        const n = bucket.levels[key] ?? 0;
-        if (n === 0) continue;
-        const part = document.createElement("div");
-        part.className = `vpart l-${key}`;
-        part.style.flexGrow = String(n);
-        bar.append(part);
-      }
-      bars.push(bar);
-    }
-    this.bars.replaceChildren(...bars, this.selection, this.cursorMark);
+    this.utc = utcWanted();
+    const top = barTop(volume.buckets);
+    this.bars.replaceChildren(...drawBars(volume, top), this.selection, this.cursorMark);
+    this.ticks.replaceChildren(...drawTicks(volume, this.utc));
     this.mark(volume, document.activeElement !== this.bars);
-    this.range.textContent = `${stamp(volume.from)} – ${stamp(volume.to)}, ${width(volume.bucketMs)} per bar`;
+    const cut = top < volume.peak ? `, bars above ${top.toLocaleString("en-US")} lines cut` : "";
+    this.range.textContent = `${this.stamp(volume.from)} – ${this.stamp(volume.to)}, ${width(volume.bucketMs)} per bar${cut}`;
     this.drawTable(volume);
   }
 
@@ -140,7 +136,7 @@ export class VolumeStrip {
       if (bucket.count === 0) continue;
       const row = document.createElement("tr");
       const at = document.createElement("td");
-      at.textContent = stamp(bucket.t);
+      at.textContent = this.stamp(bucket.t);
       const text = document.createElement("td");
       text.textContent = describeBucket(bucket);
       row.append(at, text);
@@ -204,12 +200,12 @@ export class VolumeStrip {
     const [first, last] = this.selected(volume);
     this.bars.setAttribute("aria-valuemax", String(n - 1));
     this.bars.setAttribute("aria-valuenow", String(at));
-    const text = `${stamp(bucket.t)}–${stamp(bucket.t + volume.bucketMs)}: ${describeBucket(bucket)}`;
+    const text = `${this.stamp(bucket.t)}–${this.stamp(bucket.t + volume.bucketMs)}: ${describeBucket(bucket)}`;
     let windowText = "";
     if (first !== last) {
       let lines = 0;
       for (const b of volume.buckets) if (b.t >= first.t && b.t <= last.t) lines += b.count;
-      windowText = `window ${stamp(first.t)}–${stamp(last.t + volume.bucketMs)} selected, ${lines.toLocaleString("en-US")} lines`;
+      windowText = `window ${this.stamp(first.t)}–${this.stamp(last.t + volume.bucketMs)} selected, ${lines.toLocaleString("en-US")} lines`;
     }
     if (say) this.bars.setAttribute("aria-valuetext", windowText ? `${text}; ${windowText}` : text);
     if (document.activeElement !== this.bars) return;
@@ -226,6 +222,10 @@ export class VolumeStrip {
     if (bar) this.tip.style.left = `${this.bars.offsetLeft + bar.offsetLeft + bar.offsetWidth / 2}px`;
   }
 
+  private stamp(time: number): string {
+    return clockText(time, this.utc).slice(0, 8);
+  }
+
   private fraction(event: PointerEvent): number {
     const rect = this.bars.getBoundingClientRect();
     return rect.width === 0 ? 0 : (event.clientX - rect.left) / rect.width;
@@ -238,7 +238,7 @@ export class VolumeStrip {
       const at = volume.indexAt(this.fraction(event));
       const bucket = volume.buckets[at] as VolumeBucket;
       this.tip.hidden = false;
-      this.tip.textContent = `${stamp(bucket.t)}–${stamp(bucket.t + volume.bucketMs)}: ${describeBucket(bucket)}`;
+      this.tip.textContent = `${this.stamp(bucket.t)}–${this.stamp(bucket.t + volume.bucketMs)}: ${describeBucket(bucket)}`;
       const rect = this.bars.getBoundingClientRect();
       this.tip.style.left = `${Math.min(Math.max(0, event.clientX - rect.left), rect.width - 8)}px`;
       if (this.dragFrom !== null && Math.abs(event.clientX - this.dragFrom) > DRAG_PX) {
@@ -296,10 +296,6 @@ const MOVES: Record<string, number> = {
   Home: -Infinity,
   End: Infinity,
 };
-
-function stamp(time: number): string {
-  return formatTime(time).slice(0, 8);
-}
 
 /** A bucket width as people say it: 500 ms, 15 s, 5 min, 2 h, 7 d. */
 export function width(ms: number): string {

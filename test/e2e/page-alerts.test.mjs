@@ -97,6 +97,17 @@ test("a rule saved from the page fires, shows its last firing, and opens its inc
   assert.ok(await page.evaluate(() => document.activeElement?.classList.contains("match")), "the match has the focus");
   assert.equal(await page.getAttribute("#incident .row.match", "aria-current"), "true");
   assert.match((await page.textContent("#incident-detail")) ?? "", /The rule payments fired/);
+  // Titled by the rule, the stream and when it fired, as people name it; the id small and muted after it.
+  const id = new URL(page.url()).searchParams.get("incident") ?? "";
+  assert.match(id, /^[\w-]{8,}$/);
+  const title = (await page.textContent("#incident-title")) ?? "";
+  assert.match(title, new RegExp(`^payments on ${stream}, \\d\\d:\\d\\d:\\d\\d incident ${id}$`));
+  assert.equal(await page.textContent("#incident-title .incident-id"), `incident ${id}`);
+  const [heading, small] = await page.$$eval("#incident-title, #incident-title .incident-id", (nodes) =>
+    nodes.map((node) => Number.parseFloat(getComputedStyle(node).fontSize)),
+  );
+  assert.ok((small ?? 0) < (heading ?? 0), `the id is smaller than the heading: ${small} < ${heading}`);
+  assert.match(await page.title(), new RegExp(`^payments on ${stream}, `));
   assert.ok(await page.isHidden("#log"), "the incident is shown instead of the live log");
   await page.click("#incident-live");
   await waitFor("the live stream", async () => (await page.locator("#log .row").count()) === 5);

@@ -41,6 +41,105 @@ test("Context on a filtered row shows the lines around it from the whole stream,
   await close();
 });
 
+test("context lines read like rows: the rows' time (local, then UTC), coloured levels, fields as key=value, a stack as lines", async () => {
+  const stream = fresh();
+  const start = Math.floor(Date.now() / 1000) * 1000 - 60_000 + 125;
+  const marked = start + 5000;
+  /** A clock as rows show it, with or without the date before it. @param {number} offset */
+  const clock = (offset) =>
+    new RegExp(`^(\\d{4}-\\d\\d-\\d\\d )?${new Date(marked + offset).toISOString().slice(11, 23)}$`);
+  const http = (/** @type {number} */ status) => ({ method: "GET", status });
+  const lines = Array.from({ length: 11 }, (_, i) =>
+    i === 5
+      ? {
+          time: start + i * 1000,
+          level: "error",
+          msg: "payment failed <img src=x onerror=alert(1)>",
+          http: http(500),
+          err: {
+            type: "DeclinedError",
+            stack: "DeclinedError: boom\n    at charge (pay.ts:1:2)\n    at run (app.ts:3:4)",
+          },
+        }
+      : {
+          time: start + i * 1000,
+          level: "info",
+          msg: `GET /x ${i}`,
+          http: http(200),
+          user: { id: `u_${i}` },
+          trace: "t".repeat(400),
+        },
+  );
+  await run.viewer.post(stream, lines.map((line) => JSON.stringify(line)).join("\n"), "application/x-ndjson");
+  // A zone far from UTC: the rows' local time and UTC differ.
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`, {
+    timezoneId: "Asia/Kolkata",
+  });
+  const row = page.locator("#log .row.entry", { hasText: "payment failed" });
+  await waitFor("the rows", async () => (await row.count()) === 1);
+  await row.hover();
+  await row.locator(".row-context").click();
+  const context = row.locator(".context-line");
+  await waitFor("the context", async () => (await context.count()) === 11);
+  const self = row.locator(".context-line.self");
+  const selfTime = async () => (await self.locator("time").textContent()) ?? "";
+  /** The row of "GET /x N" (not a context that holds it too). @param {number} n */
+  const rowOf = (n) => page.locator("#log .row.entry", { has: page.locator(".message", { hasText: `GET /x ${n}` }) });
+  // Kolkata is UTC+05:30, the rows' local time.
+  assert.equal(await selfTime(), (await row.locator(".time").textContent()) ?? "");
+  assert.match(await selfTime(), clock(5.5 * 3_600_000));
+  assert.equal(await context.nth(4).locator("time").textContent(), await rowOf(4).locator(".time").textContent());
+
+  // The level as rows colour it: a pill where the message has no level word.
+  const colour = (/** @type {import("playwright-core").Locator} */ locator) =>
+    locator.evaluate((node) => getComputedStyle(node).color);
+  assert.equal(await self.locator(".lvl[data-level=error]").textContent(), "error");
+  assert.equal(
+    await colour(self.locator(".lvl[data-level=error]")),
+    await colour(row.locator(".level[data-level=error]")),
+  );
+  assert.equal(await colour(context.nth(4).locator(".lvl")), await colour(rowOf(4).locator(".level[data-level=info]")));
+
+  // Nested fields as dotted key=value on one line, cut at its end.
+  const fields = context.nth(4).locator(".ctx-fields");
+  const text = (await fields.textContent()) ?? "";
+  assert.match(text, /http\.method=GET http\.status=200 user\.id=u_4 trace=t{400}/);
+  assert.doesNotMatch(text, /[{}]/);
+  const box = await fields.evaluate((node) => ({
+    h: node.getBoundingClientRect().height,
+    sw: node.scrollWidth,
+    cw: node.clientWidth,
+  }));
+  const lineHeight = await context
+    .nth(4)
+    .locator("time")
+    .evaluate((node) => node.getBoundingClientRect().height);
+  assert.ok(box.h <= lineHeight + 1, `the fields on one line: ${box.h} <= ${lineHeight}`);
+  assert.ok(box.sw > box.cw, "the fields cut at the line's end");
+
+  // The marked line whole: its fields, its stack as lines (no literal \n), its message as text (no element from it).
+  assert.match((await self.locator(".ctx-fields").textContent()) ?? "", /http\.status=500 err\.type=DeclinedError/);
+  const stack = self.locator(".ctx-block");
+  assert.equal(
+    await stack.textContent(),
+    "err.stack\nDeclinedError: boom\n    at charge (pay.ts:1:2)\n    at run (app.ts:3:4)",
+  );
+  assert.ok(
+    (await stack.evaluate((node) => node.getBoundingClientRect().height)) >= 3 * lineHeight,
+    "the stack shows as lines",
+  );
+  assert.doesNotMatch((await self.textContent()) ?? "", /\\n/);
+  assert.equal(await self.locator(".ctx-message").textContent(), "payment failed <img src=x onerror=alert(1)>");
+  assert.equal(await row.locator(".context img").count(), 0);
+
+  // UTC: the context follows the rows.
+  await page.click("#tz");
+  await waitFor("UTC times", async () => clock(0).test(await selfTime()));
+  assert.equal(await selfTime(), (await row.locator(".time").textContent()) ?? "");
+  assert.deepEqual(errors, []);
+  await close();
+});
+
 test("Link copies /?stream=S&line=ID, which opens paused at the line, marked, with its context; Go live follows", async () => {
   const stream = fresh();
   await fill(stream);

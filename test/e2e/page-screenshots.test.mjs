@@ -196,7 +196,8 @@ test("screenshots: Context on a row of the errors opens the lines around it from
     await waitFor("the context", async () => (await row.locator(".context-line").count()) >= 10);
     const marked = await row.locator(".context-line[aria-current='true']").textContent();
     assert.match(marked ?? "", /payment authorisation failed/);
-    await wheelToTop(page, row);
+    // A phone shows the row from its start; a desktop has the room for the whole context where it is.
+    if (look.startsWith("375")) await wheelToTop(page, row);
     assert.ok((await row.locator(".context-line", { hasText: /GET|POST/ }).count()) > 0, "info lines around it");
     return `context-${look}`;
   });

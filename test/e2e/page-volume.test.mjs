@@ -112,6 +112,70 @@ test("a drag freezes a window (from= and to= in the URL), and Go live returns to
   await close();
 });
 
+test("a burst flattens nothing: small bars keep their height, the burst's is cut; round times label it, local or UTC", async () => {
+  const stream = fresh();
+  // A line a second for five minutes, and 3,000 more at one moment in the middle (so in one bucket, whatever its width).
+  const lines = [
+    ...Array.from({ length: 300 }, (_, i) => ({ time: START + i * 1000, level: "info", msg: `steady ${i}` })),
+    ...Array.from({ length: 3000 }, (_, i) => ({
+      time: START + 150_000,
+      level: "error",
+      msg: `burst ${i}`,
+    })),
+  ];
+  await run.viewer.post(stream, lines.map((line) => JSON.stringify(line)).join("\n"), "application/x-ndjson");
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}&tail=20`, {
+    timezoneId: "Asia/Kolkata",
+  });
+  await waitFor("the strip", async () => (await tableTotal(page)) === 3300);
+  const { full, heights, cut } = await page.$eval(".volume-bars", (bars) => ({
+    full: bars.getBoundingClientRect().height,
+    heights: [...bars.querySelectorAll(".vbar:not(.cut)")]
+      .map((bar) => bar.getBoundingClientRect().height)
+      .filter((h) => h > 0)
+      .sort((a, b) => a - b),
+    cut: [...bars.querySelectorAll(".vbar.cut")].map((bar) => bar.getBoundingClientRect().height),
+  }));
+  assert.deepEqual(cut, [full], "the burst's bar: full height, cut");
+  const median = heights[Math.floor(heights.length / 2)] ?? 0;
+  assert.ok(median >= full * 0.3, `a bar of the steady lines is no sliver: ${median}px of ${full}px`);
+  assert.match((await page.textContent(".volume-range")) ?? "", /per bar, bars above [\d,]+ lines cut$/);
+  // The counts stay exact: the burst's bar says its own.
+  const burst = await page.locator(".vbar.cut").boundingBox();
+  assert.ok(burst);
+  await page.mouse.move(burst.x + burst.width / 2, burst.y + burst.height / 2);
+  await page.waitForSelector(".volume-tip:not([hidden])");
+  assert.match((await page.textContent(".volume-tip")) ?? "", /: 3,0\d\d lines: 3,000 error, \d+ info$/);
+
+  /** The labels, and what they should say at `offset` from UTC. @param {number} offset */
+  const ticks = async (offset) => {
+    const found = await page.$$eval(".volume-tick", (nodes) =>
+      nodes.map((node) => ({
+        text: node.textContent ?? "",
+        at: Date.parse(node.getAttribute("datetime") ?? ""),
+        x: node.getBoundingClientRect().left,
+      })),
+    );
+    return found.map(({ text, at, x }) => {
+      const iso = new Date(at + offset).toISOString();
+      return { text, x, wanted: /^\d\d-\d\d$/.test(text) ? iso.slice(5, 10) : iso.slice(11, 11 + text.length) };
+    });
+  };
+  const local = await ticks(5.5 * 3_600_000);
+  assert.ok(local.length >= 3 && local.length <= 5, `3–5 labels: ${local.length}`);
+  for (const tick of local) assert.equal(tick.text, tick.wanted, "a label in Kolkata's time");
+  for (let i = 1; i < local.length; i++) assert.ok((local[i]?.x ?? 0) > (local[i - 1]?.x ?? 0), "left to right");
+  assert.equal(await page.getAttribute(".volume-ticks", "aria-hidden"), "true");
+  await page.click("#tz");
+  await waitFor("UTC labels", async () => (await ticks(0)).every((tick) => tick.text === tick.wanted));
+  assert.notDeepEqual(
+    (await ticks(0)).map((tick) => tick.text),
+    local.map((tick) => tick.text),
+  );
+  assert.deepEqual(errors, []);
+  await close();
+});
+
 test("axe finds no serious or critical violation with the strip shown and hovered, light and dark", async () => {
   const stream = fresh();
   await fill(stream);

@@ -1,6 +1,7 @@
-// The volume strip's model with plain values: live lines into their buckets, growth and coarsening, frozen windows.
+// The volume strip's model with plain values: live lines into their buckets, growth and coarsening, frozen windows;
+// bar heights that keep small buckets visible beside a burst, and round axis times.
 import { describe, expect, it } from "vitest";
-import { describeBucket, parseUrlTime, Volume } from "../../page/volume";
+import { barHeight, barTop, describeBucket, parseUrlTime, timeTicks, Volume } from "../../page/volume";
 
 const answer = (from: number, bucketMs: number, counts: number[]) => ({
   from,
@@ -59,4 +60,59 @@ it("describes a bucket most severe first, and reads URL times", () => {
   expect(parseUrlTime("2026-12-06T20:00:00Z")).toBe(Date.UTC(2026, 11, 6, 20));
   expect(parseUrlTime("1700000000000")).toBe(1_700_000_000_000);
   expect(parseUrlTime("soon")).toBeNull();
+});
+
+describe("the strip's scale", () => {
+  const buckets = (counts: number[]) => counts.map((count, i) => ({ t: i, count, levels: {} }));
+
+  it("without a burst a full bar is the peak, and heights go by the square root (one line still shows)", () => {
+    expect(barTop(buckets([3, 0, 9, 4]))).toBe(9);
+    expect(barHeight(9, 9)).toBe(100);
+    expect(barHeight(4, 16)).toBe(50);
+    expect(barHeight(0, 9)).toBe(0);
+    expect(barHeight(1, 1_000_000)).toBe(4);
+    expect(barTop([])).toBe(1);
+  });
+
+  it("one burst is cut at 4× the 90th percentile: the other bars keep most of the height", () => {
+    const counts = [...Array.from({ length: 60 }, (_, i) => 40 + (i % 10)), 50_000];
+    const top = barTop(buckets(counts));
+    expect(top).toBe(49 * 4);
+    expect(barHeight(50_000, top)).toBe(100);
+    // 45 lines beside 50,000: half the strip, where a linear scale gave it 0.09%.
+    expect(barHeight(45, top)).toBeGreaterThan(45);
+    expect((45 / 50_000) * 100).toBeLessThan(0.1);
+  });
+});
+
+describe("axis times", () => {
+  const at = (iso: string) => Date.parse(iso);
+
+  it("gives 3–5 round times inside the range for any span from a second to a year", () => {
+    for (let span = 1000; span < 400 * 86_400_000; span *= 1.37) {
+      for (const from of [at("2026-12-07T00:44:35.123Z"), at("2026-03-01T23:59:59.900Z")]) {
+        const to = from + span;
+        const ticks = timeTicks(from, to, true);
+        expect(ticks.length, `span ${span}`).toBeGreaterThanOrEqual(3);
+        expect(ticks.length, `span ${span}`).toBeLessThanOrEqual(5);
+        for (const tick of ticks) {
+          expect(tick.t).toBeGreaterThanOrEqual(from);
+          expect(tick.fraction).toBeLessThanOrEqual(1);
+          expect(tick.fraction).toBeCloseTo((tick.t - from) / (to - from), 9);
+        }
+      }
+    }
+  });
+
+  it("labels by the step: minutes, seconds, days; midnight by its date", () => {
+    const minutes = timeTicks(at("2026-12-07T00:44:35Z"), at("2026-12-07T00:54:40Z"), true);
+    expect(minutes.map((tick) => tick.text)).toEqual(["00:46", "00:48", "00:50", "00:52", "00:54"]);
+    const seconds = timeTicks(at("2026-12-07T12:00:01Z"), at("2026-12-07T12:00:41Z"), true);
+    expect(seconds.map((tick) => tick.text)).toEqual(["12:00:10", "12:00:20", "12:00:30", "12:00:40"]);
+    const hours = timeTicks(at("2026-12-06T20:10:00Z"), at("2026-12-07T03:00:00Z"), true);
+    expect(hours.map((tick) => tick.text)).toEqual(["22:00", "12-07", "02:00"]);
+    const days = timeTicks(at("2026-12-01T05:00:00Z"), at("2026-12-05T05:00:00Z"), true);
+    expect(days.map((tick) => tick.text)).toEqual(["12-02", "12-03", "12-04", "12-05"]);
+    expect(timeTicks(5, 5, true)).toEqual([]);
+  });
 });
