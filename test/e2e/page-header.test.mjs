@@ -21,6 +21,8 @@ const measure = (page) =>
   page.evaluate(() => {
     const bar = /** @type {HTMLElement} */ (document.querySelector(".bar"));
     const middles = [...bar.querySelectorAll("a, button, input, select, summary, .state, .count")]
+      // Not what a closed list or menu holds: it is laid out, but not shown.
+      .filter((node) => node.checkVisibility({ contentVisibilityAuto: true }))
       .map((node) => node.getBoundingClientRect())
       .filter((rect) => rect.width > 0 && rect.height > 0)
       .map((rect) => rect.top + rect.height / 2);
