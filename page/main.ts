@@ -22,6 +22,7 @@ import { Columns } from "./view/columns";
 import { Header } from "./view/header";
 import { showIncident } from "./view/incident";
 import { LogList } from "./view/list";
+import { wireMenu } from "./view/menu";
 import { wirePatterns } from "./view/patterns";
 import { buildRow, streamTag } from "./view/rows";
 import { SearchBox } from "./view/search";
@@ -217,13 +218,8 @@ function tail(selection: string[]) {
     applyFilter(state.filter.query);
   });
   $("pause").addEventListener("click", togglePause);
-  // On a phone the less used buttons wait behind ⋯, so the header stays two rows.
-  const menu = $("menu");
-  menu.addEventListener("click", () => {
-    const open = menu.getAttribute("aria-expanded") !== "true";
-    menu.setAttribute("aria-expanded", String(open));
-    $("buttons").classList.toggle("open", open);
-  });
+  // The less used buttons wait behind ⋯ (on a phone more of them), so the header stays one row (two on a phone).
+  wireMenu();
   $("jump").addEventListener("click", resume);
   $("search-older").addEventListener("click", async () => {
     await streamHistory.loadOlder();

@@ -42,6 +42,8 @@ export class Header {
     const name = this.connection === "live" && this.options.state.paused !== null ? "paused" : this.connection;
     this.badge.dataset.state = name;
     this.badge.textContent = this.reason && name !== "paused" ? `${name}: ${this.reason}` : name;
+    // At a desktop's width a long reason is cut off to keep the header one row: the whole on hover.
+    this.badge.title = this.badge.textContent;
   }
 
   /** After a pause or a resume: Pause's label, the log's paused look, the badge and the counts. */

@@ -5,6 +5,7 @@
 // Clicking a template filters the log to it (pattern:ID; merged, stream:NAME pattern:ID); Alt- or Shift-click,
 // or its Hide button, hides it.
 import { ApiError, getJson, streamPath } from "../api";
+import { $ } from "../dom";
 import { type HeldLine, type PatternInfo, PatternModel, type PatternRow, patternTerm } from "../patterns";
 import { tagClass } from "./rows";
 
@@ -32,7 +33,9 @@ export function wirePatterns(options: PatternsOptions): { changed: () => void } 
   const button = element("button", "patterns-open", "Patterns");
   button.type = "button";
   button.title = "The templates of the lines held here, with their counts";
-  document.querySelector("#controls .buttons")?.append(button);
+  // Before ⋯ (view/menu.ts moves it behind ⋯ on a phone).
+  button.className = "narrow-menu";
+  $("menu-wrap").before(button);
 
   const dialog = element("dialog", "patterns", "");
   dialog.className = "patterns";

@@ -111,9 +111,16 @@ export function showSwitcher(selection: string[]) {
     several.querySelector("summary")?.focus();
   });
   if (isMerged(selection)) {
+    // The list would be cut off in the box and its tags would widen the header: "3 streams" opens them.
+    form.hidden = true;
+    several.classList.add("merged");
+    const summary = several.querySelector("summary") as HTMLElement;
+    summary.textContent = selection.length === 1 ? (selection[0] as string) : `${selection.length} streams`;
+    summary.title = selection.join(", ");
+    summary.setAttribute("aria-describedby", "selection");
     const shown = $("selection");
     shown.hidden = false;
-    shown.replaceChildren(...selection.map((name) => streamTag(name, selection)));
+    shown.replaceChildren("Shown together: ", ...selection.map((name) => streamTag(name, selection)));
   }
   const refresh = async () => {
     const page = await fetchStreams();

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { after, before, test } from "node:test";
-import { launchBrowser, openPage, startViewer, waitFor } from "./harness.mjs";
+import { headerAction, launchBrowser, openPage, startViewer, waitFor } from "./harness.mjs";
 
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
@@ -91,7 +91,7 @@ const states = {
   },
   alerts: async () => {
     const opened = await openPage(browser, `${viewer.url}/?stream=${stream}`);
-    await opened.page.click("#alerts-open");
+    await headerAction(opened.page, "#alerts-open");
     await waitFor("the rule", async () => /Last fired/.test((await opened.page.textContent("#alert-list")) ?? ""));
     return opened;
   },

@@ -94,3 +94,14 @@ export async function openPage(browser, url, options = {}) {
   await page.goto(url);
   return { page, errors, close: () => context.close() };
 }
+
+/**
+ * Clicks a header action, opening the ⋯ menu first where it waits behind it (UTC, Clear, Download, Alerts; on a
+ * phone Wrap, Columns and Patterns too).
+ * @param {import("playwright-core").Page} page
+ * @param {string} selector
+ */
+export async function headerAction(page, selector) {
+  if (!(await page.locator(selector).isVisible())) await page.click("#menu");
+  await page.click(selector);
+}

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { jsonReceiver } from "../../scripts/json-receiver.mjs";
-import { launchBrowser, openPage, startViewer, waitFor } from "./harness.mjs";
+import { headerAction, launchBrowser, openPage, startViewer, waitFor } from "./harness.mjs";
 
 /** @type {any[]} */
 const received = [];
@@ -79,12 +79,12 @@ test("a rule saved from the page fires, shows its last firing, and opens its inc
   await viewer.post(stream, "INFO one\nINFO two\nERROR payment declined for o_552\nINFO three");
   await waitFor("the webhook called", async () => received.some((body) => body.stream === stream), 20_000);
   await waitFor("the last firing in the list", async () => {
-    await page.click("#alerts-open");
+    await headerAction(page, "#alerts-open");
     const text = (await page.textContent("#alert-list li[data-name=payments]")) ?? "";
     await page.keyboard.press("Escape");
     return /Last fired .*Delivered \(200/.test(text);
   });
-  await page.click("#alerts-open");
+  await headerAction(page, "#alerts-open");
   await page.click("#alert-list li[data-name=payments] a");
   await page.waitForSelector("#incident .row.match");
   assert.equal(await page.textContent("#incident .row.match .message"), "ERROR payment declined for o_552");
@@ -113,7 +113,7 @@ test("a rule saved from the page fires, shows its last firing, and opens its inc
   await waitFor("the live stream", async () => (await page.locator("#log .row").count()) === 5);
 
   // Deleting the rule.
-  await page.click("#alerts-open");
+  await headerAction(page, "#alerts-open");
   await page.click("#alert-list li[data-name=payments] button");
   await waitFor("the rule gone", async () =>
     /No rule on this stream yet/.test((await page.textContent("#alert-list-status")) ?? ""),

@@ -2,7 +2,7 @@
 // as a reader expects.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { openPage, viewerAndBrowser, waitFor } from "./harness.mjs";
+import { headerAction, openPage, viewerAndBrowser, waitFor } from "./harness.mjs";
 
 const run = viewerAndBrowser();
 
@@ -49,7 +49,7 @@ test("a field from the expanded row becomes a column under a header, kept in the
     ].map((node) => Math.round(node?.getBoundingClientRect().left ?? -1)),
   );
   assert.equal(new Set(lefts).size, 1, `aligned: ${lefts}`);
-  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
+  const [download] = await Promise.all([page.waitForEvent("download"), headerAction(page, "#download")]);
   assert.match(download.suggestedFilename(), /\.csv$/);
   const text = await new Response(/** @type {any} */ (await download.createReadStream())).text();
   assert.equal(text.split("\r\n")[0], "time,level,message,user.id,http.status");
@@ -80,7 +80,7 @@ test("UTC or local time, kept in the URL, the full timestamp with its zone on ho
   assert.match(first?.[0] ?? "", dated, "today's first line under another day's shows its date");
   assert.match(now?.[0] ?? "", /^\d\d:\d\d:\d\d\.\d{3}$/, "today's lines under today's show the time only");
   assert.match(now?.[1] ?? "", /UTC\+05:30$/);
-  await page.click("#tz");
+  await headerAction(page, "#tz");
   await waitFor("UTC times", async () => /UTC$/.test((await times())[2]?.[1] ?? ""));
   assert.match(page.url(), /[?&]tz=utc/);
   [old, first, now] = await times();
@@ -116,11 +116,11 @@ test("a row shows its date where the day changes from the row above, today's inc
   );
   assert.equal(rows[3]?.[1], `${day(midnight)} 00:00:03.000 UTC+05:30`, "the full timestamp with its zone on hover");
   // In UTC every line is on the day before the page's today: each shows its date.
-  await page.click("#tz");
+  await headerAction(page, "#tz");
   await waitFor("UTC times", async () => /UTC$/.test((await shown())[0]?.[1] ?? ""));
   for (const [text] of await shown()) assert.match(text ?? "", /^\d{4}-\d\d-\d\d 18:(29|30):\d\d\.000$/);
   // Back in local time, with the first line of today's filtered out, the next one is where the day changes.
-  await page.click("#tz");
+  await headerAction(page, "#tz");
   await page.fill("#q", '-"line 1"');
   await waitFor("3 rows", async () => (await page.locator("#log .row.entry").count()) === 3);
   assert.deepEqual(

@@ -2,7 +2,7 @@
 // row, selections copy text only, and assistive technology hears state changes, not every line.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { openPage, viewerAndBrowser, waitFor } from "./harness.mjs";
+import { headerAction, openPage, viewerAndBrowser, waitFor } from "./harness.mjs";
 
 const run = viewerAndBrowser();
 
@@ -24,7 +24,7 @@ test("the log is one tab stop; arrows move a visibly marked row, Enter expands i
   const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`);
   await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: run.viewer.url });
   await waitFor("3 rows", async () => (await page.locator("#log .row").count()) === 3);
-  await page.focus("#patterns-open"); // the header's last control
+  await page.focus("#menu"); // the header's last control (its menu closed)
   await page.keyboard.press("Tab");
   // The volume strip's one stop (a slider over its buckets), then the log.
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("role")), "slider");
@@ -117,8 +117,8 @@ test("on a server with no webhook host the Alerts dialog says so first; Escape c
   page.on("request", (request) => {
     if (request.url().includes("/alerts")) asked.push(`${request.method()} ${new URL(request.url()).pathname}`);
   });
-  await page.waitForSelector("#alerts-open:not([hidden])");
-  await page.click("#alerts-open");
+  await page.waitForSelector("#alerts-open:not([hidden])", { state: "attached" });
+  await headerAction(page, "#alerts-open");
   // Said as the dialog opens, before any field is filled in, naming the setting to change.
   await waitFor("the note on webhook hosts", async () => await page.isVisible("#alert-hosts"));
   assert.match((await page.textContent("#alert-hosts")) ?? "", /allows no webhook host.*ALERT_WEBHOOK_HOSTS/);

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { openPage, rowMessages, viewerAndBrowser, waitFor } from "./harness.mjs";
+import { headerAction, openPage, rowMessages, viewerAndBrowser, waitFor } from "./harness.mjs";
 
 const run = viewerAndBrowser();
 
@@ -76,7 +76,7 @@ test("Download saves what the page holds as NDJSON; Clear empties the view", asy
   await run.viewer.post(stream, "a\nb");
   const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`);
   await waitFor("two lines", async () => (await rowMessages(page)).length === 2);
-  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
+  const [download] = await Promise.all([page.waitForEvent("download"), headerAction(page, "#download")]);
   const saved = readFileSync(/** @type {string} */ (await download.path()), "utf8")
     .trim()
     .split("\n");
@@ -84,7 +84,7 @@ test("Download saves what the page holds as NDJSON; Clear empties the view", asy
     saved.map((line) => JSON.parse(line).message),
     ["a", "b"],
   );
-  await page.click("#clear");
+  await headerAction(page, "#clear");
   await waitFor("an empty view", async () => (await rowMessages(page)).length === 0);
   await run.viewer.post(stream, "c");
   await waitFor("the next line", async () => (await rowMessages(page)).length === 1);
