@@ -13,8 +13,10 @@ export const RFC5424_HEADER = /^ \S+ \S+ \S+ \S+ (?:-|(?:\[(?:[^\]"]|"(?:[^"\\]|
 
 // A word that is a time or a date the server does not read (`08:12:01.5`, `2026/12/07`): a head may start with two.
 const TIME_WORD = /^\s*\[?\d+[-/:.]\d+[\d:./,+TZ-]*\]?(?=\s)/;
-// A level word as a line writes one: `INFO`, `[warn]`, `(error)`, `<debug>`, `ERROR:`, `warning|`.
-const WORD = /^\s*[[(<]?([a-z]+)[\])>:|]?(?![\w-])/i;
+// A level word as a line writes one: `INFO`, `[warn]`, `(error)`, `<debug>`, `ERROR:`, `warning|`, `crit:`
+// (not every alias of lib/levels.js: "information …" starts a sentence).
+const WORD =
+  /^\s*[[(<]?(trace|debug|dbug|verbose|info|notice|warning|warn|error|err|critical|crit|alert|emerg|fatal|panic)[\])>:|]?(?![\w-])/i;
 /** A head is looked for in this many characters of a message at most. */
 const HEAD_CHARS = 200;
 
