@@ -16,7 +16,7 @@ const CONTENT_CH = 32;
 /** A column sized to its values leaves its header this many characters of its name at least (else "…"). */
 const NAME_CH = 6;
 /** What a header's remove button takes, in characters. */
-const BUTTON_CH = 2;
+const BUTTON_CH = 3;
 /** Columns are sized from this many of the newest entries. */
 const SAMPLE = 300;
 /** The URL follows a width changed by the keyboard this long after the last key. */
