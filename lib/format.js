@@ -1,6 +1,6 @@
 // Line formatting shared by the page and the CLI: the same entry reads the same everywhere.
 import { stripAnsi } from "./ansi.js";
-import { levelOf } from "./levels.js";
+import { levelWordAt } from "./message-head.js";
 import { isoTime } from "./time.js";
 
 /** @typedef {import("./types").LogEntry} LogEntry */
@@ -16,16 +16,13 @@ export function compactFields(fields) {
 }
 
 /**
- * Whether a message shows its level already, as one of its first three words ("INFO x", "[warn] x",
- * "2026-… ERROR x"): then a line prints the level once, the message's own.
+ * Whether a message states its level itself, as its first word or just after its timestamp ("INFO x",
+ * "[warn] x", "2026-… ERROR x"; lib/message-head.js): then a line prints the level once, the message's own.
  * @param {unknown} message
  * @param {unknown} level
  */
 export function showsLevel(message, level) {
-  const wanted = levelOf(level);
-  if (wanted === null || typeof message !== "string") return false;
-  const words = stripAnsi(message.slice(0, 120)).trim().split(/\s+/, 3);
-  return words.some((word) => levelOf(word.replace(/^\[|[\]:|]+$/g, "")) === wanted);
+  return typeof message === "string" && levelWordAt(stripAnsi(message.slice(0, 1000)), level) !== null;
 }
 
 /**

@@ -1,6 +1,6 @@
 // ANSI SGR styles of a log line as styled runs of text: anser reads the SGR codes (16, 256 and 24-bit colours,
 // bold, dim, italic, underline); every other escape sequence is dropped with lib/ansi.js, so no ESC byte ever
-// reaches the page.
+// reaches the page. A message's leading timestamp is dimmed here too, as a run of its own.
 import Anser from "anser";
 import { stripAnsi } from "../../lib/ansi.js";
 
@@ -33,6 +33,30 @@ export function ansiRuns(text: string): Run[] {
     runs.push(run);
   }
   return runs;
+}
+
+/**
+ * The runs with the text in [start, end) (a message's timestamp that the time column shows) in the muted class
+ * `stamp`; text the line styles itself keeps its style. The text is unchanged, so copy and search read it all.
+ */
+export function dimRange(runs: Run[], start: number, end: number): Run[] {
+  const out: Run[] = [];
+  let at = 0;
+  for (const run of runs) {
+    const from = at;
+    at += run.text.length;
+    const plain = run.classes.length === 0 && run.color === undefined && run.background === undefined;
+    if (!plain || at <= start || from >= end) {
+      out.push(run);
+      continue;
+    }
+    const cut = Math.max(start, from) - from;
+    const stop = Math.min(end, at) - from;
+    if (cut > 0) out.push({ text: run.text.slice(0, cut), classes: [] });
+    out.push({ text: run.text.slice(cut, stop), classes: ["stamp"] });
+    if (stop < run.text.length) out.push({ text: run.text.slice(stop), classes: [] });
+  }
+  return out;
 }
 
 /** The 16 named colours keep theme-aware classes; palette and 24-bit colours become inline CSS colours. */

@@ -1,16 +1,22 @@
 // Fields shown as columns: chosen from an expanded row ("Column") or the Columns picker, kept in the URL
 // (`cols=http.status:14,user.id`: a width in characters after a colon, else sized to its values), under a header
 // row that names each, removes it and resizes it. The rows' grid and this header share one template (the log's
-// `--grid`), so cells line up.
+// `--grid`, and `--grid-nolevel` while no row shows a level pill and the level column is left out), so cells
+// line up.
 import type { LogEntry } from "../../lib/types";
 import { element } from "../dom";
 import { setUrl } from "../url";
 import { resizeHandle, showWidth } from "./column-resize";
-import { type ColumnSpec, clampWidth, formatColumns, MAX_CH, MAX_COLUMNS, MIN_CH } from "./column-spec";
+import { type ColumnSpec, clampWidth, formatColumns, MAX_COLUMNS, MIN_CH } from "./column-spec";
 import { flattenFields } from "./fields";
+import { whenLevelPillShows } from "./rows";
 
 /** A column sized to its values is at most this wide, in characters. */
 const CONTENT_CH = 32;
+/** A column sized to its values leaves its header this many characters of its name at least (else "…"). */
+const NAME_CH = 6;
+/** What a header's remove button takes, in characters. */
+const BUTTON_CH = 3;
 /** Columns are sized from this many of the newest entries. */
 const SAMPLE = 300;
 /** The URL follows a width changed by the keyboard this long after the last key. */
@@ -35,6 +41,11 @@ export class Columns {
   ) {
     this.paths = initial.map((column) => column.path);
     for (const { path, width } of initial) if (width !== undefined) this.chosen.set(path, width);
+    // No level column until a row shows its level in the pill (a text log without levels, or lines that say it).
+    for (const node of [log, head]) node.classList.add("nolevel");
+    whenLevelPillShows(() => {
+      for (const node of [log, head]) node.classList.remove("nolevel");
+    });
     this.apply(false);
   }
 
@@ -52,7 +63,7 @@ export class Columns {
 
   /** A column's width in characters: the reader's, else its values'. */
   width(path: string): number {
-    return this.chosen.get(path) ?? this.content.get(path) ?? Math.min(MAX_CH, Math.max(MIN_CH, path.length + 4));
+    return this.chosen.get(path) ?? this.content.get(path) ?? headWidth(path);
   }
 
   /** Whether the reader chose this column's width (else it is sized to its values). */
@@ -110,16 +121,23 @@ export class Columns {
       cell.setAttribute("role", "columnheader");
       return cell;
     };
-    row.append(header("Time"), header("Level"));
+    row.append(header("Time"), header("Level", "levelname"));
     for (const path of this.paths) {
       const cell = header("", "colname");
       // Named for its field alone, not also for its buttons.
       cell.setAttribute("aria-label", path);
+      cell.title = path;
       const remove = element("button", "remove", "×");
       remove.type = "button";
       remove.setAttribute("aria-label", `Remove the column ${path}`);
       remove.addEventListener("click", () => this.remove(path));
-      cell.append(element("span", "colname-text", path), remove, resizeHandle(path, this));
+      // The path's last segment alone when the whole is wider than the column: the parents are hidden, not gone.
+      const name = element("span", "colname-text");
+      const last = parentLength(path);
+      if (last > 0) name.append(element("span", "colname-parent", path.slice(0, last)));
+      name.append(path.slice(last));
+      cell.dataset.path = path;
+      cell.append(name, remove, resizeHandle(path, this));
       row.append(cell);
     }
     row.append(header("Message"));
@@ -130,27 +148,47 @@ export class Columns {
   }
 
   private template() {
-    const cols = this.paths.map((path) => `${this.width(path)}ch`);
-    this.log.classList.toggle("columns", cols.length > 0);
-    if (cols.length === 0) this.log.style.removeProperty("--grid");
-    else this.log.style.setProperty("--grid", `12ch 5ch ${cols.join(" ")} minmax(0, 1fr)`);
-    this.head.style.setProperty("--grid", this.log.style.getPropertyValue("--grid"));
-    for (const handle of this.head.querySelectorAll<HTMLElement>(".resize")) {
-      const path = handle.dataset.path ?? "";
-      showWidth(handle, this.width(path), this.isChosen(path));
+    const cols = this.paths.map((path) => `${this.width(path)}ch`).join(" ");
+    this.log.classList.toggle("columns", this.paths.length > 0);
+    for (const node of [this.log, this.head]) {
+      if (this.paths.length === 0) {
+        node.style.removeProperty("--grid");
+        node.style.removeProperty("--grid-nolevel");
+      } else {
+        node.style.setProperty("--grid", `12ch 5ch ${cols} minmax(0, 1fr)`);
+        node.style.setProperty("--grid-nolevel", `12ch ${cols} minmax(0, 1fr)`);
+      }
+    }
+    for (const cell of this.head.querySelectorAll<HTMLElement>(".colname")) {
+      const path = cell.dataset.path ?? "";
+      const width = this.width(path);
+      cell.classList.toggle("short", path.length + BUTTON_CH > width);
+      const handle = cell.querySelector<HTMLElement>(".resize");
+      if (handle !== null) showWidth(handle, width, this.isChosen(path));
     }
   }
 }
 
-/** The width that fits a column's header (its name, remove button and handle) and its longest value held. */
+/** How much of a path is its parents (`http.` of `http.status`): a narrow column's header hides it. */
+function parentLength(path: string): number {
+  const last = path.lastIndexOf(".") + 1;
+  return last < path.length ? last : 0;
+}
+
+/** The width a column's header needs: its name's last segment, cut at NAME_CH, and its remove button. */
+function headWidth(path: string): number {
+  return Math.max(MIN_CH, Math.min(NAME_CH, path.length - parentLength(path)) + BUTTON_CH);
+}
+
+/** A column sized to its values: its longest value held (at most CONTENT_CH), and room for its header. */
 function contentWidth(path: string, entries: LogEntry[]): number {
-  let width = Math.min(MAX_CH, Math.max(MIN_CH, path.length + 4));
+  let values = 0;
   for (const entry of entries) {
     if (!entry.fields || typeof entry.fields !== "object") continue;
     const field = flattenFields(entry.fields).find((view) => view.path.join(".") === path);
-    if (field) width = Math.max(width, Math.min(CONTENT_CH, field.text.length));
+    if (field) values = Math.max(values, Math.min(CONTENT_CH, field.text.length));
   }
-  return width;
+  return Math.max(headWidth(path), values);
 }
 
 /** Held entries as CSV: time, level, message, then one column per path. */

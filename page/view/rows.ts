@@ -4,12 +4,13 @@
 // quiet line; the rest (a stack trace, every field as a tree) is in the row's expansion (detail.ts).
 import { stripAnsi } from "../../lib/ansi.js";
 import { levelOf } from "../../lib/levels.js";
+import { leadingStamp, levelWordAt } from "../../lib/message-head.js";
 import { isStreamPrefix } from "../../lib/names.js";
 import { formatTime } from "../../lib/time.js";
 import { element } from "../dom";
 import type { EntryItem, Item, OutageItem } from "../state";
 import { actionButtons } from "./actions";
-import { ansiRuns, type Run } from "./ansi";
+import { ansiRuns, dimRange, type Run } from "./ansi";
 import { detailPanel } from "./detail";
 import { type FieldView, flattenFields, safeJson } from "./fields";
 import { appendRuns, type Highlighter } from "./runs";
@@ -81,23 +82,15 @@ function plainAt(runs: Run[], offset: number): boolean {
 
 /** A column's cell shows at most this many characters; the full value is its tooltip. */
 const CELL_CHARS = 200;
+/** A value that reads as a number (`12.5`, `-3`, `1e6`): its cell is right-aligned, so digits line up. */
+const NUMBER = /^-?\d+(?:\.\d+)?(?:e[+-]?\d+)?$/i;
 
-/** How many leading words of a message may hold its level word (after a timestamp of one or two words). */
-const LEVEL_WORDS = 3;
+/** Called once, when the first row that shows its level in the pill is built (the log's level column shows). */
+let onFirstPill: (() => void) | null = null;
 
-/** Where the message shows its level, as one of its first words ("INFO x", "[warn] x", "2026-… ERROR x"). */
-function levelWord(plain: string, level: string): { start: number; end: number; level: string } | null {
-  const words = /\S+/g;
-  for (let n = 0; n < LEVEL_WORDS; n++) {
-    const found = words.exec(plain.slice(0, 80));
-    if (found === null) return null;
-    const word = found[0].replace(/^\[/, "").replace(/[\]:|]+$/, "");
-    if (levelOf(word) === level) {
-      const start = found.index + found[0].indexOf(word);
-      return { start, end: start + word.length, level };
-    }
-  }
-  return null;
+/** Calls `show` when a row first needs the level column: until then the log leaves it out. */
+export function whenLevelPillShows(show: () => void) {
+  onFirstPill = show;
 }
 
 export function buildRow(item: Item, options: RowOptions): HTMLElement {
@@ -165,16 +158,23 @@ function entryRow(item: EntryItem, options: RowOptions): HTMLElement {
 
   const message = typeof entry.message === "string" ? entry.message : safeJson(entry.message);
   const plain = stripAnsi(message);
-  const runs = ansiRuns(message.length > CLAMPED_TEXT && !expanded ? message.slice(0, CLAMPED_TEXT) : message);
+  let runs = ansiRuns(message.length > CLAMPED_TEXT && !expanded ? message.slice(0, CLAMPED_TEXT) : message);
   // A level word the line colours itself (ANSI) is shown as it is.
-  const found = level ? levelWord(plain, level) : null;
-  const word = found && plainAt(runs, found.start) ? found : null;
+  const found = level ? levelWordAt(plain, level) : null;
+  const word = found && level && plainAt(runs, found.start) ? { ...found, level } : null;
   const pill = element("span", "level");
   // The level shows once: as the message's own word, coloured, or here.
   if (level && found === null) {
     pill.textContent = level;
     pill.dataset.level = level;
+    if (onFirstPill !== null) {
+      onFirstPill();
+      onFirstPill = null;
+    }
   }
+  // The timestamp the entry's time was read from is in the time column already: in the message it is dimmed.
+  const stamp = leadingStamp(plain, entry.time);
+  if (stamp !== null && stamp.time === entry.time) runs = dimRange(runs, stamp.start, stamp.end);
 
   const fields = entry.fields && typeof entry.fields === "object" ? flattenFields(entry.fields) : [];
   const cells = (options.columns ?? []).map((column) => cell(column, fields));
@@ -204,7 +204,12 @@ function entryRow(item: EntryItem, options: RowOptions): HTMLElement {
 function cell(column: string, fields: FieldView[]): HTMLElement {
   const found = fields.find((field) => field.path.join(".") === column);
   const text = found === undefined ? "" : found.text;
-  const node = element("span", "col", text.length > CELL_CHARS ? `${text.slice(0, CELL_CHARS)}…` : text);
+  const numeric = typeof found?.value === "number" || (typeof found?.value === "string" && NUMBER.test(found.value));
+  const node = element(
+    "span",
+    numeric ? "col num" : "col",
+    text.length > CELL_CHARS ? `${text.slice(0, CELL_CHARS)}…` : text,
+  );
   if (text.length > 0) node.title = `${column}: ${text.slice(0, 2000)}`;
   return node;
 }

@@ -2,6 +2,7 @@
 // time and level word read when present.
 import { stripAnsi } from "../../lib/ansi.js";
 import { type Level, levelOf } from "../../lib/levels.js";
+import { PRI, RFC5424_HEADER, SYSLOG_TAG } from "../../lib/message-head.js";
 import { groupLines } from "../../lib/multiline.js";
 import { leadingTime } from "../../lib/time.js";
 import type { EntryDraft } from "../stream/stored";
@@ -69,10 +70,5 @@ export function textEntry(message: string, now: number, known?: ReturnType<typeo
 
 const LEVEL_WORD = /^\s*[[(<]?(trace|debug|info|warn|warning|error|fatal)[\])>:]?(?![\w-])/i;
 
-// syslog's `<PRI>` (RFC 3164), with RFC 5424's version `1 ` after it; PRI's low three bits are the severity.
-const PRI = /^<(\d{1,3})>(1 )?/;
+// A `<PRI>`'s low three bits are the severity (lib/message-head.js reads the `<PRI>` and the syslog headers).
 const SEVERITY: readonly Level[] = ["fatal", "fatal", "fatal", "error", "warn", "info", "info", "debug"];
-// What syslog puts between the time and the message: `host prog[pid]: ` (RFC 3164, and rsyslog's files).
-const SYSLOG_TAG = /^\s+[^\s:]+\s+[^\s:[\]]{1,64}(?:\[\d+\])?:\s/;
-// RFC 5424: ` HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA `, the data `-` or one or more `[id k="v"]`.
-const RFC5424_HEADER = /^ \S+ \S+ \S+ \S+ (?:-|(?:\[(?:[^\]"]|"(?:[^"\\]|\\.)*")*\])+)(?: |$)/;

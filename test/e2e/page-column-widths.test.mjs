@@ -128,8 +128,11 @@ test("the keyboard resizes a column from its focused handle; Enter sizes it to i
   assertAligned(after, "after the keys");
   assert.ok((after.header?.[1] ?? 0) > (before.header?.[1] ?? 0) + 10, "three characters wider");
   await waitFor("the width in the URL", async () => cols(page) === `user.id:${start + 3}`);
+  // Shift moves by 8 (rightwards: a column sized to values of 3 characters is at the least width already).
+  await page.keyboard.press("Shift+ArrowRight");
+  assert.equal(Number(await grip.getAttribute("aria-valuenow")), start + 11);
   await page.keyboard.press("Shift+ArrowLeft");
-  assert.equal(Number(await grip.getAttribute("aria-valuenow")), start - 5);
+  assert.equal(Number(await grip.getAttribute("aria-valuenow")), start + 3);
   // End widens the column to the most, not "follow the newest line".
   await page.keyboard.press("End");
   assert.equal(Number(await grip.getAttribute("aria-valuenow")), 120);
