@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { test } from "node:test";
-import { openPage, viewerAndBrowser, waitFor } from "./harness.mjs";
+import { headerAction, openPage, viewerAndBrowser, waitFor } from "./harness.mjs";
 
 const run = viewerAndBrowser({ vars: { RATE_LIMIT_PER_SECOND: "0" } });
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
@@ -133,7 +133,7 @@ test("context lines read like rows: the rows' time (local, then UTC), coloured l
   assert.equal(await row.locator(".context img").count(), 0);
 
   // UTC: the context follows the rows.
-  await page.click("#tz");
+  await headerAction(page, "#tz");
   await waitFor("UTC times", async () => clock(0).test(await selfTime()));
   assert.equal(await selfTime(), (await row.locator(".time").textContent()) ?? "");
   assert.deepEqual(errors, []);

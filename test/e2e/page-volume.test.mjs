@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { test } from "node:test";
-import { openPage, viewerAndBrowser, waitFor } from "./harness.mjs";
+import { headerAction, openPage, viewerAndBrowser, waitFor } from "./harness.mjs";
 
 const run = viewerAndBrowser({ vars: { RATE_LIMIT_PER_SECOND: "0" } });
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
@@ -166,7 +166,7 @@ test("a burst flattens nothing: small bars keep their height, the burst's is cut
   for (const tick of local) assert.equal(tick.text, tick.wanted, "a label in Kolkata's time");
   for (let i = 1; i < local.length; i++) assert.ok((local[i]?.x ?? 0) > (local[i - 1]?.x ?? 0), "left to right");
   assert.equal(await page.getAttribute(".volume-ticks", "aria-hidden"), "true");
-  await page.click("#tz");
+  await headerAction(page, "#tz");
   await waitFor("UTC labels", async () => (await ticks(0)).every((tick) => tick.text === tick.wanted));
   assert.notDeepEqual(
     (await ticks(0)).map((tick) => tick.text),
