@@ -4,7 +4,7 @@ import { stripAnsi } from "../lib/ansi.js";
 import { lineText } from "../lib/format.js";
 import { fieldTerm } from "../lib/query.js";
 import type { Item, PauseReason } from "./state";
-import { rowAction } from "./view/actions";
+import { rowAction, withActions } from "./view/actions";
 import { copyText, flash } from "./view/clipboard";
 import { valueAt } from "./view/fields";
 import type { LogList } from "./view/list";
@@ -55,6 +55,11 @@ export function wireLogInput(log: HTMLElement, list: LogList, { pause, addTerm, 
     }
     return best;
   }
+
+  log.addEventListener("pointerover", (event) => {
+    const row = (event.target as Element).closest?.(".row");
+    if (row) withActions(row);
+  });
 
   log.addEventListener("click", (event) => {
     const target = event.target as HTMLElement;

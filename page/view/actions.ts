@@ -23,8 +23,18 @@ export function rowAction(name: string): RowAction | undefined {
   return registered.find((action) => action.name === name);
 }
 
+/**
+ * Gives an entry row its buttons the first time they can show (hovered or marked): a firehose builds a screen
+ * of rows a frame, most never pointed at, and these are 4 of a row's elements.
+ */
+export function withActions(row: Element) {
+  if (row.classList.contains("entry") && row.lastElementChild?.classList.contains("actions") !== true) {
+    row.append(actionButtons());
+  }
+}
+
 /** The row's buttons: Copy, then each added action. Not tab stops: the keyboard has its own keys on the log. */
-export function actionButtons(): HTMLElement {
+function actionButtons(): HTMLElement {
   const actions = element("span", "actions");
   const copy = element("button", "copy", "Copy");
   copy.type = "button";

@@ -2,6 +2,7 @@
 // their expansion or the entry above them changed) within a frame's time, kept in the list's order, and watched
 // for their heights.
 import type { EntryItem, Item } from "../state";
+import { withActions } from "./actions";
 
 /** A row's date compares with the entry above it, past at most this many marks (gaps, outages) between them. */
 const MARKS_ABOVE = 20;
@@ -115,6 +116,7 @@ export class MountedRows extends Map<number, Mounted> {
       if (mounted.active !== active) {
         mounted.active = active;
         mounted.row.classList.toggle("active", active);
+        if (active) withActions(mounted.row);
       }
     }
     for (const [seq, mounted] of this) {

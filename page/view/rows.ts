@@ -9,7 +9,6 @@ import { isStreamPrefix } from "../../lib/names.js";
 import { formatTime } from "../../lib/time.js";
 import { element } from "../dom";
 import type { EntryItem, Item, OutageItem } from "../state";
-import { actionButtons } from "./actions";
 import { ansiRuns, dimRange, type Run } from "./ansi";
 import { detailPanel } from "./detail";
 import { type FieldView, flattenFields, safeJson } from "./fields";
@@ -196,7 +195,8 @@ function entryRow(item: EntryItem, options: RowOptions): HTMLElement {
   const more = element("button", "more", expanded ? "show less" : "show more");
   more.type = "button";
   more.tabIndex = -1;
-  row.append(time, pill, ...cells, body, more, actionButtons());
+  // Its action buttons are added when it is first hovered or marked (actions.ts withActions).
+  row.append(time, pill, ...cells, body, more);
   return row;
 }
 
