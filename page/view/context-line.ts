@@ -3,6 +3,7 @@
 // line shows whole: every field, a stack trace as lines. Log text reaches the DOM as text nodes only.
 import { stripAnsi } from "../../lib/ansi.js";
 import { levelOf } from "../../lib/levels.js";
+import { levelWordAt } from "../../lib/message-head.js";
 import type { LogEntry } from "../../lib/types";
 import { element } from "../dom";
 import { ansiRuns } from "./ansi";
@@ -14,8 +15,6 @@ import { timeLabel } from "./time-label";
 const LINE_TEXT = 2000;
 /** At most this many fields on a context line other than the marked one. */
 const LINE_FIELDS = 40;
-/** How many leading words of a message may hold its level word, as rows read it ("2026-… ERROR x"). */
-const LEVEL_WORDS = 3;
 
 /** `above`: the time of the line above, so a line on another day shows its date, as rows do. */
 export function contextLine(entry: LogEntry, self: boolean, utc: boolean, above?: number): HTMLElement {
@@ -30,7 +29,8 @@ export function contextLine(entry: LogEntry, self: boolean, utc: boolean, above?
 
   const whole = typeof entry.message === "string" ? entry.message : safeJson(entry.message);
   const message = self ? whole : whole.slice(0, LINE_TEXT);
-  const word = level ? levelRange(stripAnsi(message), level) : null;
+  const at = level ? levelWordAt(stripAnsi(message), level) : null;
+  const word = level && at ? { ...at, level } : null;
   // The level shows once: as the message's own word, coloured, or before it.
   if (level && word === null) {
     const pill = element("span", "lvl ctx-level", level);
@@ -78,19 +78,4 @@ function wholeFields(fields: FieldView[]): HTMLElement[] {
     blocks.push(block);
   }
   return inline.childNodes.length > 0 ? [inline, ...blocks] : blocks;
-}
-
-/** Where the message shows its level, as one of its first words ("INFO x", "[warn] x", "2026-… ERROR x"). */
-function levelRange(plain: string, level: string): { start: number; end: number; level: string } | null {
-  const words = /\S+/g;
-  for (let n = 0; n < LEVEL_WORDS; n++) {
-    const found = words.exec(plain.slice(0, 80));
-    if (found === null) return null;
-    const word = found[0].replace(/^\[/, "").replace(/[\]:|]+$/, "");
-    if (levelOf(word) === level) {
-      const start = found.index + found[0].indexOf(word);
-      return { start, end: start + word.length, level };
-    }
-  }
-  return null;
 }

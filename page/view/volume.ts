@@ -117,6 +117,7 @@ export class VolumeStrip {
     this.mark(volume, document.activeElement !== this.bars);
     const cut = top < volume.peak ? `, bars above ${top.toLocaleString("en-US")} lines cut` : "";
     this.range.textContent = `${this.stamp(volume.from)} – ${this.stamp(volume.to)}, ${width(volume.bucketMs)} per bar${cut}`;
+    this.range.title = this.range.textContent;
     this.drawTable(volume);
   }
 
