@@ -56,9 +56,14 @@ export function wireLogInput(log: HTMLElement, list: LogList, { pause, addTerm, 
     return best;
   }
 
-  log.addEventListener("pointerover", (event) => {
+  const arm = (event: Event) => {
     const row = (event.target as Element).closest?.(".row");
     if (row) withActions(row);
+  };
+  // A followed log moves its rows under a resting pointer every frame: those rows are not being pointed at.
+  log.addEventListener("pointermove", arm);
+  log.addEventListener("pointerover", (event) => {
+    if (!list.following) arm(event);
   });
 
   log.addEventListener("click", (event) => {

@@ -30,6 +30,10 @@ import { isMerged, parseSelection, showLanding, showSwitcher } from "./view/stre
 import { TabBadge } from "./view/tab";
 
 const params = new URLSearchParams(location.search);
+/** A frame's batch of this many lines or more is a firehose's (1,000 lines/s at 60 frames/s)… */
+const FIREHOSE_LINES = 16;
+/** …and the next is shown no sooner than this after it (every other frame at 60 Hz). */
+const FIREHOSE_FRAME_MS = 30;
 /** The stream, or streams (`a,b`, `team-a.*`: a merged view), that the URL names. */
 const selection = parseSelection(params.get("stream") ?? "");
 const incident = params.get("incident");
@@ -60,6 +64,9 @@ function tail(selection: string[]) {
   let utc = params.get("tz") === "utc";
   let incoming: Incoming[] = [];
   let frame = 0;
+  /** When the last batch was shown, and whether it was a firehose's (FIREHOSE_LINES or more). */
+  let shownAt = 0;
+  let firehose = false;
   /** Whether the connection was started: a filter applied before that is just the URL's. */
   let started = false;
 
@@ -156,11 +163,20 @@ function tail(selection: string[]) {
     if (frame === 0) frame = requestAnimationFrame(flush);
   }
 
-  /** Once per frame: the batch into the state, the state into the view. */
-  function flush() {
+  /**
+   * Once per frame: the batch into the state, the state into the view. Under a firehose, once every other frame:
+   * a screen of new rows each frame is more than anyone reads, and half the frames build half the rows.
+   */
+  function flush(now: number) {
+    if (firehose && now - shownAt < FIREHOSE_FRAME_MS) {
+      frame = requestAnimationFrame(flush);
+      return;
+    }
     frame = 0;
+    shownAt = now;
     const batch = incoming;
     incoming = [];
+    firehose = batch.length >= FIREHOSE_LINES;
     const change = state.add(batch);
     tab.count(batch);
     if (change.reset || change.appended > 0 || change.removedFromTop > 0)

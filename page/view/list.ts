@@ -23,11 +23,6 @@ const ESTIMATE_PX = 20;
 const OVERSCAN_ROWS = 8;
 /** Rows kept in the DOM beyond the viewport while following, in pixels (above it: new rows arrive below). */
 const FOLLOW_OVERSCAN_PX = 400;
-/**
- * A frame builds rows beyond the viewport only while it has built fewer than this many: under a firehose nearly
- * every visible row is new each frame, and building unseen ones as well would make the frame much longer.
- */
-const FRAME_BUILD_BUDGET = 50;
 /** Time a following frame spends building rows before it leaves the oldest in view for the next frame, in ms. */
 const FRAME_BUILD_MS = 4;
 
@@ -205,15 +200,12 @@ export class LogList {
     const set = new Set<number>();
     if (pinning && count > 0) {
       const end = h.total();
-      let spare = FRAME_BUILD_BUDGET;
       for (let i = count - 1; i >= 0; i--) {
         const start = h.start(i);
         const unbuilt = !this.mounted.has(this.items[i]?.seq ?? Number.NaN);
-        const unseen = end - (start + h.size(i)) >= view;
-        // Rows left unbuilt here wait for the reader to scroll up (then the paused range mounts them):
-        // catching up in the next frame would make every frame of a firehose build a full budget.
-        if (unbuilt && unseen && spare <= 0) break;
-        if (unbuilt) spare--;
+        // A row above the view is kept if built, never built: under a firehose most new lines scroll past unseen,
+        // and one waits for the reader to scroll up (the paused range mounts it in that same frame).
+        if (unbuilt && end - (start + h.size(i)) >= view) break;
         set.add(i);
         if (end - start >= view + FOLLOW_OVERSCAN_PX) break;
       }
