@@ -160,7 +160,10 @@ function tail(selection: string[]) {
 
   function enqueue(item: Incoming) {
     incoming.push(item);
-    if (frame === 0) frame = requestAnimationFrame(flush);
+    if (frame === 0) {
+      frame = requestAnimationFrame(flush);
+      list.awaitBatch();
+    }
   }
 
   /**

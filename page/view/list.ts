@@ -117,6 +117,16 @@ export class LogList {
     this.render();
   }
 
+  /**
+   * A batch is on its way (its frame renders a followed list): a render scheduled before it would build rows the
+   * batch is about to push out of view.
+   */
+  awaitBatch() {
+    if (this.frame === 0 || !this.following) return;
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+  }
+
   schedule() {
     if (this.frame === 0) this.frame = requestAnimationFrame(() => this.render());
   }
