@@ -151,6 +151,7 @@ const MAX_PAGE = 1000;
 
 export function showLanding() {
   $("landing").hidden = false;
+  $("home").classList.add("here");
   ($("landing-curl") as HTMLElement).textContent = curlCommand("my-app");
   ($("landing-curl").parentElement as HTMLElement).after(commandBlock(cliCommand("my-app")));
   const input = $("pick-name") as HTMLInputElement;
