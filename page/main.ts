@@ -211,6 +211,7 @@ function tail(selection: string[]) {
     queryFields = fieldsNamed(query?.text ?? "");
     state.setFilter({ query, level: levelOf(levelSelect.value) });
     list.setItems(state.shown);
+    columns.hideLevel();
     list.refresh();
     // Show the matching lines, newest at the bottom, still paused.
     if (state.paused !== null) list.showNewest();
@@ -255,6 +256,7 @@ function tail(selection: string[]) {
   $("clear").addEventListener("click", () => {
     state.clear();
     list.setItems(state.shown);
+    columns.hideLevel();
     header.showCounts();
   });
   $("download").addEventListener("click", () => download(state.entries(), stream, columns.paths));

@@ -41,12 +41,19 @@ export class Columns {
   ) {
     this.paths = initial.map((column) => column.path);
     for (const { path, width } of initial) if (width !== undefined) this.chosen.set(path, width);
-    // No level column until a row shows its level in the pill (a text log without levels, or lines that say it).
-    for (const node of [log, head]) node.classList.add("nolevel");
-    whenLevelPillShows(() => {
-      for (const node of [log, head]) node.classList.remove("nolevel");
-    });
+    this.hideLevel();
     this.apply(false);
+  }
+
+  /**
+   * No level column until a row shows its level in the pill (a text log without levels, or lines that say it):
+   * at the start, and again when every row is built anew (a new filter, a cleared view).
+   */
+  hideLevel() {
+    for (const node of [this.log, this.head]) node.classList.add("nolevel");
+    whenLevelPillShows(() => {
+      for (const node of [this.log, this.head]) node.classList.remove("nolevel");
+    });
   }
 
   add(path: string) {

@@ -76,7 +76,7 @@ export class VolumeStrip {
     this.status.className = "volume-note";
     this.status.setAttribute("role", "status");
     this.live.type = "button";
-    this.live.className = "volume-live";
+    this.live.className = "volume-live primary";
     this.live.textContent = "Go live";
     this.live.hidden = true;
     this.live.addEventListener("click", () => hooks.goLive());

@@ -234,6 +234,14 @@ test("the level column is left out while no row shows a level pill, and comes ba
   }
   assert.ok((found.rows[0]?.col ?? 0) > narrow, "the columns moved right to make room for it");
   assert.equal(await page.locator("#log .row.entry .level", { hasText: "warn" }).count(), 1);
+
+  // A filter to the lines that say their level themselves: the column goes again.
+  await page.fill("#q", "says");
+  await waitFor("1 row", async () => (await entries(page)) === 1);
+  await waitFor("no level column", async () => (await edges(page)).head.level === null);
+  found = await edges(page);
+  assert.equal(found.rows[0]?.level, null);
+  assert.equal(found.rows[0]?.col, narrow, "the columns back in their place");
   assert.deepEqual(errors, []);
   await close();
 });
