@@ -12,6 +12,8 @@ const SAMPLE = 2000;
 const MAX_LISTED = 300;
 /** The filter box shows over more fields than this. */
 const FILTER_OVER = 8;
+/** While open, the list takes in the fields of lines that arrived this often, in ms. */
+const REFRESH_MS = 1000;
 /** The popover's room from the window's edges, in px. */
 const MARGIN = 8;
 
@@ -36,18 +38,48 @@ export function wireColumnPicker(columns: Columns, entries: () => LogEntry[]) {
   const filterField = $("col-filter-field");
   const none = $("col-none");
 
-  picker.addEventListener("beforetoggle", (event) => {
-    if ((event as ToggleEvent).newState !== "open") return;
+  /** The listed fields' rows, by path: counts and checks are updated in place while the list is open. */
+  let listed = new Map<string, HTMLElement>();
+  let timer = 0;
+  /** Lists the fields of the lines held; open, new fields go at the end (nothing moves under the pointer). */
+  const fill = (fresh: boolean) => {
     const held = entries().slice(-SAMPLE);
     const seen = fieldCounts(held);
     // Chosen columns no held line has come first, so they can be unchecked too.
     const missing = columns.paths.filter((path) => !seen.some(([seenPath]) => seenPath === path));
     const fields: Array<[string, number]> = [...missing.map((path): [string, number] => [path, 0]), ...seen];
-    list.replaceChildren(...fields.map(([path, count]) => option(path, count, held.length, columns)));
-    none.hidden = fields.length > 0;
+    if (fresh) listed = new Map();
+    const added: HTMLElement[] = [];
+    const words = filter.value.trim().toLowerCase();
+    for (const [path, count] of fields) {
+      const known = listed.get(path);
+      if (known !== undefined) {
+        setCount(known, count, held.length);
+        const box = known.querySelector("input");
+        if (box) box.checked = columns.paths.includes(path);
+        continue;
+      }
+      const item = option(path, count, held.length, columns);
+      item.hidden = words !== "" && !path.toLowerCase().includes(words);
+      listed.set(path, item);
+      added.push(item);
+    }
+    if (fresh) list.replaceChildren(...added);
+    else list.append(...added);
+    none.hidden = listed.size > 0;
+    if (fresh) filterField.hidden = listed.size <= FILTER_OVER;
+  };
+
+  picker.addEventListener("beforetoggle", (event) => {
+    if ((event as ToggleEvent).newState !== "open") {
+      clearInterval(timer);
+      return;
+    }
     filter.value = "";
-    filterField.hidden = fields.length <= FILTER_OVER;
+    fill(true);
     place(picker, button);
+    clearInterval(timer);
+    timer = window.setInterval(() => fill(false), REFRESH_MS);
   });
   picker.addEventListener("toggle", (event) => {
     if ((event as ToggleEvent).newState !== "open") return;
@@ -77,11 +109,19 @@ function option(path: string, count: number, held: number, columns: Columns): HT
   box.type = "checkbox";
   box.value = path;
   box.checked = columns.paths.includes(path);
-  const share = element("span", "muted", count.toLocaleString());
-  share.title = `In ${count.toLocaleString()} of the last ${held.toLocaleString()} lines held`;
-  label.append(box, element("span", "path", path), share);
+  label.append(box, element("span", "path", path), element("span", "muted share"));
   item.append(label);
+  setCount(item, count, held);
   return item;
+}
+
+/** A listed field's count: in how many of the lines held it is. */
+function setCount(item: HTMLElement, count: number, held: number) {
+  const share = item.querySelector<HTMLElement>(".share");
+  if (share === null) return;
+  const text = count.toLocaleString();
+  if (share.textContent !== text) share.textContent = text;
+  share.title = `In ${text} of the last ${held.toLocaleString()} lines held`;
 }
 
 /** Under the button, kept inside the window (the popover is in the top layer, placed in the viewport). */

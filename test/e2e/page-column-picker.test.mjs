@@ -148,3 +148,28 @@ test("axe finds no serious or critical violation with the picker open and column
   assert.deepEqual(errors, []);
   await close();
 });
+
+test("an open picker takes in the fields of lines arriving meanwhile, at the end, and their counts", async () => {
+  const stream = fresh();
+  await run.viewer.post(stream, lines.map((line) => JSON.stringify(line)).join("\n"), "application/x-ndjson");
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}`, {
+    viewport: { width: 1440, height: 900 },
+  });
+  await waitFor("4 rows", async () => (await page.locator("#log .row.entry").count()) === 4);
+  await page.getByRole("button", { name: "Columns" }).click();
+  await waitFor("the picker open", () => isOpen(page));
+  const count = (/** @type {string} */ path) =>
+    page.$eval(`#col-fields input[value="${path}"]`, (box) => box.closest("label")?.lastElementChild?.textContent);
+  assert.equal(await count("http.status"), "4");
+  await run.viewer.post(
+    stream,
+    JSON.stringify({ level: "info", msg: "e", http: { status: 204 }, trace_id: "t-1" }),
+    "application/x-ndjson",
+  );
+  await waitFor("trace_id listed", async () => (await listed(page)).includes("trace_id"), 5000);
+  assert.deepEqual(await listed(page), ["http.status", "http.method", "user.id", "region", "trace_id"]);
+  assert.equal(await count("http.status"), "5");
+  assert.equal(await isOpen(page), true, "still open");
+  assert.deepEqual(errors, []);
+  await close();
+});
