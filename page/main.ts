@@ -21,7 +21,7 @@ import { parseColumns } from "./view/column-spec";
 import { Columns } from "./view/columns";
 import { Header } from "./view/header";
 import { showIncident } from "./view/incident";
-import { LogList } from "./view/list";
+import { FIREHOSE_ROWS, LogList } from "./view/list";
 import { wireMenu } from "./view/menu";
 import { wirePatterns } from "./view/patterns";
 import { buildRow, streamTag } from "./view/rows";
@@ -30,9 +30,7 @@ import { isMerged, parseSelection, showLanding, showSwitcher } from "./view/stre
 import { TabBadge } from "./view/tab";
 
 const params = new URLSearchParams(location.search);
-/** A frame's batch of this many lines or more is a firehose's (1,000 lines/s at 60 frames/s)… */
-const FIREHOSE_LINES = 16;
-/** …and the next is shown no sooner than this after it (every other frame at 60 Hz). */
+/** After a firehose's batch (FIREHOSE_ROWS lines or more), the next is shown no sooner than this: every other frame. */
 const FIREHOSE_FRAME_MS = 30;
 /** The stream, or streams (`a,b`, `team-a.*`: a merged view), that the URL names. */
 const selection = parseSelection(params.get("stream") ?? "");
@@ -64,7 +62,7 @@ function tail(selection: string[]) {
   let utc = params.get("tz") === "utc";
   let incoming: Incoming[] = [];
   let frame = 0;
-  /** When the last batch was shown, and whether it was a firehose's (FIREHOSE_LINES or more). */
+  /** When the last batch was shown, and whether it was a firehose's (FIREHOSE_ROWS or more). */
   let shownAt = 0;
   let firehose = false;
   /** Whether the connection was started: a filter applied before that is just the URL's. */
@@ -179,7 +177,7 @@ function tail(selection: string[]) {
     shownAt = now;
     const batch = incoming;
     incoming = [];
-    firehose = batch.length >= FIREHOSE_LINES;
+    firehose = batch.length >= FIREHOSE_ROWS;
     const change = state.add(batch);
     tab.count(batch);
     if (change.reset || change.appended > 0 || change.removedFromTop > 0)

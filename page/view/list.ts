@@ -23,12 +23,27 @@ const ESTIMATE_PX = 20;
 const OVERSCAN_ROWS = 8;
 /** Rows kept in the DOM beyond the viewport while following, in pixels (above it: new rows arrive below). */
 const FOLLOW_OVERSCAN_PX = 400;
+/** A frame that brings this many new rows or more is a firehose's (1,000 lines/s at 60 frames/s). */
+export const FIREHOSE_ROWS = 16;
+/**
+ * A following frame builds rows above the viewport only while it has built fewer than this many, and a
+ * firehose's frames none: nearly every row in view is new, and those above it scroll past unseen.
+ */
+const FRAME_BUILD_BUDGET = 50;
+/** Frames this soon after a firehose's are counted as its too (those between its batches). */
+const FIREHOSE_QUIET_MS = 150;
 /** Time a following frame spends building rows before it leaves the oldest in view for the next frame, in ms. */
 const FRAME_BUILD_MS = 4;
 
 export class LogList {
   private items: Item[] = [];
   private readonly heights = new Heights(ESTIMATE_PX);
+  /** Rows added at the bottom since the last render, and when a render last had a firehose's. */
+  private arrived = 0;
+  private firehoseAt = Number.NEGATIVE_INFINITY;
+  private quiet = 0;
+  /** The lowest row height measured so far (a one-line row's): the estimate of rows not measured yet. */
+  private oneLine = Number.POSITIVE_INFINITY;
   /** Reports the height of every mounted row when it is first laid out and whenever it changes. */
   private readonly sizes = new ResizeObserver((entries) => this.measured(entries));
   private readonly mounted: MountedRows;
@@ -67,6 +82,7 @@ export class LogList {
     const held = this.following ? null : this.topRow();
     // The state grows and trims its shown list in place, and makes a new one when it refilters.
     const replaced = items !== this.items;
+    if (!replaced) this.arrived += Math.max(0, items.length - this.heights.count + removedFromTop);
     this.items = items;
     this.heights.sync(items, removedFromTop, replaced);
     // Mounted rows keep their place in the heights until the next render: a measurement may come first.
@@ -137,12 +153,21 @@ export class LogList {
     this.frame = 0;
     const pinning = this.following || this.pinOnce;
     // Following a firehose, a frame builds rows for so long only: the newest always, the rest when there is time.
-    const { built, late } = this.mounted.mount(this.indexes(pinning), {
+    const now = performance.now();
+    if (this.arrived >= FIREHOSE_ROWS) {
+      this.firehoseAt = now;
+      // Once it stops, one more render builds the rows above the view.
+      clearTimeout(this.quiet);
+      this.quiet = window.setTimeout(() => this.schedule(), FIREHOSE_QUIET_MS);
+    }
+    this.arrived = 0;
+    const firehose = now - this.firehoseAt < FIREHOSE_QUIET_MS;
+    const { built, late } = this.mounted.mount(this.indexes(pinning, firehose), {
       items: this.items,
       expanded: this.expanded,
       active: this.active,
       epoch: this.epoch,
-      deadline: pinning ? performance.now() + FRAME_BUILD_MS : Number.POSITIVE_INFINITY,
+      deadline: pinning ? now + FRAME_BUILD_MS : Number.POSITIVE_INFINITY,
     });
     if (late) this.schedule();
     this.place();
@@ -171,14 +196,24 @@ export class LogList {
     let changed = false;
     let adjust = 0;
     this.hooks.onMeasured?.(entries.map((entry) => entry.target as HTMLElement));
+    let least = this.oneLine;
     for (const entry of entries) {
       const row = entry.target as HTMLElement;
       const mounted = this.mounted.get(Number(row.dataset.seq));
       if (mounted === undefined || mounted.row !== row || mounted.index < 0) continue;
-      const delta = h.set(mounted.index, entry.borderBoxSize[0]?.blockSize ?? row.offsetHeight);
+      const height = entry.borderBoxSize[0]?.blockSize ?? row.offsetHeight;
+      if (height > 0 && height < least) least = height;
+      const delta = h.set(mounted.index, height);
       if (delta === 0) continue;
       changed = true;
       if (mounted.index < anchor) adjust += delta;
+    }
+    // Rows not built yet are estimated at the height of the lowest row seen: a one-line row, most rows.
+    if (least !== this.oneLine) {
+      this.oneLine = least;
+      const grown = h.setEstimate(least, anchor);
+      changed = true;
+      adjust += grown;
     }
     if (changed) this.place();
     if (pinning) this.pin();
@@ -203,19 +238,22 @@ export class LogList {
   }
 
   /** Indexes to have in the DOM: the rows in and near the view (at the bottom while pinning), the active row. */
-  private indexes(pinning: boolean): number[] {
+  private indexes(pinning: boolean, firehose: boolean): number[] {
     const h = this.heights;
     const count = this.items.length;
     const view = this.viewHeight;
     const set = new Set<number>();
     if (pinning && count > 0) {
       const end = h.total();
+      let spare = firehose ? 0 : FRAME_BUILD_BUDGET;
       for (let i = count - 1; i >= 0; i--) {
         const start = h.start(i);
         const unbuilt = !this.mounted.has(this.items[i]?.seq ?? Number.NaN);
-        // A row above the view is kept if built, never built: under a firehose most new lines scroll past unseen,
-        // and one waits for the reader to scroll up (the paused range mounts it in that same frame).
-        if (unbuilt && end - (start + h.size(i)) >= view) break;
+        const unseen = end - (start + h.size(i)) >= view;
+        // Rows left unbuilt here wait for a quieter frame, or for the reader to scroll up (then the paused range
+        // mounts them in that same frame).
+        if (unbuilt && unseen && spare <= 0) break;
+        if (unbuilt && unseen) spare--;
         set.add(i);
         if (end - start >= view + FOLLOW_OVERSCAN_PX) break;
       }

@@ -111,8 +111,14 @@ export function showSwitcher(selection: string[]) {
     several.querySelector("summary")?.focus();
   });
   if (isMerged(selection)) {
-    // The list would be cut off in the box and its tags would widen the header: "3 streams" opens them.
-    form.hidden = true;
+    // The list would be cut off in the box and its tags would widen the header: "3 streams" opens them, with the
+    // box for a name to open at their top.
+    $("several-panel").prepend(form);
+    const label = form.querySelector("label");
+    if (label) {
+      label.className = "switch-label";
+      label.textContent = "Open a stream, or several (a,b or team-a.*)";
+    }
     several.classList.add("merged");
     const summary = several.querySelector("summary") as HTMLElement;
     summary.textContent = selection.length === 1 ? (selection[0] as string) : `${selection.length} streams`;

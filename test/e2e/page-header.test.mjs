@@ -117,6 +117,13 @@ test("a merged view of three streams keeps one header row at 1440 px and two at 
   await page.click("#pause");
   await page.waitForSelector('#state[data-state="paused"]');
   await assertRows(page, "a merged view paused");
+
+  // A name typed at the top of that list opens its stream, as the header's box does on a single stream's page.
+  await page.click("#several summary");
+  await page.getByLabel("Open a stream, or several").fill(streams[2] ?? "");
+  await page.keyboard.press("Enter");
+  await page.waitForURL((url) => url.searchParams.get("stream") === streams[2]);
+  await waitFor("the one stream's lines", async () => (await page.locator("#log .row.entry").count()) === 2);
   assert.deepEqual(errors, []);
   await close();
 });
