@@ -26,10 +26,11 @@ const FOLLOW_OVERSCAN_PX = 400;
 /** A frame that brings this many new rows or more is a firehose's (1,000 lines/s at 60 frames/s). */
 export const FIREHOSE_ROWS = 16;
 /**
- * A following frame builds rows above the viewport only while it has built fewer than this many, and a
- * firehose's frames none: nearly every row in view is new, and those above it scroll past unseen.
+ * A following frame builds at most this many rows above the viewport, the next frame more, and a firehose's frames
+ * none: nearly every row in view is new, and those above it scroll past unseen. When it stops, the rows above are
+ * built a few a frame, so that no frame builds a screen of them at once.
  */
-const FRAME_BUILD_BUDGET = 50;
+const FRAME_BUILD_BUDGET = 12;
 /** Frames this soon after a firehose's are counted as its too (those between its batches). */
 const FIREHOSE_QUIET_MS = 150;
 /** Time a following frame spends building rows before it leaves the oldest in view for the next frame, in ms. */
@@ -42,6 +43,8 @@ export class LogList {
   private arrived = 0;
   private firehoseAt = Number.NEGATIVE_INFINITY;
   private quiet = 0;
+  /** Rows above a followed view are still to be built (a few a frame). */
+  private above = false;
   /** The lowest row height measured so far (a one-line row's): the estimate of rows not measured yet. */
   private oneLine = Number.POSITIVE_INFINITY;
   /** Reports the height of every mounted row when it is first laid out and whenever it changes. */
@@ -169,7 +172,7 @@ export class LogList {
       epoch: this.epoch,
       deadline: pinning ? now + FRAME_BUILD_MS : Number.POSITIVE_INFINITY,
     });
-    if (late) this.schedule();
+    if (late || this.above) this.schedule();
     this.place();
     // New rows are pinned once measured, after this frame's layout (measured): pinning now would force one more.
     if (pinning && built.length === 0) this.pin();
@@ -243,6 +246,7 @@ export class LogList {
     const count = this.items.length;
     const view = this.viewHeight;
     const set = new Set<number>();
+    this.above = false;
     if (pinning && count > 0) {
       const end = h.total();
       let spare = firehose ? 0 : FRAME_BUILD_BUDGET;
@@ -250,9 +254,12 @@ export class LogList {
         const start = h.start(i);
         const unbuilt = !this.mounted.has(this.items[i]?.seq ?? Number.NaN);
         const unseen = end - (start + h.size(i)) >= view;
-        // Rows left unbuilt here wait for a quieter frame, or for the reader to scroll up (then the paused range
-        // mounts them in that same frame).
-        if (unbuilt && unseen && spare <= 0) break;
+        // Rows left unbuilt here wait for the next frame, a quieter one, or for the reader to scroll up (then the
+        // paused range mounts them in that same frame).
+        if (unbuilt && unseen && spare <= 0) {
+          this.above = !firehose;
+          break;
+        }
         if (unbuilt && unseen) spare--;
         set.add(i);
         if (end - start >= view + FOLLOW_OVERSCAN_PX) break;
