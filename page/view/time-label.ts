@@ -42,12 +42,13 @@ function sameDay(ms: number, day: string, utc: boolean): boolean {
   return Number.isNaN(d.getTime()) || dayOf(parts(d, utc)) === day;
 }
 
+const clockOf = (d: Date, p: number[]) =>
+  `${pad(p[3] as number)}:${pad(p[4] as number)}:${pad(p[5] as number)}.${pad(d.getUTCMilliseconds(), 3)}`;
+
 /** `20:53:44.134` in the chosen zone, `??:??:??.???` for a time Date cannot show. */
 export function clockText(ms: number, utc: boolean): string {
   const d = new Date(ms);
-  if (Number.isNaN(d.getTime())) return "??:??:??.???";
-  const p = parts(d, utc);
-  return `${pad(p[3] as number)}:${pad(p[4] as number)}:${pad(p[5] as number)}.${pad(d.getUTCMilliseconds(), 3)}`;
+  return Number.isNaN(d.getTime()) ? "??:??:??.???" : clockOf(d, parts(d, utc));
 }
 
 /** `2026-12-06` in the chosen zone (a time Date cannot show has none: `????-??-??`). */
@@ -60,8 +61,10 @@ export function dayText(ms: number, utc: boolean): string {
 export function timeLabel(ms: number, utc: boolean, above?: number): TimeLabel {
   const d = new Date(ms);
   if (Number.isNaN(d.getTime())) return { text: "??:??:??.???", title: `time out of range: ${String(ms)}`, iso: null };
-  const clock = clockText(ms, utc);
-  const day = dayOf(parts(d, utc));
+  // Every row built reads its time: the date's parts once for the clock and the day.
+  const p = parts(d, utc);
+  const clock = clockOf(d, p);
+  const day = dayOf(p);
   return {
     text: day === todayIn(utc) && (above === undefined || sameDay(above, day, utc)) ? clock : `${day} ${clock}`,
     title: `${day} ${clock} ${zone(d, utc)}`,
