@@ -21,7 +21,7 @@ import { parseColumns } from "./view/column-spec";
 import { Columns } from "./view/columns";
 import { Header } from "./view/header";
 import { showIncident } from "./view/incident";
-import { LogList } from "./view/list";
+import { FIREHOSE_ROWS, LogList } from "./view/list";
 import { wireMenu } from "./view/menu";
 import { wirePatterns } from "./view/patterns";
 import { buildRow, streamTag } from "./view/rows";
@@ -30,6 +30,8 @@ import { isMerged, parseSelection, showLanding, showSwitcher } from "./view/stre
 import { TabBadge } from "./view/tab";
 
 const params = new URLSearchParams(location.search);
+/** After a firehose's batch (FIREHOSE_ROWS lines or more), the next is shown no sooner than this: every other frame. */
+const FIREHOSE_FRAME_MS = 30;
 /** The stream, or streams (`a,b`, `team-a.*`: a merged view), that the URL names. */
 const selection = parseSelection(params.get("stream") ?? "");
 const incident = params.get("incident");
@@ -60,6 +62,9 @@ function tail(selection: string[]) {
   let utc = params.get("tz") === "utc";
   let incoming: Incoming[] = [];
   let frame = 0;
+  /** When the last batch was shown, and whether it was a firehose's (FIREHOSE_ROWS or more). */
+  let shownAt = 0;
+  let firehose = false;
   /** Whether the connection was started: a filter applied before that is just the URL's. */
   let started = false;
 
@@ -153,14 +158,29 @@ function tail(selection: string[]) {
 
   function enqueue(item: Incoming) {
     incoming.push(item);
-    if (frame === 0) frame = requestAnimationFrame(flush);
+    if (frame === 0) {
+      frame = requestAnimationFrame(flush);
+      list.awaitBatch();
+    }
   }
 
-  /** Once per frame: the batch into the state, the state into the view. */
-  function flush() {
+  /**
+   * Once per frame: the batch into the state, the state into the view. Under a firehose, once every other frame:
+   * a screen of new rows each frame is more than anyone reads, and half the frames build half the rows.
+   */
+  function flush(now: number) {
+    if (firehose && now - shownAt < FIREHOSE_FRAME_MS) {
+      // The next frame, asked for from a task: a page's own frame callbacks then run first (as in list.ts).
+      frame = window.setTimeout(() => {
+        frame = requestAnimationFrame(flush);
+      }, 0);
+      return;
+    }
     frame = 0;
+    shownAt = now;
     const batch = incoming;
     incoming = [];
+    firehose = batch.length >= FIREHOSE_ROWS;
     const change = state.add(batch);
     tab.count(batch);
     if (change.reset || change.appended > 0 || change.removedFromTop > 0)

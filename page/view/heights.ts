@@ -16,7 +16,25 @@ export class Heights {
   /** `sums[p]` is correct for every p ≤ summed. */
   private summed = 0;
 
-  constructor(private readonly estimate: number) {}
+  constructor(private estimate: number) {}
+
+  /**
+   * A better estimate (the height of a one-line row, once one is measured) for every row not measured yet; returns
+   * by how much the rows above `index` grew, which a view held in place scrolls by.
+   */
+  setEstimate(estimate: number, index: number): number {
+    if (estimate === this.estimate) return 0;
+    const delta = estimate - this.estimate;
+    this.estimate = estimate;
+    let above = 0;
+    for (let p = this.base; p < this.end; p++) {
+      if (this.measured.has(this.seqs[p] as number)) continue;
+      this.sizes[p] = estimate;
+      if (p - this.base < index) above += delta;
+    }
+    this.summed = this.base;
+    return above;
+  }
 
   get count(): number {
     return this.end - this.base;

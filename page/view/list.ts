@@ -23,22 +23,37 @@ const ESTIMATE_PX = 20;
 const OVERSCAN_ROWS = 8;
 /** Rows kept in the DOM beyond the viewport while following, in pixels (above it: new rows arrive below). */
 const FOLLOW_OVERSCAN_PX = 400;
+/** A frame that brings this many new rows or more is a firehose's (1,000 lines/s at 60 frames/s). */
+export const FIREHOSE_ROWS = 16;
 /**
- * A frame builds rows beyond the viewport only while it has built fewer than this many: under a firehose nearly
- * every visible row is new each frame, and building unseen ones as well would make the frame much longer.
+ * A following frame builds at most this many rows above the viewport, the next frame more, and a firehose's frames
+ * none: nearly every row in view is new, and those above it scroll past unseen. When it stops, the rows above are
+ * built a few a frame, so that no frame builds a screen of them at once.
  */
-const FRAME_BUILD_BUDGET = 50;
+const FRAME_BUILD_BUDGET = 12;
+/** Frames this soon after a firehose's are counted as its too (those between its batches). */
+const FIREHOSE_QUIET_MS = 150;
 /** Time a following frame spends building rows before it leaves the oldest in view for the next frame, in ms. */
 const FRAME_BUILD_MS = 4;
 
 export class LogList {
   private items: Item[] = [];
   private readonly heights = new Heights(ESTIMATE_PX);
+  /** Rows added at the bottom since the last render, and when a render last had a firehose's. */
+  private arrived = 0;
+  private firehoseAt = Number.NEGATIVE_INFINITY;
+  private quiet = 0;
+  /** Rows above a followed view are still to be built (a few a frame). */
+  private above = false;
+  /** The lowest row height measured so far (a one-line row's): the estimate of rows not measured yet. */
+  private oneLine = Number.POSITIVE_INFINITY;
   /** Reports the height of every mounted row when it is first laid out and whenever it changes. */
   private readonly sizes = new ResizeObserver((entries) => this.measured(entries));
   private readonly mounted: MountedRows;
   private viewHeight: number;
   private frame = 0;
+  /** The timer of scheduleNext, or 0. */
+  private next = 0;
   /** Pin the newest row to the bottom once more, after its measurements, though not following (showNewest). */
   private pinOnce = false;
   /** Whether the view keeps the newest row in view. */
@@ -72,6 +87,7 @@ export class LogList {
     const held = this.following ? null : this.topRow();
     // The state grows and trims its shown list in place, and makes a new one when it refilters.
     const replaced = items !== this.items;
+    if (!replaced) this.arrived += Math.max(0, items.length - this.heights.count + removedFromTop);
     this.items = items;
     this.heights.sync(items, removedFromTop, replaced);
     // Mounted rows keep their place in the heights until the next render: a measurement may come first.
@@ -122,24 +138,53 @@ export class LogList {
     this.render();
   }
 
+  /**
+   * A batch is on its way (its frame renders a followed list): a render scheduled before it would build rows the
+   * batch is about to push out of view.
+   */
+  awaitBatch() {
+    if (this.frame === 0 || !this.following) return;
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+  }
+
   schedule() {
     if (this.frame === 0) this.frame = requestAnimationFrame(() => this.render());
+  }
+
+  /**
+   * The next frame's render, asked for from a task rather than from this frame: a page's own frame callbacks (a
+   * reader's script, a test) then run before it, and see the rows as they were painted.
+   */
+  private scheduleNext() {
+    if (this.next === 0) this.next = window.setTimeout(() => this.schedule(), 0);
   }
 
   /** Renders now; called once per animation frame. */
   render() {
     cancelAnimationFrame(this.frame);
+    clearTimeout(this.next);
     this.frame = 0;
+    this.next = 0;
     const pinning = this.following || this.pinOnce;
     // Following a firehose, a frame builds rows for so long only: the newest always, the rest when there is time.
-    const { built, late } = this.mounted.mount(this.indexes(pinning), {
+    const now = performance.now();
+    if (this.arrived >= FIREHOSE_ROWS) {
+      this.firehoseAt = now;
+      // Once it stops, one more render builds the rows above the view.
+      clearTimeout(this.quiet);
+      this.quiet = window.setTimeout(() => this.schedule(), FIREHOSE_QUIET_MS);
+    }
+    this.arrived = 0;
+    const firehose = now - this.firehoseAt < FIREHOSE_QUIET_MS;
+    const { built, late } = this.mounted.mount(this.indexes(pinning, firehose), {
       items: this.items,
       expanded: this.expanded,
       active: this.active,
       epoch: this.epoch,
-      deadline: pinning ? performance.now() + FRAME_BUILD_MS : Number.POSITIVE_INFINITY,
+      deadline: pinning ? now + FRAME_BUILD_MS : Number.POSITIVE_INFINITY,
     });
-    if (late) this.schedule();
+    if (late || this.above) this.scheduleNext();
     this.place();
     // New rows are pinned once measured, after this frame's layout (measured): pinning now would force one more.
     if (pinning && built.length === 0) this.pin();
@@ -166,14 +211,24 @@ export class LogList {
     let changed = false;
     let adjust = 0;
     this.hooks.onMeasured?.(entries.map((entry) => entry.target as HTMLElement));
+    let least = this.oneLine;
     for (const entry of entries) {
       const row = entry.target as HTMLElement;
       const mounted = this.mounted.get(Number(row.dataset.seq));
       if (mounted === undefined || mounted.row !== row || mounted.index < 0) continue;
-      const delta = h.set(mounted.index, entry.borderBoxSize[0]?.blockSize ?? row.offsetHeight);
+      const height = entry.borderBoxSize[0]?.blockSize ?? row.offsetHeight;
+      if (height > 0 && height < least) least = height;
+      const delta = h.set(mounted.index, height);
       if (delta === 0) continue;
       changed = true;
       if (mounted.index < anchor) adjust += delta;
+    }
+    // Rows not built yet are estimated at the height of the lowest row seen: a one-line row, most rows.
+    if (least !== this.oneLine) {
+      this.oneLine = least;
+      const grown = h.setEstimate(least, anchor);
+      changed = true;
+      adjust += grown;
     }
     if (changed) this.place();
     if (pinning) this.pin();
@@ -198,22 +253,26 @@ export class LogList {
   }
 
   /** Indexes to have in the DOM: the rows in and near the view (at the bottom while pinning), the active row. */
-  private indexes(pinning: boolean): number[] {
+  private indexes(pinning: boolean, firehose: boolean): number[] {
     const h = this.heights;
     const count = this.items.length;
     const view = this.viewHeight;
     const set = new Set<number>();
+    this.above = false;
     if (pinning && count > 0) {
       const end = h.total();
-      let spare = FRAME_BUILD_BUDGET;
+      let spare = firehose ? 0 : FRAME_BUILD_BUDGET;
       for (let i = count - 1; i >= 0; i--) {
         const start = h.start(i);
         const unbuilt = !this.mounted.has(this.items[i]?.seq ?? Number.NaN);
         const unseen = end - (start + h.size(i)) >= view;
-        // Rows left unbuilt here wait for the reader to scroll up (then the paused range mounts them):
-        // catching up in the next frame would make every frame of a firehose build a full budget.
-        if (unbuilt && unseen && spare <= 0) break;
-        if (unbuilt) spare--;
+        // Rows left unbuilt here wait for the next frame, a quieter one, or for the reader to scroll up (then the
+        // paused range mounts them in that same frame).
+        if (unbuilt && unseen && spare <= 0) {
+          this.above = !firehose;
+          break;
+        }
+        if (unbuilt && unseen) spare--;
         set.add(i);
         if (end - start >= view + FOLLOW_OVERSCAN_PX) break;
       }

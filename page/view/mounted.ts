@@ -93,7 +93,8 @@ export class MountedRows extends Map<number, Mounted> {
           this.sizes.unobserve(mounted.row);
           mounted.row.replaceWith(row);
           if (focused) row.focus({ preventScroll: true });
-        } else this.spacer.append(row);
+        }
+        // A new row goes into the DOM once, at its place (order).
         this.sizes.observe(row);
         mounted = {
           row,
@@ -130,14 +131,17 @@ export class MountedRows extends Map<number, Mounted> {
     return { built, late };
   }
 
-  /** Keeps the rows in the DOM in the list's order, for selections and screen readers; moves only misplaced ones. */
+  /**
+   * Keeps the rows in the DOM in the list's order, for selections and screen readers: puts new ones in, moves only
+   * misplaced ones.
+   */
   private order(items: readonly Item[], indexes: number[]) {
     let previous: HTMLElement | null = null;
     for (const index of indexes) {
       const item = items[index];
       const row = item === undefined ? undefined : this.get(item.seq)?.row;
       if (row === undefined) continue;
-      if (row.previousElementSibling !== previous) {
+      if (row.previousElementSibling !== previous || row.parentNode !== this.spacer) {
         if (previous === null) this.spacer.prepend(row);
         else previous.after(row);
       }

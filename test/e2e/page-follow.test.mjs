@@ -22,31 +22,45 @@ function tallLine(i) {
 }
 
 /**
- * Records, after every animation frame, whether the newest held line is fully in view and whether any two rows
- * overlap (a row placed at an estimated height would cover the next one's first lines).
+ * Records in every frame whether the newest held line is fully in view and whether any two rows overlap (a row
+ * placed at an estimated height would cover the next one's first lines). Each frame is checked twice: as painted
+ * (after the list's ResizeObserver has placed the rows it measured: a probe observed later is told later), and
+ * from the second frame on at its start, as a page script's own requestAnimationFrame loop would see it.
  * @param {import("playwright-core").Page} page
  */
 async function watchFrames(page) {
   await page.evaluate(() => {
     const w = /** @type {any} */ (window);
-    w.frames = { total: 0, bad: [], overlaps: 0 };
-    const check = () => {
+    w.frames = { total: 0, bad: [], overlaps: 0, painted: 0 };
+    /** @param {boolean} painted */
+    const check = (painted) => {
       const log = /** @type {HTMLElement} */ (document.getElementById("log"));
       const rows = [...log.querySelectorAll(".row")].filter((row) => row instanceof HTMLElement);
-      if (rows.length > 0) {
-        const newest = rows.reduce((a, b) => (Number(a.dataset.index) > Number(b.dataset.index) ? a : b));
-        const box = log.getBoundingClientRect();
-        const r = newest.getBoundingClientRect();
-        w.frames.total++;
-        if (r.top < box.top - 1 || r.bottom > box.bottom + 1) {
-          w.frames.bad.push({ top: r.top, bottom: r.bottom, boxTop: box.top, boxBottom: box.bottom });
-        }
-        const boxes = rows.map((row) => row.getBoundingClientRect()).sort((a, b) => a.top - b.top);
-        if (boxes.some((b, i) => i > 0 && (boxes[i - 1]?.bottom ?? 0) - b.top > 1)) w.frames.overlaps++;
+      if (rows.length === 0) return;
+      const newest = rows.reduce((a, b) => (Number(a.dataset.index) > Number(b.dataset.index) ? a : b));
+      const box = log.getBoundingClientRect();
+      const r = newest.getBoundingClientRect();
+      if (painted) w.frames.painted++;
+      else w.frames.total++;
+      if (r.top < box.top - 1 || r.bottom > box.bottom + 1) {
+        w.frames.bad.push({ painted, top: r.top, bottom: r.bottom, boxTop: box.top, boxBottom: box.bottom });
       }
-      w.frameLoop = requestAnimationFrame(check);
+      const boxes = rows.map((row) => row.getBoundingClientRect()).sort((a, b) => a.top - b.top);
+      if (boxes.some((b, i) => i > 0 && (boxes[i - 1]?.bottom ?? 0) - b.top > 1)) w.frames.overlaps++;
     };
-    w.frameLoop = requestAnimationFrame(check);
+    // A probe resized every frame, so its observer (made after the list's) is told after the list placed its rows.
+    const probe = document.createElement("div");
+    probe.style.cssText = "position: fixed; top: 0; left: 0; height: 1px; pointer-events: none";
+    document.body.append(probe);
+    new ResizeObserver(() => check(true)).observe(probe);
+    let frame = 0;
+    const loop = () => {
+      // The first frame may start with a render the page asked for before this loop existed.
+      if (frame++ > 0) check(false);
+      probe.style.width = `${1 + (frame % 2)}px`;
+      w.frameLoop = requestAnimationFrame(loop);
+    };
+    w.frameLoop = requestAnimationFrame(loop);
   });
 }
 
@@ -58,7 +72,7 @@ async function watchFrames(page) {
 async function assertFramesWatched(page) {
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
   const frames = await page.evaluate(() => /** @type {any} */ (window).frames);
-  assert.ok(frames.total > 20, `only ${frames.total} frames were checked`);
+  assert.ok(frames.total > 20 && frames.painted > 20, `only ${frames.total} and ${frames.painted} frames were checked`);
   assert.deepEqual(
     frames.bad,
     [],

@@ -164,3 +164,20 @@ describe("Heights", () => {
     );
   });
 });
+
+describe("a better estimate", () => {
+  it("reaches every row not measured, and says how much the rows above a place grew", () => {
+    const heights = new Heights(20);
+    heights.sync(rows(1, 7), 0, false);
+    heights.set(2, 50);
+    // Rows 0, 1 above index 2 were estimated: they grow by 1.5 each; the measured row keeps its height.
+    expect(heights.setEstimate(21.5, 2)).toBe(3);
+    expect([0, 1, 2, 3, 4, 5].map((i) => heights.size(i))).toEqual([21.5, 21.5, 50, 21.5, 21.5, 21.5]);
+    expect(heights.start(3)).toBe(93);
+    expect(heights.total()).toBe(50 + 5 * 21.5);
+    // Rows added later take it too.
+    heights.sync(rows(1, 9), 0, false);
+    expect(heights.size(7)).toBe(21.5);
+    expect(heights.setEstimate(21.5, 7)).toBe(0);
+  });
+});
