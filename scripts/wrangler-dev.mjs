@@ -58,9 +58,9 @@ export async function waitFor(what, check, ms = 10_000) {
  * @returns {Promise<Viewer>}
  */
 export async function startViewer({ vars = {} } = {}) {
-  const port = await freePort();
+  let port = await freePort();
   const persist = mkdtempSync(join(tmpdir(), "edge-tail-e2e-"));
-  const url = `http://127.0.0.1:${port}`;
+  let url = `http://127.0.0.1:${port}`;
   /** @type {import("node:child_process").ChildProcess | null} */
   let child = null;
   let output = "";
@@ -92,7 +92,9 @@ export async function startViewer({ vars = {} } = {}) {
     child.stderr?.on("data", (chunk) => {
       output += chunk;
     });
+    const started = /** @type {import("node:child_process").ChildProcess} */ (child);
     const healthy = async () => {
+      if (started.exitCode !== null) throw new Error(`wrangler dev on ${url} exited`);
       try {
         return (await fetch(`${url}/api/health`)).ok;
       } catch {
@@ -116,7 +118,19 @@ export async function startViewer({ vars = {} } = {}) {
     clearTimeout(timer);
   }
 
-  await start();
+  // Viewers started at once (test files run side by side) may pick the same free port, theirs or workerd's own.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await start();
+      break;
+    } catch (error) {
+      if (attempt === 3 || !output.includes("Address already in use")) throw error;
+      await stop();
+      output = "";
+      port = await freePort();
+      url = `http://127.0.0.1:${port}`;
+    }
+  }
   return {
     url,
     stop,
