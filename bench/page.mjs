@@ -11,7 +11,7 @@ const TICK_MS = 20;
 const BURST_BATCHES = 20;
 const BURST_LINES = 1000;
 const HOLD_LINES = 120_000;
-/** A frame counts as showing a blank strip when this much of the view (px) has no row. */
+/** A frame counts as showing a blank strip (or a sketch) when this much of the view (px) has no row (is sketched). */
 const BLANK_PX = 20;
 
 /** @param {string} message */
@@ -84,27 +84,35 @@ function instrument() {
     for (const entry of list.getEntries()) if (entry.name === "click") w.bench.events.push(entry.duration);
   }).observe(/** @type {PerformanceObserverInit} */ ({ type: "event", durationThreshold: 16, buffered: true }));
   w.bench.blanks = [];
+  // How much of the log's view neither a row nor the sketch of rows not yet built covers, and how much the
+  // sketch covers.
+  const sample = () => {
+    const log = document.getElementById("log");
+    if (log === null || log.hidden) return;
+    const box = log.getBoundingClientRect();
+    const shown = (/** @type {Element} */ e) => e.getBoundingClientRect();
+    const inView = (/** @type {DOMRect} */ rect) => rect.bottom > box.top && rect.top < box.bottom;
+    const rows = [...log.querySelectorAll(".row, .sketch:not([hidden])")]
+      .map(shown)
+      .filter(inView)
+      .sort((a, b) => a.top - b.top);
+    if (rows.length === 0) return;
+    let blank = 0;
+    let at = box.top;
+    for (const rect of rows) {
+      if (rect.top > at + 1) blank += rect.top - at;
+      at = Math.max(at, rect.bottom);
+    }
+    if (box.bottom > at + 1) blank += box.bottom - at;
+    const sketch = log.querySelector(".sketch:not([hidden])");
+    const rect = sketch === null ? null : shown(sketch);
+    const sketched = rect === null ? 0 : Math.max(0, Math.min(rect.bottom, box.bottom) - Math.max(rect.top, box.top));
+    w.bench.blanks.push([performance.now(), blank, sketched]);
+  };
   const frame = () => {
     w.bench.frames++;
-    // After the frame: how much of the log's view no row covers (a row left unbuilt shows as a blank strip).
-    setTimeout(() => {
-      const log = document.getElementById("log");
-      if (log === null || log.hidden) return;
-      const box = log.getBoundingClientRect();
-      const rows = [...log.querySelectorAll(".row")]
-        .map((row) => row.getBoundingClientRect())
-        .filter((rect) => rect.bottom > box.top && rect.top < box.bottom)
-        .sort((a, b) => a.top - b.top);
-      if (rows.length === 0) return;
-      let blank = 0;
-      let at = box.top;
-      for (const rect of rows) {
-        if (rect.top > at + 1) blank += rect.top - at;
-        at = Math.max(at, rect.bottom);
-      }
-      if (box.bottom > at + 1) blank += box.bottom - at;
-      w.bench.blanks.push([performance.now(), blank]);
-    }, 0);
+    // At the frame's start, before the page's own callbacks: what the last frame painted.
+    sample();
     requestAnimationFrame(frame);
   };
   requestAnimationFrame(frame);
@@ -133,7 +141,7 @@ function instrument() {
  */
 const readBench = (page) => page.evaluate(() => /** @type {any} */ (window).bench);
 
-/** @typedef {{ longtasks: [number, number][], events: number[], reached: [number, number][], frames: number, blanks: [number, number][] }} Bench */
+/** @typedef {{ longtasks: [number, number][], events: number[], reached: [number, number][], frames: number, blanks: [number, number, number][] }} Bench */
 /** @typedef {import("playwright-core").Browser} Browser */
 /** @typedef {import("playwright-core").Page} Page */
 /** @typedef {import("../scripts/wrangler-dev.mjs").Viewer} Viewer */
@@ -241,9 +249,10 @@ async function steady(browser, viewer, traced = false) {
   const rows = await page.locator("#log .row").count();
   await page.close();
   const tasks = longestSince(bench, since);
-  const blanks = bench.blanks.filter(([at]) => at >= since).map(([, px]) => px);
+  const blanks = bench.blanks.filter(([at]) => at >= since);
   return {
-    blankFrames: blanks.filter((px) => px > BLANK_PX).length,
+    blankFrames: blanks.filter(([, px]) => px > BLANK_PX).length,
+    sketchedFrames: blanks.filter(([, , px]) => px > BLANK_PX).length,
     sampledFrames: blanks.length,
     lines: acked.size,
     sentIn,
@@ -346,7 +355,8 @@ try {
       `| ${RATE.toLocaleString()} lines/s for ${SECONDS} s: longest main-thread task | ${tasks(s.longest, s.longCount)} | < 50 ms |`,
       `| … line on screen after its POST's acknowledgement: p50 / p99 / max | ${ms(s.p50)} / ${ms(s.p99)} / ${ms(s.max)} (${(s.within * 100).toFixed(1)} % within 250 ms${s.missing ? `, ${s.missing} never reached` : ""}) | ≤ 250 ms each |`,
       `| … frames per second | ${s.fps.toFixed(0)} | |`,
-      `| … frames with a blank strip (over ${BLANK_PX} px of the view without a row) | ${s.blankFrames} of ${s.sampledFrames} (${((100 * s.blankFrames) / Math.max(1, s.sampledFrames)).toFixed(1)} %) | none |`,
+      `| … frames with a blank strip (over ${BLANK_PX} px of the view without a row or a row's sketch) | ${s.blankFrames} of ${s.sampledFrames} (${((100 * s.blankFrames) / Math.max(1, s.sampledFrames)).toFixed(1)} %) | none |`,
+      `| … frames showing rows not yet built as a plain sketch (over ${BLANK_PX} px) | ${s.sketchedFrames} of ${s.sampledFrames} (${((100 * s.sketchedFrames) / Math.max(1, s.sampledFrames)).toFixed(1)} %) | |`,
       `| … the same under a Chrome trace: main-thread tasks p99 / p99.9 / longest (${t.length.toLocaleString()} tasks) | ${ms(quantile(t, 0.99))} / ${ms(quantile(t, 0.999))} / ${ms(Math.max(0, ...t))} | a diagnostic: tracing slows the page |`,
       `| … clicks on a row: slowest event duration (${s.clicksTried} clicks; only those over 16 ms are reported) | ${s.clicks.length ? ms(Math.max(...s.clicks)) : "none over 16 ms"} | |`,
       `| … DOM after ${s.lines.toLocaleString()} lines: rows / elements | ${s.rows} / ${s.dom.toLocaleString()} | rows near the viewport only |`,

@@ -26,6 +26,7 @@ import { wireMenu } from "./view/menu";
 import { wirePatterns } from "./view/patterns";
 import { buildRow, streamTag } from "./view/rows";
 import { SearchBox } from "./view/search";
+import { sketchLine } from "./view/sketch";
 import { isMerged, parseSelection, showLanding, showSwitcher } from "./view/streams";
 import { TabBadge } from "./view/tab";
 
@@ -84,6 +85,7 @@ function tail(selection: string[]) {
       return reading.extras.decorate(row, item);
     },
     onMeasured: checkClamps,
+    sketch: (item) => sketchLine(item, utc),
     // Back at the bottom resumes, unless the reader paused on purpose (Pause, p).
     onUserScroll: (atBottom) => (!atBottom ? pause("scroll") : state.paused !== "button" && resume()),
   });

@@ -15,6 +15,8 @@ export interface ListHooks {
   onUserScroll: (atBottom: boolean) => void;
   /** Rows just laid out at a new size, before the frame is painted (to read what they show). */
   onMeasured?: (rows: HTMLElement[]) => void;
+  /** An item as one line of plain text, shown where a frame out of time left its row unbuilt. */
+  sketch: (item: Item) => string;
 }
 
 /** Height of a row not yet measured: one line. */
@@ -50,6 +52,12 @@ export class LogList {
   /** Reports the height of every mounted row when it is first laid out and whenever it changes. */
   private readonly sizes = new ResizeObserver((entries) => this.measured(entries));
   private readonly mounted: MountedRows;
+  /**
+   * The rows of the view a frame left unbuilt (out of time), as plain lines at their estimated heights, so that
+   * part of the view is never blank; the first of them by index, and how many. Last in the list's element.
+   */
+  private readonly sketch = document.createElement("li");
+  private sketched = { first: -1, count: 0 };
   private viewHeight: number;
   private frame = 0;
   /** The timer of scheduleNext, or 0. */
@@ -72,6 +80,10 @@ export class LogList {
   ) {
     this.viewHeight = scroller.clientHeight;
     this.mounted = new MountedRows(spacer, scroller, this.sizes, hooks.build);
+    this.sketch.className = "sketch";
+    this.sketch.setAttribute("aria-hidden", "true");
+    this.sketch.hidden = true;
+    spacer.append(this.sketch);
     new ResizeObserver(() => {
       this.viewHeight = scroller.clientHeight;
       this.schedule();
@@ -91,6 +103,7 @@ export class LogList {
     this.items = items;
     this.heights.sync(items, removedFromTop, replaced);
     // Mounted rows keep their place in the heights until the next render: a measurement may come first.
+    if (replaced || removedFromTop > 0) this.drawSketch([]);
     if (replaced || removedFromTop > 0)
       for (const mounted of this.mounted.values()) {
         mounted.index = replaced ? -1 : mounted.index - removedFromTop;
@@ -177,7 +190,8 @@ export class LogList {
     }
     this.arrived = 0;
     const firehose = now - this.firehoseAt < FIREHOSE_QUIET_MS;
-    const { built, late } = this.mounted.mount(this.indexes(pinning, firehose), {
+    const indexes = this.indexes(pinning, firehose);
+    const { built, late } = this.mounted.mount(indexes, {
       items: this.items,
       expanded: this.expanded,
       active: this.active,
@@ -185,6 +199,7 @@ export class LogList {
       deadline: pinning ? now + FRAME_BUILD_MS : Number.POSITIVE_INFINITY,
     });
     if (late || this.above) this.scheduleNext();
+    this.drawSketch(late ? indexes : []);
     this.place();
     // New rows are pinned once measured, after this frame's layout (measured): pinning now would force one more.
     if (pinning && built.length === 0) this.pin();
@@ -312,9 +327,34 @@ export class LogList {
     return this.items.length;
   }
 
-  /** Positions the mounted rows and sizes the spacer from the measurements. */
+  /** Sketches the rows of `indexes` left unbuilt: the oldest of the view, those the frame had no time for. */
+  private drawSketch(indexes: number[]) {
+    const unbuilt = (at: number) => !this.mounted.has(this.items[indexes[at] as number]?.seq ?? Number.NaN);
+    // Unbuilt rows are contiguous (a frame builds the newest first), after the active row if it is far above.
+    let at = 0;
+    while (at < indexes.length && !unbuilt(at)) at++;
+    let count = 0;
+    while (at + count < indexes.length && unbuilt(at + count)) count++;
+    const first = count === 0 ? -1 : (indexes[at] as number);
+    this.sketched = { first, count };
+    this.sketch.hidden = count === 0;
+    if (count === 0) return;
+    const lines: string[] = [];
+    for (let i = first; i < first + count; i++) {
+      try {
+        lines.push(this.hooks.sketch(this.items[i] as Item));
+      } catch {
+        lines.push(""); // its row, when built, says what it could not show
+      }
+    }
+    this.sketch.textContent = lines.join("\n");
+    this.sketch.style.lineHeight = `${this.heights.size(first)}px`;
+  }
+
+  /** Positions the mounted rows and the sketch, and sizes the spacer from the measurements. */
   private place() {
     this.spacer.style.height = `${this.heights.total()}px`;
+    if (this.sketched.count > 0) this.sketch.style.top = `${this.heights.start(this.sketched.first)}px`;
     for (const mounted of this.mounted.values()) {
       if (mounted.index < 0) continue;
       const start = this.heights.start(mounted.index);
