@@ -41,6 +41,10 @@ test("a 20,000-line burst keeps the DOM small, holds `?max=` lines, and ends on 
   assert.ok(rows < 150, `${rows} rows in the DOM`);
   const nodes = await page.evaluate(() => document.getElementsByTagName("*").length);
   assert.ok(nodes < 2000, `${nodes} elements in the page`);
+  // A frame out of time leaves the view's oldest new rows (sketched) to the next: wait for every row in view.
+  await waitFor("every row in view built", () =>
+    page.$eval("#log .sketch", (sketch) => /** @type {HTMLElement} */ (sketch).hidden),
+  );
   const ids = await page.$$eval("#log .row", (nodes) => nodes.map((node) => Number(node.dataset.id)));
   assert.deepEqual(
     ids,

@@ -157,7 +157,13 @@ test("lines one stream lost while the view was away are marked as that stream's 
   await run.viewer.post(b, "INFO b 2");
   await page.unroute("**/api/events?**");
   await waitFor("the lines after the gap", async () => (await page.textContent("#matches")) === "53 lines", 60_000);
-  const marks = await page.$$eval("#log .row.mark", (nodes) => nodes.map((node) => node.textContent));
+  const readMarks = () => page.$$eval("#log .row.mark", (nodes) => nodes.map((node) => node.textContent));
+  // The marks are the view's oldest rows: a frame out of time builds them in the next one.
+  await waitFor("both marks, resumed", async () => {
+    const now = await readMarks();
+    return now.length === 2 && now.some((text) => text?.includes("missed") && !text.includes("disconnected"));
+  });
+  const marks = await readMarks();
   assert.equal(marks.length, 2, marks.join(" | "));
   assert.match(marks.find((text) => text?.includes("disconnected")) ?? "", /every stream resumed where it stopped/);
   assert.equal(
