@@ -7,7 +7,7 @@ import { levelWordAt } from "../../lib/message-head.js";
 import type { LogEntry } from "../../lib/types";
 import { element } from "../dom";
 import { ansiRuns } from "./ansi";
-import { type FieldView, flattenFields, safeJson } from "./fields";
+import { type FieldView, flattenFields, messageText } from "./fields";
 import { appendRuns } from "./runs";
 import { timeLabel } from "./time-label";
 
@@ -27,7 +27,7 @@ export function contextLine(entry: LogEntry, self: boolean, utc: boolean, above?
   time.title = label.title;
   line.append(time, " ");
 
-  const whole = typeof entry.message === "string" ? entry.message : safeJson(entry.message);
+  const whole = messageText(entry.message);
   const message = self ? whole : whole.slice(0, LINE_TEXT);
   const at = level ? levelWordAt(stripAnsi(message), level) : null;
   const word = level && at ? { ...at, level } : null;

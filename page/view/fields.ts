@@ -57,6 +57,11 @@ export function valueAt(fields: Record<string, unknown> | undefined, path: reado
   return at;
 }
 
+/** A message as text: a string as it is, anything else an odd server sent as JSON. */
+export function messageText(message: unknown): string {
+  return typeof message === "string" ? message : safeJson(message);
+}
+
 export function safeJson(value: unknown, indent?: number): string {
   try {
     return JSON.stringify(value, null, indent) ?? String(value);

@@ -54,10 +54,11 @@ export class LogList {
   private readonly mounted: MountedRows;
   /**
    * The rows of the view a frame left unbuilt (out of time), as plain lines at their estimated heights, so that
-   * part of the view is never blank; the first of them by index, and how many. Last in the list's element.
+   * part of the view is never blank. Last in the list's element.
    */
   private readonly sketch = document.createElement("li");
-  private sketched = { first: -1, count: 0 };
+  /** The index of the first row sketched, -1 for none. */
+  private sketchedFrom = -1;
   private viewHeight: number;
   private frame = 0;
   /** The timer of scheduleNext, or 0. */
@@ -103,12 +104,13 @@ export class LogList {
     this.items = items;
     this.heights.sync(items, removedFromTop, replaced);
     // Mounted rows keep their place in the heights until the next render: a measurement may come first.
-    if (replaced || removedFromTop > 0) this.drawSketch([]);
-    if (replaced || removedFromTop > 0)
+    if (replaced || removedFromTop > 0) {
+      this.drawSketch([]);
       for (const mounted of this.mounted.values()) {
         mounted.index = replaced ? -1 : mounted.index - removedFromTop;
         mounted.row.dataset.index = String(mounted.index);
       }
+    }
     if (this.expanded.size > 1_000) {
       const shown = new Set(items.map((item) => item.seq));
       for (const seq of this.expanded) if (!shown.has(seq)) this.expanded.delete(seq);
@@ -336,7 +338,7 @@ export class LogList {
     let count = 0;
     while (at + count < indexes.length && unbuilt(at + count)) count++;
     const first = count === 0 ? -1 : (indexes[at] as number);
-    this.sketched = { first, count };
+    this.sketchedFrom = first;
     this.sketch.hidden = count === 0;
     if (count === 0) return;
     const lines: string[] = [];
@@ -354,7 +356,7 @@ export class LogList {
   /** Positions the mounted rows and the sketch, and sizes the spacer from the measurements. */
   private place() {
     this.spacer.style.height = `${this.heights.total()}px`;
-    if (this.sketched.count > 0) this.sketch.style.top = `${this.heights.start(this.sketched.first)}px`;
+    if (this.sketchedFrom >= 0) this.sketch.style.top = `${this.heights.start(this.sketchedFrom)}px`;
     for (const mounted of this.mounted.values()) {
       if (mounted.index < 0) continue;
       const start = this.heights.start(mounted.index);

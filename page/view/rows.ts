@@ -11,7 +11,7 @@ import { element } from "../dom";
 import type { EntryItem, Item, OutageItem } from "../state";
 import { ansiRuns, dimRange, type Run } from "./ansi";
 import { detailPanel } from "./detail";
-import { type FieldView, flattenFields, safeJson } from "./fields";
+import { type FieldView, flattenFields, messageText, safeJson } from "./fields";
 import { appendRuns, type Highlighter } from "./runs";
 import { timeLabel } from "./time-label";
 
@@ -155,7 +155,7 @@ function entryRow(item: EntryItem, options: RowOptions): HTMLElement {
   if (label.iso !== null) time.dateTime = label.iso;
   time.title = label.title;
 
-  const message = typeof entry.message === "string" ? entry.message : safeJson(entry.message);
+  const message = messageText(entry.message);
   const plain = stripAnsi(message);
   let runs = ansiRuns(message.length > CLAMPED_TEXT && !expanded ? message.slice(0, CLAMPED_TEXT) : message);
   // A level word the line colours itself (ANSI) is shown as it is.
