@@ -6,6 +6,7 @@
 import type { EntryItem, Item } from "../state";
 import { Heights } from "./heights";
 import { MountedRows } from "./mounted";
+import type { SketchLine } from "./sketch";
 import { watchUserActs } from "./user-acts";
 
 export interface ListHooks {
@@ -15,8 +16,8 @@ export interface ListHooks {
   onUserScroll: (atBottom: boolean) => void;
   /** Rows just laid out at a new size, before the frame is painted (to read what they show). */
   onMeasured?: (rows: HTMLElement[]) => void;
-  /** An item as one line of plain text, shown where a frame out of time left its row unbuilt. */
-  sketch: (item: Item) => string;
+  /** An item as one line of plain text (with its level if it must stand out), shown where its row is unbuilt. */
+  sketch: (item: Item) => SketchLine;
 }
 
 /** Height of a row not yet measured: one line. */
@@ -37,6 +38,11 @@ const FRAME_BUILD_BUDGET = 12;
 const FIREHOSE_QUIET_MS = 150;
 /** Time a following frame spends building rows before it leaves the oldest in view for the next frame, in ms. */
 const FRAME_BUILD_MS = 4;
+/**
+ * Rows a firehose's frame builds at most, the newest: the rest of the view is sketched. At 2,000 lines/s every
+ * frame brings more lines than a view holds, so building a screen of rows a frame (a long task) shows nothing more.
+ */
+const FIREHOSE_BUILT = 12;
 
 export class LogList {
   private items: Item[] = [];
@@ -53,12 +59,12 @@ export class LogList {
   private readonly sizes = new ResizeObserver((entries) => this.measured(entries));
   private readonly mounted: MountedRows;
   /**
-   * The rows of the view a frame left unbuilt (out of time), as plain lines at their estimated heights, so that
-   * part of the view is never blank. Last in the list's element.
+   * The runs of rows a frame left unbuilt (out of time, or a firehose's), each as plain lines at their estimated
+   * heights, so that no part of the view is blank. Last in the list's element; those not in use are hidden.
    */
-  private readonly sketch = document.createElement("li");
-  /** The index of the first row sketched, -1 for none. */
-  private sketchedFrom = -1;
+  private readonly sketches: HTMLElement[] = [];
+  /** The rows of each sketch in use: from its first index to before its end. */
+  private sketched: [first: number, end: number][] = [];
   private viewHeight: number;
   private frame = 0;
   /** The timer of scheduleNext, or 0. */
@@ -81,10 +87,6 @@ export class LogList {
   ) {
     this.viewHeight = scroller.clientHeight;
     this.mounted = new MountedRows(spacer, scroller, this.sizes, hooks.build);
-    this.sketch.className = "sketch";
-    this.sketch.setAttribute("aria-hidden", "true");
-    this.sketch.hidden = true;
-    spacer.append(this.sketch);
     new ResizeObserver(() => {
       this.viewHeight = scroller.clientHeight;
       this.schedule();
@@ -199,6 +201,7 @@ export class LogList {
       active: this.active,
       epoch: this.epoch,
       deadline: pinning ? now + FRAME_BUILD_MS : Number.POSITIVE_INFINITY,
+      limit: pinning && firehose ? FIREHOSE_BUILT : Number.POSITIVE_INFINITY,
     });
     if (late || this.above) this.scheduleNext();
     this.drawSketch(late ? indexes : []);
@@ -329,34 +332,72 @@ export class LogList {
     return this.items.length;
   }
 
-  /** Sketches the rows of `indexes` left unbuilt: the oldest of the view, those the frame had no time for. */
+  /** Sketches the rows of `indexes` left unbuilt: each run of them (newest first, a frame built what it could). */
   private drawSketch(indexes: number[]) {
-    const unbuilt = (at: number) => !this.mounted.has(this.items[indexes[at] as number]?.seq ?? Number.NaN);
-    // Unbuilt rows are contiguous (a frame builds the newest first), after the active row if it is far above.
-    let at = 0;
-    while (at < indexes.length && !unbuilt(at)) at++;
-    let count = 0;
-    while (at + count < indexes.length && unbuilt(at + count)) count++;
-    const first = count === 0 ? -1 : (indexes[at] as number);
-    this.sketchedFrom = first;
-    this.sketch.hidden = count === 0;
-    if (count === 0) return;
-    const lines: string[] = [];
-    for (let i = first; i < first + count; i++) {
-      try {
-        lines.push(this.hooks.sketch(this.items[i] as Item));
-      } catch {
-        lines.push(""); // its row, when built, says what it could not show
-      }
+    const runs: [first: number, end: number][] = [];
+    for (const index of indexes) {
+      if (this.mounted.has(this.items[index]?.seq ?? Number.NaN)) continue;
+      const last = runs.at(-1);
+      if (last !== undefined && last[1] === index) last[1]++;
+      else runs.push([index, index + 1]);
     }
-    this.sketch.textContent = lines.join("\n");
-    this.sketch.style.lineHeight = `${this.heights.size(first)}px`;
+    this.sketched = runs;
+    runs.forEach(([first, end], at) => {
+      const sketch = this.sketches[at] ?? this.newSketch();
+      sketch.replaceChildren(...this.sketchNodes(first, end));
+      sketch.style.lineHeight = `${this.heights.size(first)}px`;
+      sketch.hidden = false;
+    });
+    for (let at = runs.length; at < this.sketches.length; at++) (this.sketches[at] as HTMLElement).hidden = true;
+  }
+
+  private newSketch(): HTMLElement {
+    const sketch = document.createElement("li");
+    sketch.className = "sketch";
+    sketch.setAttribute("aria-hidden", "true");
+    this.spacer.append(sketch);
+    this.sketches.push(sketch);
+    return sketch;
+  }
+
+  /** The lines of rows `first` to `end`: plain text, a warning or worse in a span of its level's colour. */
+  private sketchNodes(first: number, end: number): (string | HTMLElement)[] {
+    const nodes: (string | HTMLElement)[] = [];
+    let text = "";
+    for (let i = first; i < end; i++) {
+      let line: SketchLine = { text: "", level: null };
+      try {
+        line = this.hooks.sketch(this.items[i] as Item);
+      } catch {
+        // its row, when built, says what it could not show
+      }
+      const newline = i + 1 < end ? "\n" : "";
+      if (line.level === null) {
+        text += line.text + newline;
+        continue;
+      }
+      if (text !== "") nodes.push(text);
+      const span = document.createElement("span");
+      span.dataset.level = line.level;
+      span.textContent = line.text;
+      nodes.push(span);
+      if (newline !== "") nodes.push(newline);
+      text = "";
+    }
+    if (text !== "") nodes.push(text);
+    return nodes;
   }
 
   /** Positions the mounted rows and the sketch, and sizes the spacer from the measurements. */
   private place() {
     this.spacer.style.height = `${this.heights.total()}px`;
-    if (this.sketchedFrom >= 0) this.sketch.style.top = `${this.heights.start(this.sketchedFrom)}px`;
+    // A sketch ends where its rows end (one measured taller than a line leaves a line empty, never overlaps).
+    this.sketched.forEach(([first, end], at) => {
+      const sketch = (this.sketches[at] as HTMLElement).style;
+      const top = this.heights.start(first);
+      sketch.top = `${top}px`;
+      sketch.height = `${this.heights.start(end) - top}px`;
+    });
     for (const mounted of this.mounted.values()) {
       if (mounted.index < 0) continue;
       const start = this.heights.start(mounted.index);

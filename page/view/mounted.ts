@@ -41,6 +41,8 @@ export interface MountContext {
   epoch: number;
   /** Past this time (performance.now()) only the rows the reader asked for are built. */
   deadline: number;
+  /** Rows built at most, besides those the reader asked for (a firehose's frame). */
+  limit: number;
 }
 
 export class MountedRows extends Map<number, Mounted> {
@@ -62,6 +64,8 @@ export class MountedRows extends Map<number, Mounted> {
     const keep = new Set<number>();
     const built: HTMLElement[] = [];
     let late = false;
+    /** A row was left unbuilt: the older ones leave the DOM too, so the rows in it stay consecutive. */
+    let hole = false;
     // Newest first: a frame out of time leaves the oldest rows of the view for the next one.
     for (let at = indexes.length - 1; at >= 0; at--) {
       const index = indexes[at] as number;
@@ -79,10 +83,15 @@ export class MountedRows extends Map<number, Mounted> {
         mounted.above !== (above?.seq ?? 0);
       // What the reader just acted on (the active row, one expanded or collapsed) is built whatever the time.
       const asked = item.seq === context.active || (mounted !== undefined && mounted.expanded !== expanded);
-      const defer = stale && !asked && built.length > 0 && performance.now() > context.deadline;
+      if (hole && !asked) continue;
+      const defer =
+        stale && !asked && built.length > 0 && (built.length >= context.limit || performance.now() > context.deadline);
       // A deferred row not built yet stays out; one built before keeps its old content for a frame.
       if (defer) late = true;
-      if (defer && mounted === undefined) continue;
+      if (defer && mounted === undefined) {
+        hole = true;
+        continue;
+      }
       keep.add(item.seq);
       if (mounted === undefined || (stale && !defer)) {
         const row = this.build(item, expanded, above);

@@ -43,7 +43,7 @@ test("a 20,000-line burst keeps the DOM small, holds `?max=` lines, and ends on 
   assert.ok(nodes < 2000, `${nodes} elements in the page`);
   // A frame out of time leaves the view's oldest new rows (sketched) to the next: wait for every row in view.
   await waitFor("every row in view built", () =>
-    page.$eval("#log .sketch", (sketch) => /** @type {HTMLElement} */ (sketch).hidden),
+    page.$$eval("#log .sketch", (sketches) => sketches.every((sketch) => /** @type {HTMLElement} */ (sketch).hidden)),
   );
   const ids = await page.$$eval("#log .row", (nodes) => nodes.map((node) => Number(node.dataset.id)));
   assert.deepEqual(
@@ -78,6 +78,77 @@ test("a paused view keeps its place while the ring evicts the lines above it", a
   const box = await row.boundingBox();
   assert.ok(box, `the row ${before.text} is still in view`);
   assert.ok(Math.abs(box.y - (before.top ?? 0)) < 25, `it moved from ${before.top} to ${box.y}`);
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test("following 2,000 lines/s: the rows in the DOM stay consecutive, the sketch above them colours errors, pausing builds them all", async () => {
+  const stream = fresh();
+  const { page, errors, close } = await openPage(run.browser, `${run.viewer.url}/?stream=${stream}&tail=0`);
+  await page.waitForSelector('#state[data-state="live"]');
+  // Every frame as painted: whether the rows in the DOM are consecutive ids, and the sketch's error lines.
+  await page.evaluate(() => {
+    const w = /** @type {any} */ (window);
+    w.frames = [];
+    const sample = () => {
+      const ids = [...document.querySelectorAll("#log .row.entry")].map((row) =>
+        Number(/** @type {HTMLElement} */ (row).dataset.id),
+      );
+      const errors = [...document.querySelectorAll('#log .sketch:not([hidden]) [data-level="error"]')];
+      w.frames.push({
+        consecutive: ids.every((id, i) => i === 0 || id === (ids[i - 1] ?? 0) + 1),
+        errorLines: errors.map((span) => span.textContent),
+        colour: errors[0] ? getComputedStyle(errors[0]).color : null,
+        muted: errors[0]?.parentElement ? getComputedStyle(errors[0].parentElement).color : null,
+        hidden: [...document.querySelectorAll("#log .sketch")].every(
+          (sketch) => sketch.getAttribute("aria-hidden") === "true",
+        ),
+      });
+      if (w.frames.length < 2000) requestAnimationFrame(sample);
+    };
+    requestAnimationFrame(sample);
+  });
+  let n = 0;
+  const started = Date.now();
+  for (let tick = 0; tick < 100; tick++) {
+    const lines = Array.from({ length: 40 }, () => {
+      n++;
+      return JSON.stringify(
+        n % 25 === 0 ? { level: "error", msg: `failed ${n}` } : { level: "info", msg: `handled ${n}` },
+      );
+    });
+    await run.viewer.post(stream, lines.join("\n"), "application/x-ndjson");
+    const wait = started + (tick + 1) * 20 - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+  await waitFor("the last line", async () => (await page.textContent("#matches")) === "4,000 lines");
+  const frames =
+    /** @type {{consecutive: boolean, errorLines: string[], colour: string | null, muted: string | null, hidden: boolean}[]} */ (
+      await page.evaluate(() => /** @type {any} */ (window).frames)
+    );
+  assert.ok(frames.length > 20, `${frames.length} frames sampled`);
+  assert.equal(
+    frames.filter((frame) => !frame.consecutive).length,
+    0,
+    "rows in the DOM are consecutive in every frame",
+  );
+  assert.ok(
+    frames.every((frame) => frame.hidden),
+    "the sketch is hidden from screen readers",
+  );
+  const shown = frames.find((frame) => frame.errorLines.length > 0);
+  assert.ok(shown, "an error line was sketched in some frame");
+  assert.match(shown.errorLines[0] ?? "", /failed \d+$/);
+  assert.ok(shown.colour !== null && shown.colour !== shown.muted, `error ${shown.colour} vs muted ${shown.muted}`);
+  // Paused, every row in view is built: no sketch.
+  await page.keyboard.press("p");
+  await waitFor("no sketch", () =>
+    page.$$eval("#log .sketch", (sketches) => sketches.every((sketch) => /** @type {HTMLElement} */ (sketch).hidden)),
+  );
+  const ids = await page.$$eval("#log .row.entry", (rows) =>
+    rows.map((row) => Number(/** @type {HTMLElement} */ (row).dataset.id)),
+  );
+  assert.equal(ids.at(-1), 4000);
   assert.deepEqual(errors, []);
   await close();
 });
