@@ -39,8 +39,9 @@ const FIREHOSE_QUIET_MS = 150;
 /** Time a following frame spends building rows before it leaves the oldest in view for the next frame, in ms. */
 const FRAME_BUILD_MS = 4;
 /**
- * Rows a firehose's frame builds at most, the newest: the rest of the view is sketched. At 2,000 lines/s every
- * frame brings more lines than a view holds, so building a screen of rows a frame (a long task) shows nothing more.
+ * Rows a lasting firehose's frame builds at most, the newest: the rest of the view is sketched. At 2,000 lines/s
+ * every frame brings more lines than a view holds, so building a screen of rows a frame (a long task) shows nothing
+ * more. A firehose's first frame (a page's first lines, one large POST) is built as usual.
  */
 const FIREHOSE_BUILT = 12;
 
@@ -50,6 +51,8 @@ export class LogList {
   /** Rows added at the bottom since the last render, and when a render last had a firehose's. */
   private arrived = 0;
   private firehoseAt = Number.NEGATIVE_INFINITY;
+  /** Frames that brought the current firehose's lines. */
+  private firehoseFrames = 0;
   private quiet = 0;
   /** Rows above a followed view are still to be built (a few a frame). */
   private above = false;
@@ -187,6 +190,7 @@ export class LogList {
     // Following a firehose, a frame builds rows for so long only: the newest always, the rest when there is time.
     const now = performance.now();
     if (this.arrived >= FIREHOSE_ROWS) {
+      this.firehoseFrames = now - this.firehoseAt < FIREHOSE_QUIET_MS ? this.firehoseFrames + 1 : 1;
       this.firehoseAt = now;
       // Once it stops, one more render builds the rows above the view.
       clearTimeout(this.quiet);
@@ -201,7 +205,7 @@ export class LogList {
       active: this.active,
       epoch: this.epoch,
       deadline: pinning ? now + FRAME_BUILD_MS : Number.POSITIVE_INFINITY,
-      limit: pinning && firehose ? FIREHOSE_BUILT : Number.POSITIVE_INFINITY,
+      limit: pinning && firehose && this.firehoseFrames > 1 ? FIREHOSE_BUILT : Number.POSITIVE_INFINITY,
     });
     if (late || this.above) this.scheduleNext();
     this.drawSketch(late ? indexes : []);
