@@ -1,4 +1,5 @@
-// The plain line a following frame shows for a row it had no time to build (list.ts): never a blank strip.
+// The plain line a following frame shows for a row it left unbuilt (out of time, or above a firehose's newest rows;
+// list.ts): never a blank strip, and a warning or an error still stands out.
 import { stripAnsi } from "../../lib/ansi.js";
 import { levelOf } from "../../lib/levels.js";
 import type { Item } from "../items";
