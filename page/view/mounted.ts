@@ -73,6 +73,9 @@ export class MountedRows extends Map<number, Mounted> {
       if (item === undefined) continue;
       const expanded = context.expanded.has(item.seq);
       let mounted = this.get(item.seq);
+      // What the reader just acted on (the active row, one expanded or collapsed) is built whatever the time.
+      const asked = item.seq === context.active || (mounted !== undefined && mounted.expanded !== expanded);
+      if (hole && !asked) continue;
       // A row whose neighbour above changed (older lines loaded, a refilter, an eviction) may show its date or not.
       const above = item.kind === "entry" ? entryAbove(items, index) : undefined;
       const stale =
@@ -81,9 +84,6 @@ export class MountedRows extends Map<number, Mounted> {
         mounted.epoch !== epoch ||
         mounted.expanded !== expanded ||
         mounted.above !== (above?.seq ?? 0);
-      // What the reader just acted on (the active row, one expanded or collapsed) is built whatever the time.
-      const asked = item.seq === context.active || (mounted !== undefined && mounted.expanded !== expanded);
-      if (hole && !asked) continue;
       const defer =
         stale && !asked && built.length > 0 && (built.length >= context.limit || performance.now() > context.deadline);
       // A deferred row not built yet stays out; one built before keeps its old content for a frame.

@@ -8,6 +8,10 @@ const run = viewerAndBrowser();
 
 const fresh = () => `hose-${crypto.randomUUID().slice(0, 8)}`;
 
+/** Whether no row in view is left sketched (every sketch hidden). */
+const noSketch = (/** @type {import("playwright-core").Page} */ page) =>
+  page.$$eval("#log .sketch", (sketches) => sketches.every((sketch) => /** @type {HTMLElement} */ (sketch).hidden));
+
 /** The newest row in the DOM and whether it is fully in view. */
 const newest = (/** @type {import("playwright-core").Page} */ page) =>
   page.evaluate(() => {
@@ -42,9 +46,7 @@ test("a 20,000-line burst keeps the DOM small, holds `?max=` lines, and ends on 
   const nodes = await page.evaluate(() => document.getElementsByTagName("*").length);
   assert.ok(nodes < 2000, `${nodes} elements in the page`);
   // A frame out of time leaves the view's oldest new rows (sketched) to the next: wait for every row in view.
-  await waitFor("every row in view built", () =>
-    page.$$eval("#log .sketch", (sketches) => sketches.every((sketch) => /** @type {HTMLElement} */ (sketch).hidden)),
-  );
+  await waitFor("every row in view built", () => noSketch(page));
   const ids = await page.$$eval("#log .row", (nodes) => nodes.map((node) => Number(node.dataset.id)));
   assert.deepEqual(
     ids,
@@ -142,9 +144,7 @@ test("following 2,000 lines/s: the rows in the DOM stay consecutive, the sketch 
   assert.ok(shown.colour !== null && shown.colour !== shown.muted, `error ${shown.colour} vs muted ${shown.muted}`);
   // Paused, every row in view is built: no sketch.
   await page.keyboard.press("p");
-  await waitFor("no sketch", () =>
-    page.$$eval("#log .sketch", (sketches) => sketches.every((sketch) => /** @type {HTMLElement} */ (sketch).hidden)),
-  );
+  await waitFor("no sketch", () => noSketch(page));
   const ids = await page.$$eval("#log .row.entry", (rows) =>
     rows.map((row) => Number(/** @type {HTMLElement} */ (row).dataset.id)),
   );
